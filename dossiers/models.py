@@ -1,0 +1,514 @@
+"""A dossier (hồ sơ TTHC) and everything that is kept of it: its steps, its append-only history, its
+clock ledger and its document versions (DOMAIN §2, §3).
+
+The transitions below read like the state table of DOMAIN §2. They change the dossier's own fields
+only; `dossiers.services` runs each one in a transaction with its history row, clock events and the
+signal that other apps (portal sync, payments) write their rows from.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import RETURN_VALUE, FSMField, transition
+
+from workflows.clock import ClockEventKind, Verdict
+from workflows.models import Agency, Procedure, ProcessStep, ProcessVersion, ReturnChannel, StaffRole
+
+from . import permissions as perms
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", _("Mới đăng ký (chờ tiếp nhận)")
+    RECEIVED = "received", _("Đã tiếp nhận")
+    PROCESSING = "processing", _("Đang xử lý")
+    SUPPLEMENT = "supplement", _("Yêu cầu bổ sung")
+    PAUSED = "paused", _("Tạm dừng")
+    RESOLVED = "resolved", _("Đã xử lý xong")
+    RETURNED = "returned", _("Đã trả kết quả")
+    REJECTED = "rejected", _("Không được tiếp nhận")
+    WITHDRAWN = "withdrawn", _("Công dân rút hồ sơ")
+    STOPPED = "stopped", _("Dừng xử lý")
+
+
+OPEN_STATES = (Status.SUBMITTED, Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT, Status.PAUSED)
+CLOCK_RUNNING_STATES = (Status.RECEIVED, Status.PROCESSING)
+FINAL_STATES = (Status.RETURNED, Status.REJECTED, Status.WITHDRAWN, Status.STOPPED)
+
+
+class Action(models.TextChoices):
+    """Every change to a dossier, as the history and the API name it."""
+
+    SUBMIT = "submit", _("Nộp hồ sơ trực tuyến")
+    RECEIVE = "receive", _("Tiếp nhận")
+    REFUSE = "refuse", _("Từ chối tiếp nhận")
+    START = "start", _("Chuyển xử lý")
+    ASSIGN = "assign", _("Phân công xử lý")
+    COMPLETE_STEP = "complete-step", _("Hoàn thành bước")
+    SEND_BACK = "send-back", _("Trả lại bước trước")
+    REQUEST_SUPPLEMENT = "request-supplement", _("Yêu cầu bổ sung")
+    SUBMIT_SUPPLEMENT = "submit-supplement", _("Nộp bổ sung")
+    PAUSE = "pause", _("Tạm dừng")
+    RESUME = "resume", _("Tiếp tục xử lý")
+    APOLOGIZE = "apologize", _("Xin lỗi và hẹn lại ngày trả")
+    RESOLVE = "resolve", _("Hoàn thành xử lý")
+    RETURN_RESULT = "return-result", _("Trả kết quả")
+    WITHDRAW = "withdraw", _("Rút hồ sơ")
+    STOP = "stop", _("Dừng xử lý")
+    ADD_DOCUMENT = "add-document", _("Bổ sung giấy tờ")
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("Trực tuyến")
+    COUNTER = "counter", _("Trực tiếp")
+    POST = "post", _("Bưu chính")
+
+
+class ApplicantKind(models.IntegerChoices):
+    CITIZEN = 1, _("Công dân")
+    BUSINESS = 2, _("Doanh nghiệp, tổ chức")
+
+
+class Result(models.TextChoices):
+    APPROVED = "approved", _("Chấp thuận")
+    REFUSED = "refused", _("Từ chối (có lý do)")
+
+
+class PauseReason(models.TextChoices):
+    FINANCIAL = "financial", _("Chờ thực hiện nghĩa vụ tài chính")
+    INTER_AGENCY = "inter_agency", _("Chờ ý kiến cơ quan liên quan")
+    VERIFICATION = "verification", _("Chờ xác minh")
+    OTHER = "other", _("Lý do khác")
+
+
+# -- conditions: small named predicates with the message shown when they fail ------------------------
+def documents_complete(dossier) -> bool:
+    return not dossier.awaiting_documents
+
+
+documents_complete.message = _("Hồ sơ đang chờ người nộp bổ sung giấy tờ theo hướng dẫn; chưa thể tiếp nhận.")
+
+
+def awaiting_documents(dossier) -> bool:
+    return dossier.awaiting_documents
+
+
+awaiting_documents.message = _("Hồ sơ không có yêu cầu bổ sung nào đang chờ.")
+
+
+def has_process(dossier) -> bool:
+    return dossier.process_id is not None
+
+
+has_process.message = _("Thủ tục chưa có quy trình nội bộ đã ban hành; chưa thể chuyển xử lý.")
+
+
+def fee_settled(dossier) -> bool:
+    """DOMAIN §3 (Fees): a full-online dossier with a fee is processed only once paid online.
+    Other apps answer through the `start_gate` hook (payments registers one)."""
+    from .gates import start_refusal
+
+    return start_refusal(dossier) is None
+
+
+fee_settled.message = _("Hồ sơ chưa hoàn thành nghĩa vụ tài chính.")
+
+
+def has_current_step(dossier) -> bool:
+    return dossier.current_step_id is not None
+
+
+has_current_step.message = _("Hồ sơ không có bước xử lý đang thực hiện.")
+
+
+def has_previous_step(dossier) -> bool:
+    step = dossier.current_step
+    return step is not None and step.order > 1
+
+
+has_previous_step.message = _("Đây là bước đầu tiên của quy trình; không có bước trước để trả lại.")
+
+
+class Dossier(models.Model):
+    """Hồ sơ thủ tục hành chính. Its code never changes (Art. 10 of 003)."""
+
+    code = models.CharField(_("mã hồ sơ"), max_length=60, unique=True)
+    procedure = models.ForeignKey(Procedure, verbose_name=_("thủ tục"), on_delete=models.PROTECT,
+                                  related_name="+")
+    process = models.ForeignKey(ProcessVersion, verbose_name=_("quy trình (phiên bản)"), null=True,
+                                blank=True, on_delete=models.PROTECT, related_name="+")
+    receiving_agency = models.ForeignKey(Agency, verbose_name=_("nơi tiếp nhận"), on_delete=models.PROTECT,
+                                         related_name="+")
+    competent_agency = models.ForeignKey(Agency, verbose_name=_("cơ quan giải quyết"),
+                                         on_delete=models.PROTECT, related_name="+")
+    status = FSMField(_("trạng thái"), max_length=20, choices=Status.choices, default=Status.SUBMITTED,
+                      protected=True)
+    channel = models.CharField(_("hình thức nộp"), max_length=10, choices=Channel.choices)
+
+    applicant_user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("tài khoản người nộp"),
+                                       null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    applicant_name = models.CharField(_("chủ hồ sơ"), max_length=255)
+    applicant_kind = models.PositiveSmallIntegerField(_("loại đối tượng"), choices=ApplicantKind.choices,
+                                                      default=ApplicantKind.CITIZEN)
+    applicant_id_number = models.CharField(_("số định danh/mã số thuế"), max_length=20, blank=True)
+    applicant_phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
+    applicant_email = models.EmailField(_("thư điện tử"), blank=True)
+    applicant_address = models.CharField(_("địa chỉ"), max_length=500, blank=True)
+    summary = models.CharField(_("trích yếu"), max_length=1000, blank=True)
+    return_channel = models.CharField(_("hình thức nhận kết quả"), max_length=10,
+                                      choices=ReturnChannel.choices, default=ReturnChannel.COUNTER)
+
+    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("nộp lúc"), null=True, blank=True)
+    received_at = models.DateTimeField(_("tiếp nhận lúc"), null=True, blank=True)
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("cán bộ tiếp nhận"),
+                                    null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    resolved_at = models.DateTimeField(_("xử lý xong lúc"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("trả kết quả lúc"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
+
+    # Derived from the clock ledger by workflows.clock.read_clock, kept here for worklists.
+    due_at = models.DateTimeField(_("hạn giải quyết"), null=True, blank=True,
+                                  help_text=_("Hạn theo luật, đã trừ thời gian bổ sung, tạm dừng."))
+    appointment_at = models.DateTimeField(_("ngày hẹn trả"), null=True, blank=True)
+    remaining_seconds = models.FloatField(_("thời gian còn lại (giây làm việc)"), null=True, blank=True)
+    clock_running = models.BooleanField(_("đang tính thời hạn"), default=False)
+    verdict = models.CharField(_("kết quả đúng hạn"), max_length=10, choices=Verdict.choices, blank=True)
+
+    current_step = models.ForeignKey("DossierStep", verbose_name=_("bước hiện tại"), null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    result = models.CharField(_("kết quả giải quyết"), max_length=10, choices=Result.choices, blank=True)
+    result_note = models.TextField(_("nội dung kết quả/lý do"), blank=True)
+    awaiting_documents = models.BooleanField(_("chờ bổ sung khi tiếp nhận"), default=False)
+    missing_documents = models.JSONField(_("giấy tờ cần bổ sung"), default=list, blank=True)
+    supplement_requests = models.PositiveSmallIntegerField(_("số lần yêu cầu bổ sung"), default=0)
+    pause_reason = models.CharField(_("lý do tạm dừng"), max_length=20, choices=PauseReason.choices,
+                                    blank=True)
+    fee_amount = models.PositiveBigIntegerField(_("phí, lệ phí phải nộp (VND)"), default=0)
+    event_seq = models.PositiveIntegerField(_("số sự kiện"), default=0, editable=False)
+    version = models.PositiveIntegerField(_("phiên bản bản ghi"), default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("hồ sơ")
+        verbose_name_plural = _("hồ sơ")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["status", "due_at"], name="dossier_status_due"),
+            models.Index(fields=["competent_agency", "status"], name="dossier_agency_status"),
+            models.Index(fields=["receiving_agency", "status"], name="dossier_recv_status"),
+            models.Index(fields=["procedure", "status"], name="dossier_procedure_status"),
+            models.Index(fields=["received_at"], name="dossier_received_at"),
+            models.Index(fields=["applicant_user"], name="dossier_applicant"),
+        ]
+
+    def __str__(self):
+        return self.code
+
+    # -- the state table (DOMAIN §2) ----------------------------------------------------------------
+    @transition(field=status, source=Status.SUBMITTED, target=Status.RECEIVED,
+                conditions=[documents_complete], permission=perms.is_counter_officer)
+    def receive(self, *, by, at):
+        self.received_at, self.received_by = at, by
+
+    @transition(field=status, source=Status.SUBMITTED, target=Status.REJECTED,
+                permission=perms.is_counter_officer)
+    def refuse(self, *, at, reason):
+        self.result_note, self.ended_at = reason, at
+
+    @transition(field=status, source=Status.SUBMITTED, target=Status.SUBMITTED,
+                permission=perms.is_counter_officer)
+    @transition(field=status, source=Status.PROCESSING, target=Status.SUPPLEMENT,
+                conditions=[has_current_step], permission=perms.handles_current_step)
+    def request_supplement(self, *, missing):
+        """One complete list of what is missing ("hướng dẫn một lần, đầy đủ")."""
+        self.missing_documents = missing
+        if self.status == Status.SUBMITTED:
+            self.awaiting_documents = True
+        else:
+            self.supplement_requests += 1
+
+    @transition(field=status, source=Status.SUBMITTED, target=Status.SUBMITTED,
+                conditions=[awaiting_documents], permission=perms.applicant_or_counter)
+    @transition(field=status, source=Status.SUPPLEMENT, target=Status.PROCESSING,
+                permission=perms.applicant_or_counter)
+    def submit_supplement(self):
+        self.awaiting_documents = False
+        self.missing_documents = []
+
+    @transition(field=status, source=Status.RECEIVED, target=Status.PROCESSING,
+                conditions=[has_process, fee_settled], permission=perms.can_start)
+    def start(self, *, first_step):
+        self.current_step = first_step
+
+    @transition(field=status, source=Status.PROCESSING, target=Status.PROCESSING,
+                conditions=[has_current_step], permission=perms.is_leader)
+    def assign(self):
+        """Reassignment or delegation of the current step by a leader (recorded in history)."""
+
+    @transition(field=status, source=Status.PROCESSING, target=RETURN_VALUE(Status.PROCESSING, Status.RESOLVED),
+                conditions=[has_current_step], permission=perms.handles_current_step)
+    def complete_step(self, *, next_step, at, result="", result_note=""):
+        """The next step, or resolved after the last one."""
+        self.current_step = next_step
+        if next_step is not None:
+            return Status.PROCESSING
+        self._resolve(at=at, result=result or Result.APPROVED, note=result_note)
+        return Status.RESOLVED
+
+    @transition(field=status, source=Status.PROCESSING, target=Status.PROCESSING,
+                conditions=[has_previous_step], permission=perms.handles_current_step)
+    def send_back(self, *, previous_step):
+        self.current_step = previous_step
+
+    @transition(field=status, source=Status.PROCESSING, target=Status.PAUSED,
+                permission=perms.handles_current_step)
+    def pause(self, *, reason):
+        self.pause_reason = reason
+
+    @transition(field=status, source=Status.PAUSED, target=Status.PROCESSING,
+                permission=perms.handles_current_step)
+    def resume(self):
+        self.pause_reason = ""
+
+    @transition(field=status, source=[Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT, Status.PAUSED],
+                target=None, permission=perms.is_leader)
+    def apologize(self, *, new_appointment_at):
+        """Form 04 of Circular 03/2025: apology and a new appointment; the state does not change."""
+        self.appointment_at = new_appointment_at
+
+    @transition(field=status, source=Status.PROCESSING, target=Status.RESOLVED, permission=perms.is_leader)
+    def resolve(self, *, at, result, note):
+        self._resolve(at=at, result=result, note=note)
+
+    def _resolve(self, *, at, result, note):
+        self.current_step = None
+        self.resolved_at = at
+        self.result, self.result_note = result, note
+
+    @transition(field=status, source=Status.RESOLVED, target=Status.RETURNED,
+                permission=perms.is_counter_officer)
+    def return_result(self, *, at, channel):
+        self.returned_at = self.ended_at = at
+        self.return_channel = channel
+
+    @transition(field=status, source=list(OPEN_STATES), target=Status.WITHDRAWN,
+                permission=perms.applicant_or_counter)
+    def withdraw(self, *, at):
+        self.current_step = None
+        self.ended_at = at
+
+    @transition(field=status, source=[Status.PROCESSING, Status.SUPPLEMENT, Status.PAUSED],
+                target=Status.STOPPED, permission=perms.is_leader)
+    def stop(self, *, at, reason):
+        """Form 05: processing stopped with a legal reason."""
+        self.current_step = None
+        self.result_note, self.ended_at = reason, at
+
+    # -- reading ------------------------------------------------------------------------------------
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATES
+
+    @property
+    def is_overdue(self) -> bool:
+        return bool(self.clock_running and self.due_at and self.due_at < timezone.now())
+
+
+class StepStatus(models.TextChoices):
+    ACTIVE = "active", _("Đang thực hiện")
+    DONE = "done", _("Đã hoàn thành")
+    SENT_BACK = "sent_back", _("Bị trả lại")
+    CLOSED = "closed", _("Đã đóng")
+
+
+class DossierStep(models.Model):
+    """One pass of a dossier through a process step (a step done twice after a send-back is two rows)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="steps")
+    process_step = models.ForeignKey(ProcessStep, on_delete=models.PROTECT, related_name="+")
+    order = models.PositiveSmallIntegerField(_("thứ tự"))
+    name = models.CharField(_("bước"), max_length=255)
+    role = models.CharField(_("vai trò"), max_length=20, choices=StaffRole.choices)
+    agency = models.ForeignKey(Agency, verbose_name=_("cơ quan thực hiện"), on_delete=models.PROTECT,
+                               related_name="+")
+    status = models.CharField(_("trạng thái"), max_length=10, choices=StepStatus.choices,
+                              default=StepStatus.ACTIVE)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người thụ lý"), null=True,
+                                 blank=True, on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField(_("bắt đầu"))
+    completed_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
+    due_at = models.DateTimeField(_("hạn bước"), null=True, blank=True)
+    remaining_seconds = models.FloatField(null=True, blank=True)
+    verdict = models.CharField(_("đúng hạn"), max_length=10, choices=Verdict.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("bước xử lý của hồ sơ")
+        verbose_name_plural = _("các bước xử lý của hồ sơ")
+        ordering = ["dossier", "started_at", "id"]
+        indexes = [models.Index(fields=["assignee", "status"], name="step_assignee_status")]
+
+    def __str__(self):
+        return f"{self.order}. {self.name}"
+
+
+class HandlerRole(models.TextChoices):
+    MAIN = "main", _("Thụ lý chính")
+    CO = "co", _("Phối hợp")
+    FOLLOWER = "follower", _("Theo dõi")
+
+
+class StepAssignment(models.Model):
+    """Handlers of a step pass: the main handler, co-handlers and followers (thụ lý, phối hợp, theo dõi)."""
+
+    step = models.ForeignKey(DossierStep, on_delete=models.CASCADE, related_name="assignments")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("vai trò"), max_length=10, choices=HandlerRole.choices)
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    assigned_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("phân công")
+        verbose_name_plural = _("phân công")
+        constraints = [models.UniqueConstraint(fields=["step", "user"], name="uniq_step_assignment")]
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("history is append-only")
+
+    def delete(self):
+        raise PermissionError("history is append-only")
+
+
+class AppendOnlyModel(models.Model):
+    """Rows are inserted once and never changed or deleted (DOMAIN §3: every change is history)."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("history is append-only")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("history is append-only")
+
+
+class DossierEvent(AppendOnlyModel):
+    """Lịch sử xử lý: who, when, from what state to what, which step, note, documents touched."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField(_("thứ tự"))
+    action = models.CharField(_("thao tác"), max_length=30, choices=Action.choices)
+    from_status = models.CharField(_("từ trạng thái"), max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("sang trạng thái"), max_length=20, choices=Status.choices)
+    step = models.ForeignKey(DossierStep, verbose_name=_("bước"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+")
+    step_name = models.CharField(_("tên bước"), max_length=255, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người thực hiện"), null=True,
+                              blank=True, on_delete=models.PROTECT, related_name="+")
+    actor_name = models.CharField(_("tên người thực hiện"), max_length=255, blank=True)
+    at = models.DateTimeField(_("thời điểm"), default=timezone.now)
+    note = models.TextField(_("ghi chú"), blank=True)
+    data = models.JSONField(_("chi tiết"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("lịch sử hồ sơ")
+        verbose_name_plural = _("lịch sử hồ sơ")
+        ordering = ["dossier", "seq"]
+        constraints = [models.UniqueConstraint(fields=["dossier", "seq"], name="uniq_dossier_event_seq")]
+        indexes = [models.Index(fields=["action", "at"], name="event_action_at")]
+
+    def __str__(self):
+        return f"{self.dossier_id}#{self.seq} {self.action}"
+
+
+class ClockEvent(AppendOnlyModel):
+    """The clock ledger of a dossier (step is null) or of one step pass (DOMAIN §5)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="clock_events")
+    step = models.ForeignKey(DossierStep, null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="clock_events")
+    kind = models.CharField(_("loại"), max_length=10, choices=ClockEventKind.choices)
+    at = models.DateTimeField(_("thời điểm tính"))
+    recorded_at = models.DateTimeField(_("ghi lúc"), default=timezone.now)
+    budget_seconds = models.FloatField(null=True, blank=True)
+    new_due_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(_("lý do"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("sổ thời hạn")
+        verbose_name_plural = _("sổ thời hạn")
+        ordering = ["id"]
+        indexes = [models.Index(fields=["dossier", "step", "id"], name="clock_dossier_step")]
+
+
+def document_upload_to(instance, filename):
+    return f"dossiers/{instance.dossier.code}/{instance.component}/v{instance.version}-{filename}"
+
+
+class DocumentVersion(AppendOnlyModel):
+    """One version of a document component; a supplement adds a version, never overwrites one."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="documents")
+    component = models.SlugField(_("thành phần"), max_length=60)
+    name = models.CharField(_("tên giấy tờ"), max_length=500)
+    version = models.PositiveSmallIntegerField(_("phiên bản"))
+    file = models.FileField(_("tệp"), upload_to=document_upload_to, max_length=500, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    is_result = models.BooleanField(_("là kết quả"), default=False)
+    paper_copy = models.BooleanField(_("bản giấy"), default=False)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("giấy tờ")
+        verbose_name_plural = _("giấy tờ")
+        ordering = ["dossier", "component", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "component", "version"], name="uniq_document_version"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} v{self.version}"
+
+
+class DailySequence(models.Model):
+    """The last number used per receiving agency and day, for dossier codes (Art. 12 of 003)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "day"], name="uniq_daily_sequence")]
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a mutating request with an Idempotency-Key, replayed for repeats."""
+
+    key = models.CharField(max_length=255)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+")
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=500)
+    status_code = models.PositiveSmallIntegerField()
+    body = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="uniq_idempotency_user_key"),
+            models.UniqueConstraint(fields=["key"], condition=Q(user__isnull=True),
+                                    name="uniq_idempotency_anon_key"),
+        ]

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PortalConfig(AppConfig):
+    """Sync with the national portal (Cổng DVC quốc gia): the outbox, its delivery, and the simulated
+    portal. An app of its own because it is a separate capability with its own storage and processes,
+    reached from dossiers only through the `dossier_changed` signal."""
+
+    name = "portal"
+    verbose_name = _("Đồng bộ Cổng DVC quốc gia")

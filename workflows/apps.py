@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkflowsConfig(AppConfig):
+    """Catalogue, internal processes, roles and the working calendar. Knows nothing of dossiers."""
+
+    name = "workflows"
+    verbose_name = _("Danh mục và quy trình")

@@ -1,0 +1,447 @@
+"""Catalogue (DOMAIN §1): agencies, fields, procedures, versioned internal processes, staff roles, and
+the working calendar that due dates are counted on."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+HOURS_PER_DAY = Decimal(8)
+
+
+class AgencyTier(models.TextChoices):
+    PROVINCE = "province", _("UBND tỉnh")
+    DEPARTMENT = "department", _("Sở, ban, ngành")
+    DISTRICT = "district", _("UBND huyện (trước 7/2025)")
+    COMMUNE = "commune", _("UBND xã, phường")
+    CENTRE = "centre", _("Trung tâm Phục vụ hành chính công")
+    CENTRAL = "central", _("Cơ quan ngành dọc trung ương")
+
+
+class Agency(models.Model):
+    """Cơ quan: an agency with its electronic identifier code (mã định danh, QCVN 102)."""
+
+    code = models.CharField(_("mã định danh"), max_length=40, unique=True)
+    name = models.CharField(_("tên cơ quan"), max_length=255)
+    short_name = models.CharField(_("tên viết tắt"), max_length=80, blank=True)
+    tier = models.CharField(_("cấp"), max_length=20, choices=AgencyTier.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("cơ quan cấp trên"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="children",
+    )
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+    # DOMAIN §3: counter hours default to 7:00–11:30 and 13:30–17:00, configurable per agency.
+    morning_start = models.TimeField(_("sáng bắt đầu"), default=dt.time(7, 0))
+    morning_end = models.TimeField(_("sáng kết thúc"), default=dt.time(11, 30))
+    afternoon_start = models.TimeField(_("chiều bắt đầu"), default=dt.time(13, 30))
+    afternoon_end = models.TimeField(_("chiều kết thúc"), default=dt.time(17, 0))
+
+    class Meta:
+        verbose_name = _("cơ quan")
+        verbose_name_plural = _("cơ quan")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if not (self.morning_start < self.morning_end <= self.afternoon_start < self.afternoon_end):
+            raise ValidationError(_("Giờ làm việc không hợp lệ: buổi sáng phải trước buổi chiều."))
+
+    @property
+    def working_hours(self) -> tuple[tuple[dt.time, dt.time], ...]:
+        return ((self.morning_start, self.morning_end), (self.afternoon_start, self.afternoon_end))
+
+
+class Field(models.Model):
+    """Lĩnh vực: the field a procedure belongs to (civil status, land, business registration…)."""
+
+    code = models.CharField(_("mã lĩnh vực"), max_length=40, unique=True)
+    name = models.CharField(_("tên lĩnh vực"), max_length=255)
+
+    class Meta:
+        verbose_name = _("lĩnh vực")
+        verbose_name_plural = _("lĩnh vực")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class OnlineLevel(models.TextChoices):
+    FULL = "full", _("Toàn trình")
+    PARTIAL = "partial", _("Một phần")
+    NONE = "none", _("Không trực tuyến")
+
+
+class TimeUnit(models.TextChoices):
+    DAYS = "days", _("ngày làm việc")
+    HOURS = "hours", _("giờ làm việc")
+
+
+class SupplementPolicy(models.TextChoices):
+    """DOMAIN §3: after a supplement, the remaining time resumes or the full limit restarts."""
+
+    RESUME = "resume", _("Tiếp tục thời hạn còn lại")
+    RESTART = "restart", _("Tính lại từ đầu")
+
+
+class ReturnChannel(models.TextChoices):
+    COUNTER = "counter", _("Trực tiếp tại Bộ phận Một cửa")
+    POST = "post", _("Qua dịch vụ bưu chính")
+    ONLINE = "online", _("Trực tuyến")
+
+
+class AgencyLevel(models.TextChoices):
+    PROVINCE = "province", _("Cấp tỉnh")
+    COMMUNE = "commune", _("Cấp xã")
+    CENTRAL = "central", _("Cơ quan ngành dọc")
+
+
+class Procedure(models.Model):
+    """Thủ tục hành chính (TTHC) from the national catalogue, as configured by the province."""
+
+    code = models.CharField(_("mã TTHC"), max_length=40, unique=True)
+    name = models.CharField(_("tên thủ tục"), max_length=500)
+    field = models.ForeignKey(Field, verbose_name=_("lĩnh vực"), on_delete=models.PROTECT,
+                              related_name="procedures")
+    agency_level = models.CharField(_("cấp thực hiện"), max_length=20, choices=AgencyLevel.choices)
+    competent_agency = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan có thẩm quyền"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="procedures", help_text=_("Để trống nếu mỗi xã, phường tự giải quyết."),
+    )
+    time_limit = models.DecimalField(_("thời hạn giải quyết"), max_digits=6, decimal_places=2)
+    time_unit = models.CharField(_("đơn vị thời hạn"), max_length=10, choices=TimeUnit.choices,
+                                 default=TimeUnit.DAYS)
+    online_level = models.CharField(_("mức độ trực tuyến"), max_length=10, choices=OnlineLevel.choices,
+                                    default=OnlineLevel.PARTIAL)
+    fee_amount = models.PositiveBigIntegerField(_("phí, lệ phí (VND)"), default=0)
+    fee_note = models.CharField(_("ghi chú phí"), max_length=255, blank=True)
+    supplement_policy = models.CharField(_("sau khi bổ sung"), max_length=10,
+                                         choices=SupplementPolicy.choices, default=SupplementPolicy.RESUME)
+    return_channels = models.JSONField(_("hình thức trả kết quả"), default=list, blank=True)
+    is_active = models.BooleanField(_("đang áp dụng"), default=True)
+
+    class Meta:
+        verbose_name = _("thủ tục hành chính")
+        verbose_name_plural = _("thủ tục hành chính")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} — {self.name}"
+
+    def clean(self):
+        if self.time_limit is not None and self.time_limit <= 0:
+            raise ValidationError({"time_limit": _("Thời hạn giải quyết phải lớn hơn 0.")})
+        unknown = set(self.return_channels or []) - set(ReturnChannel.values)
+        if unknown:
+            raise ValidationError({"return_channels": _("Hình thức trả kết quả không hợp lệ: %s")
+                                   % ", ".join(sorted(unknown))})
+
+    @property
+    def time_limit_hours(self) -> Decimal:
+        """The legal limit in working hours (one working day = 8 hours)."""
+        if self.time_unit == TimeUnit.HOURS:
+            return Decimal(self.time_limit)
+        return Decimal(self.time_limit) * HOURS_PER_DAY
+
+    @property
+    def is_full_online(self) -> bool:
+        return self.online_level == OnlineLevel.FULL
+
+    def current_process(self, agency: Agency | None = None) -> ProcessVersion | None:
+        """The published process for this procedure: the agency's own one if it has one."""
+        published = self.process_versions.filter(status=ProcessStatus.PUBLISHED).order_by("-number")
+        own = published.filter(agency=agency).first() if agency is not None else None
+        return own or published.filter(agency__isnull=True).first()
+
+
+class ProcedureDocument(models.Model):
+    """Thành phần hồ sơ: a document the applicant hands in."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="documents")
+    code = models.SlugField(_("mã giấy tờ"), max_length=60)
+    name = models.CharField(_("tên giấy tờ"), max_length=500)
+    required = models.BooleanField(_("bắt buộc"), default=True)
+    copies = models.PositiveSmallIntegerField(_("số bản"), default=1)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        verbose_name = _("thành phần hồ sơ")
+        verbose_name_plural = _("thành phần hồ sơ")
+        ordering = ["procedure", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["procedure", "code"], name="uniq_procedure_document")]
+
+    def __str__(self):
+        return self.name
+
+
+class ProcessStatus(models.TextChoices):
+    DRAFT = "draft", _("Bản nháp")
+    PUBLISHED = "published", _("Đã ban hành")
+    RETIRED = "retired", _("Ngừng áp dụng")
+
+
+class ProcessFrozen(Exception):
+    """A published or retired process version cannot be edited."""
+
+
+class ProcessVersion(models.Model):
+    """Quy trình nội bộ (Art. 19 of 003), versioned: draft → published (frozen) → retired."""
+
+    procedure = models.ForeignKey(Procedure, verbose_name=_("thủ tục"), on_delete=models.PROTECT,
+                                  related_name="process_versions")
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("áp dụng tại cơ quan"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="process_versions", help_text=_("Để trống: áp dụng cho mọi cơ quan."),
+    )
+    number = models.PositiveIntegerField(_("phiên bản"))
+    status = models.CharField(_("trạng thái"), max_length=10, choices=ProcessStatus.choices,
+                              default=ProcessStatus.DRAFT)
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    published_at = models.DateTimeField(_("ban hành lúc"), null=True, blank=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("quy trình nội bộ")
+        verbose_name_plural = _("quy trình nội bộ")
+        ordering = ["procedure", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "agency", "number"], name="uniq_process_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.procedure.code} v{self.number} ({self.get_status_display()})"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status != ProcessStatus.DRAFT
+
+    def ordered_steps(self) -> list[ProcessStep]:
+        return list(self.steps.order_by("order"))
+
+    def total_hours(self) -> Decimal:
+        return sum((s.time_limit_hours for s in self.steps.all()), Decimal(0))
+
+    def validate_for_publishing(self) -> list[str]:
+        """Every problem that stops this version from being published, in words a person reads."""
+        problems: list[str] = []
+        steps = self.ordered_steps()
+        if not steps:
+            problems.append(str(_("Quy trình chưa có bước nào.")))
+            return problems
+        orders = [s.order for s in steps]
+        if len(set(orders)) != len(orders):
+            problems.append(str(_("Hai bước trùng thứ tự.")))
+        for step in steps:
+            if step.time_limit_hours <= 0:
+                problems.append(str(_("Bước “%(name)s” chưa có thời hạn.") % {"name": step.name}))
+        total = sum((s.time_limit_hours for s in steps), Decimal(0))
+        expected = self.procedure.time_limit_hours
+        if total != expected:
+            problems.append(str(
+                _("Tổng thời hạn các bước là %(total)s giờ làm việc, khác thời hạn giải quyết của thủ tục "
+                  "là %(expected)s giờ (%(limit)s %(unit)s).")
+                % {"total": _fmt(total), "expected": _fmt(expected), "limit": _fmt(self.procedure.time_limit),
+                   "unit": self.procedure.get_time_unit_display()}
+            ))
+        return problems
+
+    def publish(self, *, by=None) -> None:
+        """Freeze this draft and make it the current version; the previous one is retired. Dossiers
+        already running keep the version they started with (they point at it)."""
+        if self.status != ProcessStatus.DRAFT:
+            raise ValidationError(_("Chỉ bản nháp mới được ban hành."))
+        problems = self.validate_for_publishing()
+        if problems:
+            raise ValidationError(problems)
+        with transaction.atomic():
+            ProcessVersion.objects.filter(
+                procedure=self.procedure, agency=self.agency, status=ProcessStatus.PUBLISHED
+            ).exclude(pk=self.pk).update(status=ProcessStatus.RETIRED)
+            self.status = ProcessStatus.PUBLISHED
+            self.published_at = timezone.now()
+            self.published_by = by
+            super().save(update_fields=["status", "published_at", "published_by"])
+
+    def new_draft(self) -> ProcessVersion:
+        """Start the next version as a draft copy of this one (editing never touches a published one)."""
+        with transaction.atomic():
+            number = (ProcessVersion.objects.filter(procedure=self.procedure, agency=self.agency)
+                      .aggregate(m=Max("number"))["m"] or 0) + 1
+            draft = ProcessVersion.objects.create(procedure=self.procedure, agency=self.agency, number=number,
+                                                  note=self.note)
+            for step in self.ordered_steps():
+                step.pk = None
+                step.process = draft
+                step._state.adding = True
+                step.save()
+        return draft
+
+    def save(self, *args, **kwargs):
+        if self.pk and not kwargs.get("update_fields"):
+            stored = ProcessVersion.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+            if stored and stored != ProcessStatus.DRAFT:
+                raise ProcessFrozen(_("Quy trình đã ban hành không được sửa; hãy tạo phiên bản mới."))
+        if not self.number:
+            self.number = (ProcessVersion.objects.filter(procedure=self.procedure, agency=self.agency)
+                           .aggregate(m=Max("number"))["m"] or 0) + 1
+        super().save(*args, **kwargs)
+
+    def retire(self) -> None:
+        ProcessVersion.objects.filter(pk=self.pk).update(status=ProcessStatus.RETIRED)
+        self.status = ProcessStatus.RETIRED
+
+
+def _fmt(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+class StaffRole(models.TextChoices):
+    """Roles of Art. 15 of 003 (the applicant is any user acting on his own dossier)."""
+
+    COUNTER = "counter", _("Cán bộ Bộ phận Một cửa")
+    SPECIALIST = "specialist", _("Chuyên viên xử lý")
+    LEADER = "leader", _("Lãnh đạo")
+    SUPERVISOR = "supervisor", _("Giám sát Trung tâm")
+    ADMIN = "admin", _("Quản trị")
+
+
+class StepKind(models.TextChoices):
+    RECEIVE = "receive", _("Tiếp nhận")
+    APPRAISE = "appraise", _("Thẩm định")
+    APPROVE = "approve", _("Phê duyệt")
+    SIGN = "sign", _("Ký")
+    TRANSFER = "transfer", _("Chuyển kết quả")
+    OTHER = "other", _("Khác")
+
+
+class ProcessStep(models.Model):
+    """One step of an internal process: who does it and within how many working hours."""
+
+    process = models.ForeignKey(ProcessVersion, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField(_("thứ tự"))
+    name = models.CharField(_("tên bước"), max_length=255)
+    kind = models.CharField(_("loại bước"), max_length=20, choices=StepKind.choices, default=StepKind.OTHER)
+    role = models.CharField(_("vai trò thực hiện"), max_length=20, choices=StaffRole.choices)
+    unit = models.CharField(_("đơn vị/phòng ban"), max_length=255, blank=True)
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan thực hiện (liên thông)"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+        help_text=_("Để trống: cơ quan có thẩm quyền của hồ sơ."),
+    )
+    time_limit_hours = models.DecimalField(_("thời hạn (giờ làm việc)"), max_digits=7, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("bước xử lý")
+        verbose_name_plural = _("các bước xử lý")
+        ordering = ["process", "order"]
+        constraints = [models.UniqueConstraint(fields=["process", "order"], name="uniq_step_order")]
+
+    def __str__(self):
+        return f"{self.order}. {self.name}"
+
+    def save(self, *args, **kwargs):
+        if self.process_id and self.process.is_frozen:
+            raise ProcessFrozen(_("Quy trình đã ban hành không được sửa; hãy tạo phiên bản mới."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.process.is_frozen:
+            raise ProcessFrozen(_("Quy trình đã ban hành không được sửa; hãy tạo phiên bản mới."))
+        return super().delete(*args, **kwargs)
+
+
+class Membership(models.Model):
+    """A staff member's role in an agency (and unit). An officer acts only where he is a member."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("vai trò"), max_length=20, choices=StaffRole.choices)
+    unit = models.CharField(_("đơn vị/phòng ban"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("phân quyền cán bộ")
+        verbose_name_plural = _("phân quyền cán bộ")
+        constraints = [models.UniqueConstraint(fields=["user", "agency", "role"], name="uniq_membership")]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} — {self.agency}"
+
+
+class DayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("Nghỉ lễ, Tết")
+    DAY_OFF = "day_off", _("Ngày nghỉ bổ sung")
+    WORKING = "working", _("Ngày làm việc bù")
+
+
+class DayPart(models.TextChoices):
+    FULL = "full", _("Cả ngày")
+    MORNING = "morning", _("Buổi sáng")
+    AFTERNOON = "afternoon", _("Buổi chiều")
+
+
+class CalendarDay(models.Model):
+    """The working calendar as an editable per-year table (DOMAIN §3): public holidays (loaded from the
+    `holidays` package's Vietnam calendar), extra days off and make-up working Saturdays."""
+
+    date = models.DateField(_("ngày"))
+    kind = models.CharField(_("loại"), max_length=10, choices=DayKind.choices)
+    part = models.CharField(_("buổi"), max_length=10, choices=DayPart.choices, default=DayPart.FULL)
+    name = models.CharField(_("tên"), max_length=255, blank=True)
+    agency = models.ForeignKey(Agency, verbose_name=_("chỉ áp dụng cho cơ quan"), null=True, blank=True,
+                               on_delete=models.CASCADE, related_name="calendar_days")
+    source = models.CharField(_("nguồn"), max_length=20, default="admin", editable=False)
+
+    class Meta:
+        verbose_name = _("lịch làm việc")
+        verbose_name_plural = _("lịch làm việc")
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["date", "agency"], name="uniq_calendar_day_agency"),
+            models.UniqueConstraint(fields=["date"], condition=Q(agency__isnull=True),
+                                    name="uniq_calendar_day_province"),
+        ]
+
+    def __str__(self):
+        return f"{self.date:%d/%m/%Y} {self.get_kind_display()} {self.name}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        _calendar_changed()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        _calendar_changed()
+        return result
+
+
+def _calendar_changed() -> None:
+    from .calendar import invalidate_calendars
+
+    invalidate_calendars()  # this process at once; every process again once the edit is committed
+    transaction.on_commit(invalidate_calendars)
+
+
+class CalendarYear(models.Model):
+    """Marks a year whose national holidays have been loaded into CalendarDay, so they are loaded once
+    and an admin's edits after that are kept."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    loaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("năm lịch")
+        verbose_name_plural = _("năm lịch")
+
+    def __str__(self):
+        return str(self.year)
