@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import RETURN_VALUE, FSMField, transition
+from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 
 from workflows.clock import ClockEventKind, Verdict
 from workflows.models import Agency, Procedure, ProcessStep, ProcessVersion, ReturnChannel, StaffRole
@@ -59,6 +59,8 @@ class Action(models.TextChoices):
     WITHDRAW = "withdraw", _("Rút hồ sơ")
     STOP = "stop", _("Dừng xử lý")
     ADD_DOCUMENT = "add-document", _("Bổ sung giấy tờ")
+    PAYMENT = "payment", _("Thanh toán phí, lệ phí")
+    NOTE = "note", _("Ghi nhận")
 
 
 class Channel(models.TextChoices):
@@ -132,7 +134,7 @@ def has_previous_step(dossier) -> bool:
 has_previous_step.message = _("Đây là bước đầu tiên của quy trình; không có bước trước để trả lại.")
 
 
-class Dossier(models.Model):
+class Dossier(FSMModelMixin, models.Model):
     """Hồ sơ thủ tục hành chính. Its code never changes (Art. 10 of 003)."""
 
     code = models.CharField(_("mã hồ sơ"), max_length=60, unique=True)

@@ -799,6 +799,18 @@ def add_documents(*, dossier, actor, documents: Sequence[DocumentInput], note: s
     return versions
 
 
+def record_event(*, dossier, actor, action: str, note: str = "", data: dict | None = None, at=None
+                 ) -> DossierEvent:
+    """Append a history row that changes no state (a payment, a note), with the same signal as a
+    transition so that other apps see it. For use by other apps' services (payments)."""
+    if action in ACTION_METHODS:
+        raise ValueError("state changes go through their own service")
+    with transaction.atomic():
+        dossier = _locked(dossier)
+        return _record(dossier, action=action, from_status=dossier.status, actor=actor, at=_now(at), note=note,
+                       data=data)
+
+
 # The API's action names → (service, the body fields it takes besides note).
 ACTION_SERVICES = {
     Action.RECEIVE: receive_dossier,
