@@ -138,57 +138,83 @@ class Dossier(FSMModelMixin, models.Model):
     """Hồ sơ thủ tục hành chính. Its code never changes (Art. 10 of 003)."""
 
     code = models.CharField(_("mã hồ sơ"), max_length=60, unique=True)
-    procedure = models.ForeignKey(Procedure, verbose_name=_("thủ tục"), on_delete=models.PROTECT,
-                                  related_name="+")
-    process = models.ForeignKey(ProcessVersion, verbose_name=_("quy trình (phiên bản)"), null=True,
-                                blank=True, on_delete=models.PROTECT, related_name="+")
-    receiving_agency = models.ForeignKey(Agency, verbose_name=_("nơi tiếp nhận"), on_delete=models.PROTECT,
-                                         related_name="+")
-    competent_agency = models.ForeignKey(Agency, verbose_name=_("cơ quan giải quyết"),
-                                         on_delete=models.PROTECT, related_name="+")
-    status = FSMField(_("trạng thái"), max_length=20, choices=Status.choices, default=Status.SUBMITTED,
-                      protected=True)
+    procedure = models.ForeignKey(Procedure, verbose_name=_("thủ tục"), on_delete=models.PROTECT, related_name="+")
+    process = models.ForeignKey(
+        ProcessVersion,
+        verbose_name=_("quy trình (phiên bản)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    receiving_agency = models.ForeignKey(
+        Agency, verbose_name=_("nơi tiếp nhận"), on_delete=models.PROTECT, related_name="+"
+    )
+    competent_agency = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan giải quyết"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = FSMField(_("trạng thái"), max_length=20, choices=Status.choices, default=Status.SUBMITTED, protected=True)
     channel = models.CharField(_("hình thức nộp"), max_length=10, choices=Channel.choices)
 
-    applicant_user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("tài khoản người nộp"),
-                                       null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    applicant_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản người nộp"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     applicant_name = models.CharField(_("chủ hồ sơ"), max_length=255)
-    applicant_kind = models.PositiveSmallIntegerField(_("loại đối tượng"), choices=ApplicantKind.choices,
-                                                      default=ApplicantKind.CITIZEN)
+    applicant_kind = models.PositiveSmallIntegerField(
+        _("loại đối tượng"), choices=ApplicantKind.choices, default=ApplicantKind.CITIZEN
+    )
     applicant_id_number = models.CharField(_("số định danh/mã số thuế"), max_length=20, blank=True)
     applicant_phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
     applicant_email = models.EmailField(_("thư điện tử"), blank=True)
     applicant_address = models.CharField(_("địa chỉ"), max_length=500, blank=True)
     summary = models.CharField(_("trích yếu"), max_length=1000, blank=True)
-    return_channel = models.CharField(_("hình thức nhận kết quả"), max_length=10,
-                                      choices=ReturnChannel.choices, default=ReturnChannel.COUNTER)
+    return_channel = models.CharField(
+        _("hình thức nhận kết quả"), max_length=10, choices=ReturnChannel.choices, default=ReturnChannel.COUNTER
+    )
 
     created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
     submitted_at = models.DateTimeField(_("nộp lúc"), null=True, blank=True)
     received_at = models.DateTimeField(_("tiếp nhận lúc"), null=True, blank=True)
-    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("cán bộ tiếp nhận"),
-                                    null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cán bộ tiếp nhận"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     resolved_at = models.DateTimeField(_("xử lý xong lúc"), null=True, blank=True)
     returned_at = models.DateTimeField(_("trả kết quả lúc"), null=True, blank=True)
     ended_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
 
     # Derived from the clock ledger by workflows.clock.read_clock, kept here for worklists.
-    due_at = models.DateTimeField(_("hạn giải quyết"), null=True, blank=True,
-                                  help_text=_("Hạn theo luật, đã trừ thời gian bổ sung, tạm dừng."))
+    due_at = models.DateTimeField(
+        _("hạn giải quyết"), null=True, blank=True, help_text=_("Hạn theo luật, đã trừ thời gian bổ sung, tạm dừng.")
+    )
     appointment_at = models.DateTimeField(_("ngày hẹn trả"), null=True, blank=True)
     remaining_seconds = models.FloatField(_("thời gian còn lại (giây làm việc)"), null=True, blank=True)
     clock_running = models.BooleanField(_("đang tính thời hạn"), default=False)
     verdict = models.CharField(_("kết quả đúng hạn"), max_length=10, choices=Verdict.choices, blank=True)
 
-    current_step = models.ForeignKey("DossierStep", verbose_name=_("bước hiện tại"), null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+    current_step = models.ForeignKey(
+        "DossierStep",
+        verbose_name=_("bước hiện tại"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     result = models.CharField(_("kết quả giải quyết"), max_length=10, choices=Result.choices, blank=True)
     result_note = models.TextField(_("nội dung kết quả/lý do"), blank=True)
     awaiting_documents = models.BooleanField(_("chờ bổ sung khi tiếp nhận"), default=False)
     missing_documents = models.JSONField(_("giấy tờ cần bổ sung"), default=list, blank=True)
     supplement_requests = models.PositiveSmallIntegerField(_("số lần yêu cầu bổ sung"), default=0)
-    pause_reason = models.CharField(_("lý do tạm dừng"), max_length=20, choices=PauseReason.choices,
-                                    blank=True)
+    pause_reason = models.CharField(_("lý do tạm dừng"), max_length=20, choices=PauseReason.choices, blank=True)
     fee_amount = models.PositiveBigIntegerField(_("phí, lệ phí phải nộp (VND)"), default=0)
     event_seq = models.PositiveIntegerField(_("số sự kiện"), default=0, editable=False)
     version = models.PositiveIntegerField(_("phiên bản bản ghi"), default=0, editable=False)
@@ -210,20 +236,28 @@ class Dossier(FSMModelMixin, models.Model):
         return self.code
 
     # -- the state table (DOMAIN §2) ----------------------------------------------------------------
-    @transition(field=status, source=Status.SUBMITTED, target=Status.RECEIVED,
-                conditions=[documents_complete], permission=perms.is_counter_officer)
+    @transition(
+        field=status,
+        source=Status.SUBMITTED,
+        target=Status.RECEIVED,
+        conditions=[documents_complete],
+        permission=perms.is_counter_officer,
+    )
     def receive(self, *, by, at):
         self.received_at, self.received_by = at, by
 
-    @transition(field=status, source=Status.SUBMITTED, target=Status.REJECTED,
-                permission=perms.is_counter_officer)
+    @transition(field=status, source=Status.SUBMITTED, target=Status.REJECTED, permission=perms.is_counter_officer)
     def refuse(self, *, at, reason):
         self.result_note, self.ended_at = reason, at
 
-    @transition(field=status, source=Status.SUBMITTED, target=Status.SUBMITTED,
-                permission=perms.is_counter_officer)
-    @transition(field=status, source=Status.PROCESSING, target=Status.SUPPLEMENT,
-                conditions=[has_current_step], permission=perms.handles_current_step)
+    @transition(field=status, source=Status.SUBMITTED, target=Status.SUBMITTED, permission=perms.is_counter_officer)
+    @transition(
+        field=status,
+        source=Status.PROCESSING,
+        target=Status.SUPPLEMENT,
+        conditions=[has_current_step],
+        permission=perms.handles_current_step,
+    )
     def request_supplement(self, *, missing):
         """One complete list of what is missing ("hướng dẫn một lần, đầy đủ")."""
         self.missing_documents = missing
@@ -232,26 +266,45 @@ class Dossier(FSMModelMixin, models.Model):
         else:
             self.supplement_requests += 1
 
-    @transition(field=status, source=Status.SUBMITTED, target=Status.SUBMITTED,
-                conditions=[awaiting_documents], permission=perms.applicant_or_counter)
-    @transition(field=status, source=Status.SUPPLEMENT, target=Status.PROCESSING,
-                permission=perms.applicant_or_counter)
+    @transition(
+        field=status,
+        source=Status.SUBMITTED,
+        target=Status.SUBMITTED,
+        conditions=[awaiting_documents],
+        permission=perms.applicant_or_counter,
+    )
+    @transition(field=status, source=Status.SUPPLEMENT, target=Status.PROCESSING, permission=perms.applicant_or_counter)
     def submit_supplement(self):
         self.awaiting_documents = False
         self.missing_documents = []
 
-    @transition(field=status, source=Status.RECEIVED, target=Status.PROCESSING,
-                conditions=[has_process, fee_settled], permission=perms.can_start)
+    @transition(
+        field=status,
+        source=Status.RECEIVED,
+        target=Status.PROCESSING,
+        conditions=[has_process, fee_settled],
+        permission=perms.can_start,
+    )
     def start(self, *, first_step):
         self.current_step = first_step
 
-    @transition(field=status, source=Status.PROCESSING, target=Status.PROCESSING,
-                conditions=[has_current_step], permission=perms.is_leader)
+    @transition(
+        field=status,
+        source=Status.PROCESSING,
+        target=Status.PROCESSING,
+        conditions=[has_current_step],
+        permission=perms.is_leader,
+    )
     def assign(self):
         """Reassignment or delegation of the current step by a leader (recorded in history)."""
 
-    @transition(field=status, source=Status.PROCESSING, target=RETURN_VALUE(Status.PROCESSING, Status.RESOLVED),
-                conditions=[has_current_step], permission=perms.handles_current_step)
+    @transition(
+        field=status,
+        source=Status.PROCESSING,
+        target=RETURN_VALUE(Status.PROCESSING, Status.RESOLVED),
+        conditions=[has_current_step],
+        permission=perms.handles_current_step,
+    )
     def complete_step(self, *, next_step, at, result="", result_note=""):
         """The next step, or resolved after the last one."""
         self.current_step = next_step
@@ -260,23 +313,30 @@ class Dossier(FSMModelMixin, models.Model):
         self._resolve(at=at, result=result or Result.APPROVED, note=result_note)
         return Status.RESOLVED
 
-    @transition(field=status, source=Status.PROCESSING, target=Status.PROCESSING,
-                conditions=[has_previous_step], permission=perms.handles_current_step)
+    @transition(
+        field=status,
+        source=Status.PROCESSING,
+        target=Status.PROCESSING,
+        conditions=[has_previous_step],
+        permission=perms.handles_current_step,
+    )
     def send_back(self, *, previous_step):
         self.current_step = previous_step
 
-    @transition(field=status, source=Status.PROCESSING, target=Status.PAUSED,
-                permission=perms.handles_current_step)
+    @transition(field=status, source=Status.PROCESSING, target=Status.PAUSED, permission=perms.handles_current_step)
     def pause(self, *, reason):
         self.pause_reason = reason
 
-    @transition(field=status, source=Status.PAUSED, target=Status.PROCESSING,
-                permission=perms.handles_current_step)
+    @transition(field=status, source=Status.PAUSED, target=Status.PROCESSING, permission=perms.handles_current_step)
     def resume(self):
         self.pause_reason = ""
 
-    @transition(field=status, source=[Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT, Status.PAUSED],
-                target=None, permission=perms.is_leader)
+    @transition(
+        field=status,
+        source=[Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT, Status.PAUSED],
+        target=None,
+        permission=perms.is_leader,
+    )
     def apologize(self, *, new_appointment_at):
         """Form 04 of Circular 03/2025: apology and a new appointment; the state does not change."""
         self.appointment_at = new_appointment_at
@@ -290,20 +350,22 @@ class Dossier(FSMModelMixin, models.Model):
         self.resolved_at = at
         self.result, self.result_note = result, note
 
-    @transition(field=status, source=Status.RESOLVED, target=Status.RETURNED,
-                permission=perms.is_counter_officer)
+    @transition(field=status, source=Status.RESOLVED, target=Status.RETURNED, permission=perms.is_counter_officer)
     def return_result(self, *, at, channel):
         self.returned_at = self.ended_at = at
         self.return_channel = channel
 
-    @transition(field=status, source=list(OPEN_STATES), target=Status.WITHDRAWN,
-                permission=perms.applicant_or_counter)
+    @transition(field=status, source=list(OPEN_STATES), target=Status.WITHDRAWN, permission=perms.applicant_or_counter)
     def withdraw(self, *, at):
         self.current_step = None
         self.ended_at = at
 
-    @transition(field=status, source=[Status.PROCESSING, Status.SUPPLEMENT, Status.PAUSED],
-                target=Status.STOPPED, permission=perms.is_leader)
+    @transition(
+        field=status,
+        source=[Status.PROCESSING, Status.SUPPLEMENT, Status.PAUSED],
+        target=Status.STOPPED,
+        permission=perms.is_leader,
+    )
     def stop(self, *, at, reason):
         """Form 05: processing stopped with a legal reason."""
         self.current_step = None
@@ -334,12 +396,16 @@ class DossierStep(models.Model):
     order = models.PositiveSmallIntegerField(_("thứ tự"))
     name = models.CharField(_("bước"), max_length=255)
     role = models.CharField(_("vai trò"), max_length=20, choices=StaffRole.choices)
-    agency = models.ForeignKey(Agency, verbose_name=_("cơ quan thực hiện"), on_delete=models.PROTECT,
-                               related_name="+")
-    status = models.CharField(_("trạng thái"), max_length=10, choices=StepStatus.choices,
-                              default=StepStatus.ACTIVE)
-    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người thụ lý"), null=True,
-                                 blank=True, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(Agency, verbose_name=_("cơ quan thực hiện"), on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("trạng thái"), max_length=10, choices=StepStatus.choices, default=StepStatus.ACTIVE)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thụ lý"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     started_at = models.DateTimeField(_("bắt đầu"))
     completed_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
     due_at = models.DateTimeField(_("hạn bước"), null=True, blank=True)
@@ -368,8 +434,7 @@ class StepAssignment(models.Model):
     step = models.ForeignKey(DossierStep, on_delete=models.CASCADE, related_name="assignments")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     role = models.CharField(_("vai trò"), max_length=10, choices=HandlerRole.choices)
-    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     assigned_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -412,11 +477,18 @@ class DossierEvent(AppendOnlyModel):
     action = models.CharField(_("thao tác"), max_length=30, choices=Action.choices)
     from_status = models.CharField(_("từ trạng thái"), max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(_("sang trạng thái"), max_length=20, choices=Status.choices)
-    step = models.ForeignKey(DossierStep, verbose_name=_("bước"), null=True, blank=True,
-                             on_delete=models.PROTECT, related_name="+")
+    step = models.ForeignKey(
+        DossierStep, verbose_name=_("bước"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     step_name = models.CharField(_("tên bước"), max_length=255, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người thực hiện"), null=True,
-                              blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     actor_name = models.CharField(_("tên người thực hiện"), max_length=255, blank=True)
     at = models.DateTimeField(_("thời điểm"), default=timezone.now)
     note = models.TextField(_("ghi chú"), blank=True)
@@ -437,8 +509,7 @@ class ClockEvent(AppendOnlyModel):
     """The clock ledger of a dossier (step is null) or of one step pass (DOMAIN §5)."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="clock_events")
-    step = models.ForeignKey(DossierStep, null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="clock_events")
+    step = models.ForeignKey(DossierStep, null=True, blank=True, on_delete=models.PROTECT, related_name="clock_events")
     kind = models.CharField(_("loại"), max_length=10, choices=ClockEventKind.choices)
     at = models.DateTimeField(_("thời điểm tính"))
     recorded_at = models.DateTimeField(_("ghi lúc"), default=timezone.now)
@@ -470,8 +541,9 @@ class DocumentVersion(AppendOnlyModel):
     sha256 = models.CharField(max_length=64, blank=True)
     is_result = models.BooleanField(_("là kết quả"), default=False)
     paper_copy = models.BooleanField(_("bản giấy"), default=False)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -511,6 +583,5 @@ class IdempotencyRecord(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "key"], name="uniq_idempotency_user_key"),
-            models.UniqueConstraint(fields=["key"], condition=Q(user__isnull=True),
-                                    name="uniq_idempotency_anon_key"),
+            models.UniqueConstraint(fields=["key"], condition=Q(user__isnull=True), name="uniq_idempotency_anon_key"),
         ]

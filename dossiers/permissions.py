@@ -35,9 +35,11 @@ def is_applicant(dossier, user) -> bool:
 
 def is_counter_officer(dossier, user) -> bool:
     """A counter officer of the receiving agency (or, for an online dossier, of the competent one)."""
-    return _superuser(user) or has_role(
-        user, dossier.receiving_agency_id, StaffRole.COUNTER
-    ) or has_role(user, dossier.competent_agency_id, StaffRole.COUNTER)
+    return (
+        _superuser(user)
+        or has_role(user, dossier.receiving_agency_id, StaffRole.COUNTER)
+        or has_role(user, dossier.competent_agency_id, StaffRole.COUNTER)
+    )
 
 
 def is_leader(dossier, user) -> bool:
@@ -62,8 +64,10 @@ def handles_current_step(dossier, user) -> bool:
 
 
 def can_start(dossier, user) -> bool:
-    return is_counter_officer(dossier, user) or is_leader(dossier, user) or has_role(
-        user, dossier.competent_agency_id, StaffRole.SPECIALIST
+    return (
+        is_counter_officer(dossier, user)
+        or is_leader(dossier, user)
+        or has_role(user, dossier.competent_agency_id, StaffRole.SPECIALIST)
     )
 
 

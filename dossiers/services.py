@@ -132,7 +132,8 @@ def _check(dossier: Dossier, action: str, actor) -> None:
         raise TransitionNotAllowed(
             _("Không thể “%(action)s” khi hồ sơ đang ở trạng thái “%(state)s”. Thao tác được phép: %(allowed)s.")
             % {"action": label, "state": Status(dossier.status).label, "allowed": allowed},
-            current_status=dossier.status, allowed_actions=allowed_actions(dossier),
+            current_status=dossier.status,
+            allowed_actions=allowed_actions(dossier),
         )
     for cond in tr.conditions:
         if not cond(dossier):
@@ -152,16 +153,20 @@ def _locked(dossier: Dossier | str, expected_version: int | None = None) -> Doss
     """The dossier re-read with its row locked for the rest of the transaction."""
     key = {"code": dossier} if isinstance(dossier, str) else {"pk": dossier.pk}
     try:
-        locked = (Dossier.objects.select_for_update(of=("self",))
-                  .select_related("procedure", "current_step", "competent_agency", "receiving_agency")
-                  .get(**key))
+        locked = (
+            Dossier.objects.select_for_update(of=("self",))
+            .select_related("procedure", "current_step", "competent_agency", "receiving_agency")
+            .get(**key)
+        )
     except Dossier.DoesNotExist:
         raise DossierNotFound(_("Không tìm thấy hồ sơ %(code)s.") % {"code": key.get("code", "")}) from None
     if expected_version is not None and locked.version != expected_version:
         raise ChangedUnderYou(
-            _("Hồ sơ %(code)s vừa được người khác cập nhật (phiên bản %(now)s, bạn đang xem %(seen)s). "
-              "Hãy tải lại rồi thực hiện lại.") % {"code": locked.code, "now": locked.version,
-                                                  "seen": expected_version},
+            _(
+                "Hồ sơ %(code)s vừa được người khác cập nhật (phiên bản %(now)s, bạn đang xem %(seen)s). "
+                "Hãy tải lại rồi thực hiện lại."
+            )
+            % {"code": locked.code, "now": locked.version, "seen": expected_version},
             current_version=locked.version,
         )
     return locked
@@ -171,18 +176,35 @@ class DossierNotFound(DossierError):
     status, code = 404, "not_found"
 
 
-def _record(dossier: Dossier, *, action: str, from_status: str, actor, at: dt.datetime, note: str = "",
-            step: DossierStep | None = None, data: dict | None = None) -> DossierEvent:
+def _record(
+    dossier: Dossier,
+    *,
+    action: str,
+    from_status: str,
+    actor,
+    at: dt.datetime,
+    note: str = "",
+    step: DossierStep | None = None,
+    data: dict | None = None,
+) -> DossierEvent:
     """Save the dossier and append its history row; tell the other apps (same transaction)."""
     dossier.event_seq += 1
     dossier.version += 1
     dossier.save()
     step = step if step is not None else dossier.current_step
     event = DossierEvent(
-        dossier=dossier, seq=dossier.event_seq, action=action, from_status=from_status,
-        to_status=dossier.status, step=step, step_name=step.name if step else "",
-        actor=actor if getattr(actor, "pk", None) else None, actor_name=_actor_name(actor), at=at,
-        note=note or "", data=data or {},
+        dossier=dossier,
+        seq=dossier.event_seq,
+        action=action,
+        from_status=from_status,
+        to_status=dossier.status,
+        step=step,
+        step_name=step.name if step else "",
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=_actor_name(actor),
+        at=at,
+        note=note or "",
+        data=data or {},
     )
     event.save()
     dossier_changed.send(sender=Dossier, dossier=dossier, event=event, previous_status=from_status)
@@ -204,10 +226,25 @@ def _dossier_calendar(dossier: Dossier) -> WorkingCalendar:
     return calendar_for(dossier.competent_agency)
 
 
-def _clock(dossier: Dossier, kind: str, at: dt.datetime, *, step: DossierStep | None = None,
-           budget_seconds: float | None = None, new_due_at=None, reason: str = "") -> ClockEvent:
-    return ClockEvent(dossier=dossier, step=step, kind=kind, at=at, budget_seconds=budget_seconds,
-                      new_due_at=new_due_at, reason=reason[:255])
+def _clock(
+    dossier: Dossier,
+    kind: str,
+    at: dt.datetime,
+    *,
+    step: DossierStep | None = None,
+    budget_seconds: float | None = None,
+    new_due_at=None,
+    reason: str = "",
+) -> ClockEvent:
+    return ClockEvent(
+        dossier=dossier,
+        step=step,
+        kind=kind,
+        at=at,
+        budget_seconds=budget_seconds,
+        new_due_at=new_due_at,
+        reason=reason[:255],
+    )
 
 
 def _append_clocks(dossier: Dossier, events: Sequence[ClockEvent]) -> None:
@@ -220,8 +257,11 @@ def _append_clocks(dossier: Dossier, events: Sequence[ClockEvent]) -> None:
     wanted = Q(step_id__in=step_ids)
     if any(e.step_id is None for e in events):
         wanted |= Q(step__isnull=True)
-    rows = (ClockEvent.objects.filter(wanted, dossier=dossier)
-            .values_list("step_id", "kind", "at", "budget_seconds", "new_due_at").order_by("id"))
+    rows = (
+        ClockEvent.objects.filter(wanted, dossier=dossier)
+        .values_list("step_id", "kind", "at", "budget_seconds", "new_due_at")
+        .order_by("id")
+    )
     for step_id, kind, at, budget, new_due in rows:
         ledger.setdefault(step_id, []).append(ClockEntry(kind, at, budget, new_due))
     if any(e.step_id is None for e in events):
@@ -232,8 +272,7 @@ def _append_clocks(dossier: Dossier, events: Sequence[ClockEvent]) -> None:
         step.due_at = reading.due_at or reading.last_due_at
         step.remaining_seconds = reading.remaining_seconds
         if reading.ended_at and step.due_at:
-            step.verdict = classify(end_at=reading.ended_at, due_at=step.due_at,
-                                    calendar=calendar_for(step.agency))
+            step.verdict = classify(end_at=reading.ended_at, due_at=step.due_at, calendar=calendar_for(step.agency))
         step.save(update_fields=["due_at", "remaining_seconds", "verdict", "status", "completed_at"])
 
 
@@ -243,16 +282,22 @@ def _apply_dossier_reading(dossier: Dossier, reading) -> None:
     dossier.appointment_at = reading.appointment_at
     dossier.remaining_seconds = reading.remaining_seconds
     if reading.ended_at and dossier.due_at and dossier.status in (Status.RESOLVED, Status.STOPPED):
-        dossier.verdict = classify(end_at=reading.ended_at, due_at=dossier.due_at,
-                                   supplement_requests=dossier.supplement_requests,
-                                   calendar=_dossier_calendar(dossier))
+        dossier.verdict = classify(
+            end_at=reading.ended_at,
+            due_at=dossier.due_at,
+            supplement_requests=dossier.supplement_requests,
+            calendar=_dossier_calendar(dossier),
+        )
 
 
 def read_dossier_clock(dossier: Dossier):
     """The dossier's clock as the ledger says now (for screens that want more than the stored fields)."""
-    entries = [ClockEntry(k, a, b, n) for k, a, b, n in
-               dossier.clock_events.filter(step__isnull=True).order_by("id")
-               .values_list("kind", "at", "budget_seconds", "new_due_at")]
+    entries = [
+        ClockEntry(k, a, b, n)
+        for k, a, b, n in dossier.clock_events.filter(step__isnull=True)
+        .order_by("id")
+        .values_list("kind", "at", "budget_seconds", "new_due_at")
+    ]
     return read_clock(entries, _dossier_calendar(dossier))
 
 
@@ -325,14 +370,19 @@ def validate_upload(upload: UploadedFile) -> str:
     return content_type
 
 
-def _add_documents(dossier: Dossier, documents: Iterable[DocumentInput], actor, *, is_result=False
-                   ) -> list[DocumentVersion]:
+def _add_documents(
+    dossier: Dossier, documents: Iterable[DocumentInput], actor, *, is_result=False
+) -> list[DocumentVersion]:
     documents = list(documents)
     if not documents:
         return []
     known = {d.code: d.name for d in dossier.procedure.documents.all()}
-    latest = dict(DocumentVersion.objects.filter(dossier=dossier).values_list("component")
-                  .annotate(m=Max("version")).values_list("component", "m"))
+    latest = dict(
+        DocumentVersion.objects.filter(dossier=dossier)
+        .values_list("component")
+        .annotate(m=Max("version"))
+        .values_list("component", "m")
+    )
     created = []
     for doc in documents:
         if not doc.component:
@@ -347,9 +397,15 @@ def _add_documents(dossier: Dossier, documents: Iterable[DocumentInput], actor, 
             doc.file.seek(0)
         latest[doc.component] = latest.get(doc.component, 0) + 1
         version = DocumentVersion(
-            dossier=dossier, component=doc.component, name=doc.name or known.get(doc.component, doc.component),
-            version=latest[doc.component], content_type=content_type, size=size, sha256=digest,
-            is_result=is_result, paper_copy=doc.paper_copy or doc.file is None,
+            dossier=dossier,
+            component=doc.component,
+            name=doc.name or known.get(doc.component, doc.component),
+            version=latest[doc.component],
+            content_type=content_type,
+            size=size,
+            sha256=digest,
+            is_result=is_result,
+            paper_copy=doc.paper_copy or doc.file is None,
             uploaded_by=actor if getattr(actor, "pk", None) else None,
         )
         if doc.file is not None:
@@ -364,13 +420,26 @@ def _doc_refs(versions: Sequence[DocumentVersion]) -> list[dict]:
 
 
 # -- creating ---------------------------------------------------------------------------------------
-def create_dossier(*, actor, procedure: Procedure, channel: str, receiving_agency: Agency,
-                   applicant_name: str, competent_agency: Agency | None = None,
-                   applicant_kind: int = ApplicantKind.CITIZEN, applicant_id_number: str = "",
-                   applicant_phone: str = "", applicant_email: str = "", applicant_address: str = "",
-                   summary: str = "", return_channel: str = ReturnChannel.COUNTER,
-                   documents: Sequence[DocumentInput] = (), note: str = "", at: dt.datetime | None = None,
-                   applicant_user=None) -> Dossier:
+def create_dossier(
+    *,
+    actor,
+    procedure: Procedure,
+    channel: str,
+    receiving_agency: Agency,
+    applicant_name: str,
+    competent_agency: Agency | None = None,
+    applicant_kind: int = ApplicantKind.CITIZEN,
+    applicant_id_number: str = "",
+    applicant_phone: str = "",
+    applicant_email: str = "",
+    applicant_address: str = "",
+    summary: str = "",
+    return_channel: str = ReturnChannel.COUNTER,
+    documents: Sequence[DocumentInput] = (),
+    note: str = "",
+    at: dt.datetime | None = None,
+    applicant_user=None,
+) -> Dossier:
     """File a dossier online (→ submitted) or receive it directly at the counter (→ received).
     The code is issued here and never changes."""
     at = _now(at)
@@ -392,13 +461,23 @@ def create_dossier(*, actor, procedure: Procedure, channel: str, receiving_agenc
     with transaction.atomic():
         dossier = Dossier(
             code=next_dossier_code(agency=receiving_agency, day=timezone.localdate(at)),
-            procedure=procedure, process=procedure.current_process(competent),
-            receiving_agency=receiving_agency, competent_agency=competent, channel=channel,
+            procedure=procedure,
+            process=procedure.current_process(competent),
+            receiving_agency=receiving_agency,
+            competent_agency=competent,
+            channel=channel,
             applicant_user=applicant_user,
-            applicant_name=applicant_name.strip(), applicant_kind=applicant_kind,
-            applicant_id_number=applicant_id_number, applicant_phone=applicant_phone,
-            applicant_email=applicant_email, applicant_address=applicant_address, summary=summary,
-            return_channel=return_channel, created_at=at, submitted_at=at, fee_amount=procedure.fee_amount,
+            applicant_name=applicant_name.strip(),
+            applicant_kind=applicant_kind,
+            applicant_id_number=applicant_id_number,
+            applicant_phone=applicant_phone,
+            applicant_email=applicant_email,
+            applicant_address=applicant_address,
+            summary=summary,
+            return_channel=return_channel,
+            created_at=at,
+            submitted_at=at,
+            fee_amount=procedure.fee_amount,
         )
         if channel != Channel.ONLINE:
             # Direct receipt: the counter officer must be one of the receiving agency.
@@ -406,8 +485,15 @@ def create_dossier(*, actor, procedure: Procedure, channel: str, receiving_agenc
         dossier.save()
         versions = _add_documents(dossier, documents, actor)
         if channel == Channel.ONLINE:
-            _record(dossier, action=Action.SUBMIT, from_status="", actor=actor, at=at, note=note,
-                    data={"documents": _doc_refs(versions)})
+            _record(
+                dossier,
+                action=Action.SUBMIT,
+                from_status="",
+                actor=actor,
+                at=at,
+                note=note,
+                data={"documents": _doc_refs(versions)},
+            )
         else:
             _receive(dossier, actor=actor, at=at, note=note, from_status="", versions=versions)
     return dossier
@@ -420,14 +506,31 @@ def _receive(dossier: Dossier, *, actor, at, note, from_status, versions=()):
     start = _dossier_calendar(dossier).next_working_instant(start)
     dossier.receive(by=actor if getattr(actor, "pk", None) else None, at=at)
     _append_clocks(dossier, [_clock(dossier, ClockEventKind.STARTED, start, budget_seconds=_budget(dossier.procedure))])
-    return _record(dossier, action=Action.RECEIVE, from_status=from_status, actor=actor, at=at, note=note,
-                   data={"documents": _doc_refs(versions), "appointment_at": dossier.appointment_at.isoformat(),
-                         "clock_started_at": start.isoformat()})
+    return _record(
+        dossier,
+        action=Action.RECEIVE,
+        from_status=from_status,
+        actor=actor,
+        at=at,
+        note=note,
+        data={
+            "documents": _doc_refs(versions),
+            "appointment_at": dossier.appointment_at.isoformat(),
+            "clock_started_at": start.isoformat(),
+        },
+    )
 
 
 # -- actions ----------------------------------------------------------------------------------------
-def receive_dossier(*, dossier, actor, note: str = "", documents: Sequence[DocumentInput] = (),
-                    expected_version: int | None = None, at=None) -> Dossier:
+def receive_dossier(
+    *,
+    dossier,
+    actor,
+    note: str = "",
+    documents: Sequence[DocumentInput] = (),
+    expected_version: int | None = None,
+    at=None,
+) -> Dossier:
     """The counter accepts an online dossier: the appointment date is set and the clock starts."""
     with transaction.atomic():
         dossier = _locked(dossier, expected_version)
@@ -461,8 +564,9 @@ def _normalise_missing(missing) -> list[dict]:
         if isinstance(item, str):
             item = {"name": item}
         if not isinstance(item, dict) or not str(item.get("name", "")).strip():
-            raise InvalidInput(_("Mỗi giấy tờ cần bổ sung phải có tên."), errors={"missing_documents": [
-                _("Mỗi mục cần có “name”.")]})
+            raise InvalidInput(
+                _("Mỗi giấy tờ cần bổ sung phải có tên."), errors={"missing_documents": [_("Mỗi mục cần có “name”.")]}
+            )
         items.append({k: str(v) for k, v in item.items() if k in {"component", "name", "reason"}})
     if not items:
         raise InvalidInput(
@@ -472,8 +576,7 @@ def _normalise_missing(missing) -> list[dict]:
     return items
 
 
-def request_supplement(*, dossier, actor, missing_documents, note: str = "", expected_version=None,
-                       at=None) -> Dossier:
+def request_supplement(*, dossier, actor, missing_documents, note: str = "", expected_version=None, at=None) -> Dossier:
     """Ask the applicant, once and completely, for what is missing. At receipt the dossier stays
     submitted; during processing it goes to `supplement` and the clock stops."""
     items = _normalise_missing(missing_documents)
@@ -483,17 +586,29 @@ def request_supplement(*, dossier, actor, missing_documents, note: str = "", exp
         at, before, step = _now(at), dossier.status, dossier.current_step
         dossier.request_supplement(missing=items)
         if before == Status.PROCESSING:
-            _append_clocks(dossier, [
-                _clock(dossier, ClockEventKind.PAUSED, at, reason="supplement"),
-                _clock(dossier, ClockEventKind.PAUSED, at, step=step, reason="supplement"),
-            ])
-        _record(dossier, action=Action.REQUEST_SUPPLEMENT, from_status=before, actor=actor, at=at, note=note,
-                step=step, data={"missing_documents": items})
+            _append_clocks(
+                dossier,
+                [
+                    _clock(dossier, ClockEventKind.PAUSED, at, reason="supplement"),
+                    _clock(dossier, ClockEventKind.PAUSED, at, step=step, reason="supplement"),
+                ],
+            )
+        _record(
+            dossier,
+            action=Action.REQUEST_SUPPLEMENT,
+            from_status=before,
+            actor=actor,
+            at=at,
+            note=note,
+            step=step,
+            data={"missing_documents": items},
+        )
     return dossier
 
 
-def submit_supplement(*, dossier, actor, documents: Sequence[DocumentInput] = (), note: str = "",
-                      expected_version=None, at=None) -> Dossier:
+def submit_supplement(
+    *, dossier, actor, documents: Sequence[DocumentInput] = (), note: str = "", expected_version=None, at=None
+) -> Dossier:
     """The applicant hands in what was asked for: new document versions under the same code; the clock
     resumes or restarts as the procedure says."""
     with transaction.atomic():
@@ -508,23 +623,42 @@ def submit_supplement(*, dossier, actor, documents: Sequence[DocumentInput] = ()
             kind = ClockEventKind.RESTARTED if restart else ClockEventKind.RESUMED
             events = [_clock(dossier, kind, at, budget_seconds=_budget(dossier.procedure) if restart else None)]
             if step is not None:
-                events.append(_clock(dossier, kind, at, step=step,
-                                     budget_seconds=_step_budget(step.process_step) if restart else None))
+                events.append(
+                    _clock(
+                        dossier,
+                        kind,
+                        at,
+                        step=step,
+                        budget_seconds=_step_budget(step.process_step) if restart else None,
+                    )
+                )
             _append_clocks(dossier, events)
-        _record(dossier, action=Action.SUBMIT_SUPPLEMENT, from_status=before, actor=actor, at=at, note=note,
-                step=step, data={"documents": _doc_refs(versions), "requested": asked})
+        _record(
+            dossier,
+            action=Action.SUBMIT_SUPPLEMENT,
+            from_status=before,
+            actor=actor,
+            at=at,
+            note=note,
+            step=step,
+            data={"documents": _doc_refs(versions), "requested": asked},
+        )
     return dossier
 
 
 def _open_step(dossier: Dossier, process_step: ProcessStep, at, *, assignee=None, by=None) -> DossierStep:
     step = DossierStep.objects.create(
-        dossier=dossier, process_step=process_step, order=process_step.order, name=process_step.name,
-        role=process_step.role, agency=process_step.agency or dossier.competent_agency, started_at=at,
+        dossier=dossier,
+        process_step=process_step,
+        order=process_step.order,
+        name=process_step.name,
+        role=process_step.role,
+        agency=process_step.agency or dossier.competent_agency,
+        started_at=at,
         assignee=assignee,
     )
     if assignee is not None:
-        StepAssignment.objects.create(step=step, user=assignee, role=HandlerRole.MAIN, assigned_by=by,
-                                      assigned_at=at)
+        StepAssignment.objects.create(step=step, user=assignee, role=HandlerRole.MAIN, assigned_by=by, assigned_at=at)
     return step
 
 
@@ -547,8 +681,7 @@ def _check_assignee(user, agency_id: int, role: str | None = None):
     return user
 
 
-def start_processing(*, dossier, actor, note: str = "", assignee=None, expected_version=None,
-                     at=None) -> Dossier:
+def start_processing(*, dossier, actor, note: str = "", assignee=None, expected_version=None, at=None) -> Dossier:
     """Received → processing: the first step of the dossier's process version is opened."""
     with transaction.atomic():
         dossier = _locked(dossier, expected_version)
@@ -558,15 +691,33 @@ def start_processing(*, dossier, actor, note: str = "", assignee=None, expected_
         _check_assignee(assignee, first.agency_id or dossier.competent_agency_id)
         step = _open_step(dossier, first, at, assignee=assignee, by=actor)
         dossier.start(first_step=step)
-        _append_clocks(dossier, [_clock(dossier, ClockEventKind.STARTED, at, step=step,
-                                        budget_seconds=_step_budget(first))])
-        _record(dossier, action=Action.START, from_status=before, actor=actor, at=at, note=note, step=step,
-                data={"process_version": dossier.process.number})
+        _append_clocks(
+            dossier, [_clock(dossier, ClockEventKind.STARTED, at, step=step, budget_seconds=_step_budget(first))]
+        )
+        _record(
+            dossier,
+            action=Action.START,
+            from_status=before,
+            actor=actor,
+            at=at,
+            note=note,
+            step=step,
+            data={"process_version": dossier.process.number},
+        )
     return dossier
 
 
-def complete_step(*, dossier, actor, note: str = "", assignee=None, result: str = "",
-                  documents: Sequence[DocumentInput] = (), expected_version=None, at=None) -> Dossier:
+def complete_step(
+    *,
+    dossier,
+    actor,
+    note: str = "",
+    assignee=None,
+    result: str = "",
+    documents: Sequence[DocumentInput] = (),
+    expected_version=None,
+    at=None,
+) -> Dossier:
     """Finish the current step: the next one opens, or after the last the dossier is resolved."""
     if result and result not in Result.values:
         raise InvalidInput(_("Kết quả phải là “approved” hoặc “refused”."), errors={"result": [result]})
@@ -576,22 +727,34 @@ def complete_step(*, dossier, actor, note: str = "", assignee=None, result: str 
         dossier = _locked(dossier, expected_version)
         _check(dossier, Action.COMPLETE_STEP, actor)
         at, before, current = _now(at), dossier.status, dossier.current_step
-        following = (dossier.process.steps.filter(order__gt=current.order).order_by("order").first())
+        following = dossier.process.steps.filter(order__gt=current.order).order_by("order").first()
         versions = _add_documents(dossier, documents, actor, is_result=following is None)
         clocks = _close_step(dossier, current, at, StepStatus.DONE)
         next_step = None
         if following is not None:
             _check_assignee(assignee, following.agency_id or dossier.competent_agency_id)
             next_step = _open_step(dossier, following, at, assignee=assignee, by=actor)
-            clocks.append(_clock(dossier, ClockEventKind.STARTED, at, step=next_step,
-                                 budget_seconds=_step_budget(following)))
+            clocks.append(
+                _clock(dossier, ClockEventKind.STARTED, at, step=next_step, budget_seconds=_step_budget(following))
+            )
         dossier.complete_step(next_step=next_step, at=at, result=result, result_note=note)
         if next_step is None:
             clocks.append(_clock(dossier, ClockEventKind.STOPPED, at, reason="resolved"))
         _append_clocks(dossier, clocks)
-        _record(dossier, action=Action.COMPLETE_STEP, from_status=before, actor=actor, at=at, note=note,
-                step=current, data={"next_step": next_step.name if next_step else None,
-                                    "documents": _doc_refs(versions), "result": dossier.result})
+        _record(
+            dossier,
+            action=Action.COMPLETE_STEP,
+            from_status=before,
+            actor=actor,
+            at=at,
+            note=note,
+            step=current,
+            data={
+                "next_step": next_step.name if next_step else None,
+                "documents": _doc_refs(versions),
+                "result": dossier.result,
+            },
+        )
     return dossier
 
 
@@ -603,21 +766,30 @@ def send_back(*, dossier, actor, note: str, expected_version=None, at=None) -> D
         _check(dossier, Action.SEND_BACK, actor)
         at, before, current = _now(at), dossier.status, dossier.current_step
         previous = dossier.process.steps.filter(order__lt=current.order).order_by("-order").first()
-        last_pass = (DossierStep.objects.filter(dossier=dossier, process_step=previous)
-                     .order_by("-started_at", "-id").first())
+        last_pass = (
+            DossierStep.objects.filter(dossier=dossier, process_step=previous).order_by("-started_at", "-id").first()
+        )
         clocks = _close_step(dossier, current, at, StepStatus.SENT_BACK)
         step = _open_step(dossier, previous, at, assignee=last_pass.assignee if last_pass else None, by=actor)
-        clocks.append(_clock(dossier, ClockEventKind.STARTED, at, step=step,
-                             budget_seconds=_step_budget(previous)))
+        clocks.append(_clock(dossier, ClockEventKind.STARTED, at, step=step, budget_seconds=_step_budget(previous)))
         dossier.send_back(previous_step=step)
         _append_clocks(dossier, clocks)
-        _record(dossier, action=Action.SEND_BACK, from_status=before, actor=actor, at=at, note=note,
-                step=current, data={"to_step": step.name})
+        _record(
+            dossier,
+            action=Action.SEND_BACK,
+            from_status=before,
+            actor=actor,
+            at=at,
+            note=note,
+            step=current,
+            data={"to_step": step.name},
+        )
     return dossier
 
 
-def assign_handlers(*, dossier, actor, main=None, co_handlers=(), followers=(), note: str = "",
-                    expected_version=None, at=None) -> Dossier:
+def assign_handlers(
+    *, dossier, actor, main=None, co_handlers=(), followers=(), note: str = "", expected_version=None, at=None
+) -> Dossier:
     """A leader (re)assigns the current step: main handler, co-handlers and followers."""
     if main is None and not co_handlers and not followers:
         raise InvalidInput(_("Chọn ít nhất một cán bộ để phân công."))
@@ -634,23 +806,35 @@ def assign_handlers(*, dossier, actor, main=None, co_handlers=(), followers=(), 
             step.assignee = main
             step.save(update_fields=["assignee"])
         for user, role in people:
-            StepAssignment.objects.update_or_create(step=step, user=user,
-                                                    defaults={"role": role, "assigned_by": actor,
-                                                              "assigned_at": at})
+            StepAssignment.objects.update_or_create(
+                step=step, user=user, defaults={"role": role, "assigned_by": actor, "assigned_at": at}
+            )
         dossier.assign()
-        _record(dossier, action=Action.ASSIGN, from_status=before, actor=actor, at=at, note=note, step=step,
-                data={"main": main.get_username() if main else None,
-                      "previous_main": previous_main.get_username() if previous_main else None,
-                      "co_handlers": [u.get_username() for u in co_handlers],
-                      "followers": [u.get_username() for u in followers]})
+        _record(
+            dossier,
+            action=Action.ASSIGN,
+            from_status=before,
+            actor=actor,
+            at=at,
+            note=note,
+            step=step,
+            data={
+                "main": main.get_username() if main else None,
+                "previous_main": previous_main.get_username() if previous_main else None,
+                "co_handlers": [u.get_username() for u in co_handlers],
+                "followers": [u.get_username() for u in followers],
+            },
+        )
     return dossier
 
 
 def pause_dossier(*, dossier, actor, reason: str, note: str = "", expected_version=None, at=None) -> Dossier:
     """Wait on something outside the agency; the clock stops."""
     if reason not in PauseReason.values:
-        raise InvalidInput(_("Lý do tạm dừng không hợp lệ; chọn một trong: %s") % ", ".join(PauseReason.values),
-                           errors={"reason": [reason]})
+        raise InvalidInput(
+            _("Lý do tạm dừng không hợp lệ; chọn một trong: %s") % ", ".join(PauseReason.values),
+            errors={"reason": [reason]},
+        )
     with transaction.atomic():
         dossier = _locked(dossier, expected_version)
         _check(dossier, Action.PAUSE, actor)
@@ -660,8 +844,16 @@ def pause_dossier(*, dossier, actor, reason: str, note: str = "", expected_versi
         if step is not None:
             events.append(_clock(dossier, ClockEventKind.PAUSED, at, step=step, reason=reason))
         _append_clocks(dossier, events)
-        _record(dossier, action=Action.PAUSE, from_status=before, actor=actor, at=at, note=note, step=step,
-                data={"reason": reason})
+        _record(
+            dossier,
+            action=Action.PAUSE,
+            from_status=before,
+            actor=actor,
+            at=at,
+            note=note,
+            step=step,
+            data={"reason": reason},
+        )
     return dossier
 
 
@@ -689,17 +881,30 @@ def apologize(*, dossier, actor, new_appointment, note: str, expected_version=No
         calendar = _dossier_calendar(dossier)
         new_at = _appointment_instant(new_appointment, dossier)
         if not calendar.is_working_day(timezone.localtime(new_at).date()):
-            raise InvalidInput(_("Ngày hẹn mới %(d)s không phải ngày làm việc.")
-                               % {"d": f"{timezone.localtime(new_at):%d/%m/%Y}"})
+            raise InvalidInput(
+                _("Ngày hẹn mới %(d)s không phải ngày làm việc.") % {"d": f"{timezone.localtime(new_at):%d/%m/%Y}"}
+            )
         current = dossier.appointment_at
         if current and new_at <= current:
-            raise InvalidInput(_("Ngày hẹn mới phải sau ngày hẹn hiện tại (%(d)s).")
-                               % {"d": f"{timezone.localtime(current):%d/%m/%Y %H:%M}"})
+            raise InvalidInput(
+                _("Ngày hẹn mới phải sau ngày hẹn hiện tại (%(d)s).")
+                % {"d": f"{timezone.localtime(current):%d/%m/%Y %H:%M}"}
+            )
         dossier.apologize(new_appointment_at=new_at)
         _append_clocks(dossier, [_clock(dossier, ClockEventKind.EXTENDED, at, new_due_at=new_at, reason=note)])
-        _record(dossier, action=Action.APOLOGIZE, from_status=before, actor=actor, at=at, note=note,
-                data={"previous_appointment_at": current.isoformat() if current else None,
-                      "new_appointment_at": new_at.isoformat(), "form": "04/TT-VPCP-2025"})
+        _record(
+            dossier,
+            action=Action.APOLOGIZE,
+            from_status=before,
+            actor=actor,
+            at=at,
+            note=note,
+            data={
+                "previous_appointment_at": current.isoformat() if current else None,
+                "new_appointment_at": new_at.isoformat(),
+                "form": "04/TT-VPCP-2025",
+            },
+        )
     return dossier
 
 
@@ -727,13 +932,22 @@ def resolve_dossier(*, dossier, actor, result: str, note: str = "", expected_ver
         dossier.resolve(at=at, result=result, note=note)
         clocks.append(_clock(dossier, ClockEventKind.STOPPED, at, reason="resolved"))
         _append_clocks(dossier, clocks)
-        _record(dossier, action=Action.RESOLVE, from_status=before, actor=actor, at=at, note=note, step=step,
-                data={"result": result})
+        _record(
+            dossier,
+            action=Action.RESOLVE,
+            from_status=before,
+            actor=actor,
+            at=at,
+            note=note,
+            step=step,
+            data={"result": result},
+        )
     return dossier
 
 
-def return_result(*, dossier, actor, channel: str | None = None, note: str = "", expected_version=None,
-                  at=None) -> Dossier:
+def return_result(
+    *, dossier, actor, channel: str | None = None, note: str = "", expected_version=None, at=None
+) -> Dossier:
     """Hand the result to the applicant (counter, post or online)."""
     with transaction.atomic():
         dossier = _locked(dossier, expected_version)
@@ -743,8 +957,15 @@ def return_result(*, dossier, actor, channel: str | None = None, note: str = "",
         _check(dossier, Action.RETURN_RESULT, actor)
         at, before = _now(at), dossier.status
         dossier.return_result(at=at, channel=channel)
-        _record(dossier, action=Action.RETURN_RESULT, from_status=before, actor=actor, at=at, note=note,
-                data={"channel": channel})
+        _record(
+            dossier,
+            action=Action.RETURN_RESULT,
+            from_status=before,
+            actor=actor,
+            at=at,
+            note=note,
+            data={"channel": channel},
+        )
     return dossier
 
 
@@ -774,13 +995,29 @@ def stop_dossier(*, dossier, actor, note: str, expected_version=None, at=None) -
         dossier.stop(at=at, reason=note)
         clocks.append(_clock(dossier, ClockEventKind.STOPPED, at, reason="stopped"))
         _append_clocks(dossier, clocks)
-        _record(dossier, action=Action.STOP, from_status=before, actor=actor, at=at, note=note, step=step,
-                data={"form": "05/TT-VPCP-2025"})
+        _record(
+            dossier,
+            action=Action.STOP,
+            from_status=before,
+            actor=actor,
+            at=at,
+            note=note,
+            step=step,
+            data={"form": "05/TT-VPCP-2025"},
+        )
     return dossier
 
 
-def add_documents(*, dossier, actor, documents: Sequence[DocumentInput], note: str = "",
-                  is_result: bool = False, expected_version=None, at=None) -> list[DocumentVersion]:
+def add_documents(
+    *,
+    dossier,
+    actor,
+    documents: Sequence[DocumentInput],
+    note: str = "",
+    is_result: bool = False,
+    expected_version=None,
+    at=None,
+) -> list[DocumentVersion]:
     """Add document versions to an open (or, for results, resolved) dossier; recorded in history."""
     with transaction.atomic():
         dossier = _locked(dossier, expected_version)
@@ -794,21 +1031,28 @@ def add_documents(*, dossier, actor, documents: Sequence[DocumentInput], note: s
             )
         at = _now(at)
         versions = _add_documents(dossier, documents, actor, is_result=is_result)
-        _record(dossier, action=Action.ADD_DOCUMENT, from_status=dossier.status, actor=actor, at=at, note=note,
-                data={"documents": _doc_refs(versions)})
+        _record(
+            dossier,
+            action=Action.ADD_DOCUMENT,
+            from_status=dossier.status,
+            actor=actor,
+            at=at,
+            note=note,
+            data={"documents": _doc_refs(versions)},
+        )
     return versions
 
 
-def record_event(*, dossier, actor, action: str, note: str = "", data: dict | None = None, at=None
-                 ) -> DossierEvent:
+def record_event(*, dossier, actor, action: str, note: str = "", data: dict | None = None, at=None) -> DossierEvent:
     """Append a history row that changes no state (a payment, a note), with the same signal as a
     transition so that other apps see it. For use by other apps' services (payments)."""
     if action in ACTION_METHODS:
         raise ValueError("state changes go through their own service")
     with transaction.atomic():
         dossier = _locked(dossier)
-        return _record(dossier, action=action, from_status=dossier.status, actor=actor, at=_now(at), note=note,
-                       data=data)
+        return _record(
+            dossier, action=action, from_status=dossier.status, actor=actor, at=_now(at), note=note, data=data
+        )
 
 
 # The API's action names → (service, the body fields it takes besides note).

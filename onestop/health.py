@@ -32,8 +32,11 @@ def healthz(request):
             ok, detail = check()
         except Exception as exc:  # a check that raises is a failed check, reported, never a 500
             ok, detail = False, f"{type(exc).__name__}: {exc}"
-        results[name] = {"ok": ok, "detail": detail, "ms": round((time.monotonic() - started) * 1000, 1),
-                         "critical": getattr(check, "critical", True)}
+        results[name] = {
+            "ok": ok,
+            "detail": detail,
+            "ms": round((time.monotonic() - started) * 1000, 1),
+            "critical": getattr(check, "critical", True),
+        }
         healthy &= ok or not getattr(check, "critical", True)
-    return JsonResponse({"status": "ok" if healthy else "degraded", "checks": results},
-                        status=200 if healthy else 503)
+    return JsonResponse({"status": "ok" if healthy else "degraded", "checks": results}, status=200 if healthy else 503)

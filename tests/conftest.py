@@ -49,8 +49,9 @@ class World:
     """An agency with its officers, another agency, an applicant and a 3-day procedure."""
 
     def __init__(self):
-        self.centre = AgencyFactory(code="000.00.31.H52", name="Trung tâm Phục vụ hành chính công tỉnh Sơn La",
-                                    tier=AgencyTier.CENTRE)
+        self.centre = AgencyFactory(
+            code="000.00.31.H52", name="Trung tâm Phục vụ hành chính công tỉnh Sơn La", tier=AgencyTier.CENTRE
+        )
         self.agency = AgencyFactory(code="000.00.12.H52", name="Sở Tư pháp")
         self.other_agency = AgencyFactory(code="000.00.13.H52", name="Sở Xây dựng")
         self.procedure = ProcedureFactory(competent_agency=self.agency)
@@ -67,16 +68,27 @@ class World:
     # -- bringing dossiers to a state through the services -------------------------------------------
     def counter_dossier(self, *, when=None, procedure=None, **kwargs):
         return services.create_dossier(
-            actor=self.counter, procedure=procedure or self.procedure, channel="counter",
-            receiving_agency=self.agency, applicant_name="Nguyễn Văn An", applicant_phone="0912345678",
-            at=when or at(2025, 8, 12, 9), **kwargs,
+            actor=self.counter,
+            procedure=procedure or self.procedure,
+            channel="counter",
+            receiving_agency=self.agency,
+            applicant_name="Nguyễn Văn An",
+            applicant_phone="0912345678",
+            at=when or at(2025, 8, 12, 9),
+            **kwargs,
         )
 
     def online_dossier(self, *, when=None, procedure=None, **kwargs):
         return services.create_dossier(
-            actor=self.applicant, applicant_user=self.applicant, procedure=procedure or self.procedure,
-            channel="online", receiving_agency=self.agency, applicant_name="Nguyễn Văn An",
-            return_channel="online", at=when or at(2025, 8, 12, 9), **kwargs,
+            actor=self.applicant,
+            applicant_user=self.applicant,
+            procedure=procedure or self.procedure,
+            channel="online",
+            receiving_agency=self.agency,
+            applicant_name="Nguyễn Văn An",
+            return_channel="online",
+            at=when or at(2025, 8, 12, 9),
+            **kwargs,
         )
 
     def dossier_in(self, state: str, *, when=None):
@@ -87,8 +99,7 @@ class World:
             return self.online_dossier(when=when)
         if state == Status.REJECTED:
             d = self.online_dossier(when=when)
-            return services.refuse_dossier(dossier=d, actor=self.counter, note="Không thuộc thẩm quyền",
-                                           at=when + step)
+            return services.refuse_dossier(dossier=d, actor=self.counter, note="Không thuộc thẩm quyền", at=when + step)
         d = self.counter_dossier(when=when)
         if state == Status.RECEIVED:
             return d
@@ -98,8 +109,9 @@ class World:
         if state == Status.PROCESSING:
             return d
         if state == Status.SUPPLEMENT:
-            return services.request_supplement(dossier=d, actor=self.counter, missing_documents=["Bản sao giấy khai sinh"],
-                                               at=when + 2 * step)
+            return services.request_supplement(
+                dossier=d, actor=self.counter, missing_documents=["Bản sao giấy khai sinh"], at=when + 2 * step
+            )
         if state == Status.PAUSED:
             return services.pause_dossier(dossier=d, actor=self.counter, reason="verification", at=when + 2 * step)
         if state == Status.STOPPED:

@@ -77,8 +77,7 @@ DEFAULT_STEPS = (
 def make_process(procedure, steps=DEFAULT_STEPS, *, publish=True, agency=None) -> ProcessVersion:
     version = ProcessVersion.objects.create(procedure=procedure, agency=agency)
     for order, (name, role, hours) in enumerate(steps, 1):
-        ProcessStep.objects.create(process=version, order=order, name=name, role=role,
-                                   time_limit_hours=Decimal(hours))
+        ProcessStep.objects.create(process=version, order=order, name=name, role=role, time_limit_hours=Decimal(hours))
     if publish:
         version.publish()
     return version

@@ -27,8 +27,9 @@ _RECHECK_SECONDS = 5.0
 class WorkingCalendar:
     """Working intervals of each day for one agency: its hours minus days off plus make-up days."""
 
-    def __init__(self, *, hours=DEFAULT_HOURS, days: dict[dt.date, tuple[str, str]] | None = None,
-                 tz=None, year_loader=None):
+    def __init__(
+        self, *, hours=DEFAULT_HOURS, days: dict[dt.date, tuple[str, str]] | None = None, tz=None, year_loader=None
+    ):
         self.hours = tuple(hours)
         self.days = dict(days or {})
         self.tz = tz or timezone.get_default_timezone()
@@ -47,8 +48,9 @@ class WorkingCalendar:
         kind, part = self.days.get(day, (None, DayPart.FULL))
         morning, afternoon = self.hours
         if kind == DayKind.WORKING:
-            base = {DayPart.FULL: [morning, afternoon], DayPart.MORNING: [morning],
-                    DayPart.AFTERNOON: [afternoon]}[part]
+            base = {DayPart.FULL: [morning, afternoon], DayPart.MORNING: [morning], DayPart.AFTERNOON: [afternoon]}[
+                part
+            ]
             return list(base)
         if day.weekday() >= 5:
             return []
@@ -150,10 +152,16 @@ def load_national_year(year: int) -> None:
     if CalendarYear.objects.filter(year=year).exists():
         return
     national = holidays.country_holidays("VN", years=year)
-    rows = [CalendarDay(date=d, kind=DayKind.HOLIDAY, name=name, source="national")
-            for d, name in sorted(national.items()) if d.year == year]
-    rows += [CalendarDay(date=d, kind=DayKind.WORKING, name="Ngày làm việc bù", source="national")
-             for d in sorted(getattr(national, "weekend_workdays", ())) if d.year == year]
+    rows = [
+        CalendarDay(date=d, kind=DayKind.HOLIDAY, name=name, source="national")
+        for d, name in sorted(national.items())
+        if d.year == year
+    ]
+    rows += [
+        CalendarDay(date=d, kind=DayKind.WORKING, name="Ngày làm việc bù", source="national")
+        for d in sorted(getattr(national, "weekend_workdays", ()))
+        if d.year == year
+    ]
     with transaction.atomic():
         CalendarDay.objects.bulk_create(rows, ignore_conflicts=True)
         CalendarYear.objects.bulk_create([CalendarYear(year=year)], ignore_conflicts=True)
@@ -163,13 +171,13 @@ def _rows_for_year(agency_id: int | None, year: int) -> dict[dt.date, tuple[str,
     load_national_year(year)
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     days: dict[dt.date, tuple[str, str]] = {}
-    rows = (CalendarDay.objects.filter(date__range=(start, end), agency__isnull=True)
-            .values_list("date", "kind", "part"))
+    rows = CalendarDay.objects.filter(date__range=(start, end), agency__isnull=True).values_list("date", "kind", "part")
     for d, kind, part in rows:
         days[d] = (kind, part)
     if agency_id is not None:  # an agency's own row overrides the province's
-        for d, kind, part in (CalendarDay.objects.filter(date__range=(start, end), agency_id=agency_id)
-                              .values_list("date", "kind", "part")):
+        for d, kind, part in CalendarDay.objects.filter(date__range=(start, end), agency_id=agency_id).values_list(
+            "date", "kind", "part"
+        ):
             days[d] = (kind, part)
     return days
 

@@ -91,13 +91,21 @@ def read_clock(entries: Iterable[ClockEntry], calendar: WorkingCalendar) -> Cloc
     due = None
     if running:
         due = last_due = calendar.shift(run_from, budget - consumed)
-    return ClockReading(running=running, started_at=started_at, due_at=due,
-                        remaining_seconds=budget - consumed, budget_seconds=budget,
-                        extended_due_at=extended, ended_at=ended, last_due_at=last_due)
+    return ClockReading(
+        running=running,
+        started_at=started_at,
+        due_at=due,
+        remaining_seconds=budget - consumed,
+        budget_seconds=budget,
+        extended_due_at=extended,
+        ended_at=ended,
+        last_due_at=last_due,
+    )
 
 
-def classify(*, end_at: dt.datetime, due_at: dt.datetime, supplement_requests: int = 0,
-             calendar: WorkingCalendar | None = None) -> str:
+def classify(
+    *, end_at: dt.datetime, due_at: dt.datetime, supplement_requests: int = 0, calendar: WorkingCalendar | None = None
+) -> str:
     """Early / on time / late (Decision 766): on time when the end is no later than the due date net of
     supplement time; more than one supplement request during processing counts as late; early when it
     ended on a working day before the due day."""

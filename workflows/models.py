@@ -33,7 +33,11 @@ class Agency(models.Model):
     short_name = models.CharField(_("tên viết tắt"), max_length=80, blank=True)
     tier = models.CharField(_("cấp"), max_length=20, choices=AgencyTier.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("cơ quan cấp trên"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("cơ quan cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
@@ -110,22 +114,27 @@ class Procedure(models.Model):
 
     code = models.CharField(_("mã TTHC"), max_length=40, unique=True)
     name = models.CharField(_("tên thủ tục"), max_length=500)
-    field = models.ForeignKey(Field, verbose_name=_("lĩnh vực"), on_delete=models.PROTECT,
-                              related_name="procedures")
+    field = models.ForeignKey(Field, verbose_name=_("lĩnh vực"), on_delete=models.PROTECT, related_name="procedures")
     agency_level = models.CharField(_("cấp thực hiện"), max_length=20, choices=AgencyLevel.choices)
     competent_agency = models.ForeignKey(
-        Agency, verbose_name=_("cơ quan có thẩm quyền"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="procedures", help_text=_("Để trống nếu mỗi xã, phường tự giải quyết."),
+        Agency,
+        verbose_name=_("cơ quan có thẩm quyền"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="procedures",
+        help_text=_("Để trống nếu mỗi xã, phường tự giải quyết."),
     )
     time_limit = models.DecimalField(_("thời hạn giải quyết"), max_digits=6, decimal_places=2)
-    time_unit = models.CharField(_("đơn vị thời hạn"), max_length=10, choices=TimeUnit.choices,
-                                 default=TimeUnit.DAYS)
-    online_level = models.CharField(_("mức độ trực tuyến"), max_length=10, choices=OnlineLevel.choices,
-                                    default=OnlineLevel.PARTIAL)
+    time_unit = models.CharField(_("đơn vị thời hạn"), max_length=10, choices=TimeUnit.choices, default=TimeUnit.DAYS)
+    online_level = models.CharField(
+        _("mức độ trực tuyến"), max_length=10, choices=OnlineLevel.choices, default=OnlineLevel.PARTIAL
+    )
     fee_amount = models.PositiveBigIntegerField(_("phí, lệ phí (VND)"), default=0)
     fee_note = models.CharField(_("ghi chú phí"), max_length=255, blank=True)
-    supplement_policy = models.CharField(_("sau khi bổ sung"), max_length=10,
-                                         choices=SupplementPolicy.choices, default=SupplementPolicy.RESUME)
+    supplement_policy = models.CharField(
+        _("sau khi bổ sung"), max_length=10, choices=SupplementPolicy.choices, default=SupplementPolicy.RESUME
+    )
     return_channels = models.JSONField(_("hình thức trả kết quả"), default=list, blank=True)
     is_active = models.BooleanField(_("đang áp dụng"), default=True)
 
@@ -142,8 +151,9 @@ class Procedure(models.Model):
             raise ValidationError({"time_limit": _("Thời hạn giải quyết phải lớn hơn 0.")})
         unknown = set(self.return_channels or []) - set(ReturnChannel.values)
         if unknown:
-            raise ValidationError({"return_channels": _("Hình thức trả kết quả không hợp lệ: %s")
-                                   % ", ".join(sorted(unknown))})
+            raise ValidationError(
+                {"return_channels": _("Hình thức trả kết quả không hợp lệ: %s") % ", ".join(sorted(unknown))}
+            )
 
     @property
     def time_limit_hours(self) -> Decimal:
@@ -196,20 +206,28 @@ class ProcessFrozen(Exception):
 class ProcessVersion(models.Model):
     """Quy trình nội bộ (Art. 19 of 003), versioned: draft → published (frozen) → retired."""
 
-    procedure = models.ForeignKey(Procedure, verbose_name=_("thủ tục"), on_delete=models.PROTECT,
-                                  related_name="process_versions")
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("thủ tục"), on_delete=models.PROTECT, related_name="process_versions"
+    )
     agency = models.ForeignKey(
-        Agency, verbose_name=_("áp dụng tại cơ quan"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="process_versions", help_text=_("Để trống: áp dụng cho mọi cơ quan."),
+        Agency,
+        verbose_name=_("áp dụng tại cơ quan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="process_versions",
+        help_text=_("Để trống: áp dụng cho mọi cơ quan."),
     )
     number = models.PositiveIntegerField(_("phiên bản"))
-    status = models.CharField(_("trạng thái"), max_length=10, choices=ProcessStatus.choices,
-                              default=ProcessStatus.DRAFT)
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=ProcessStatus.choices, default=ProcessStatus.DRAFT
+    )
     note = models.CharField(_("ghi chú"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     published_at = models.DateTimeField(_("ban hành lúc"), null=True, blank=True)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("quy trình nội bộ")
@@ -248,12 +266,20 @@ class ProcessVersion(models.Model):
         total = sum((s.time_limit_hours for s in steps), Decimal(0))
         expected = self.procedure.time_limit_hours
         if total != expected:
-            problems.append(str(
-                _("Tổng thời hạn các bước là %(total)s giờ làm việc, khác thời hạn giải quyết của thủ tục "
-                  "là %(expected)s giờ (%(limit)s %(unit)s).")
-                % {"total": _fmt(total), "expected": _fmt(expected), "limit": _fmt(self.procedure.time_limit),
-                   "unit": self.procedure.get_time_unit_display()}
-            ))
+            problems.append(
+                str(
+                    _(
+                        "Tổng thời hạn các bước là %(total)s giờ làm việc, khác thời hạn giải quyết của thủ tục "
+                        "là %(expected)s giờ (%(limit)s %(unit)s)."
+                    )
+                    % {
+                        "total": _fmt(total),
+                        "expected": _fmt(expected),
+                        "limit": _fmt(self.procedure.time_limit),
+                        "unit": self.procedure.get_time_unit_display(),
+                    }
+                )
+            )
         return problems
 
     def publish(self, *, by=None) -> None:
@@ -276,10 +302,15 @@ class ProcessVersion(models.Model):
     def new_draft(self) -> ProcessVersion:
         """Start the next version as a draft copy of this one (editing never touches a published one)."""
         with transaction.atomic():
-            number = (ProcessVersion.objects.filter(procedure=self.procedure, agency=self.agency)
-                      .aggregate(m=Max("number"))["m"] or 0) + 1
-            draft = ProcessVersion.objects.create(procedure=self.procedure, agency=self.agency, number=number,
-                                                  note=self.note)
+            number = (
+                ProcessVersion.objects.filter(procedure=self.procedure, agency=self.agency).aggregate(m=Max("number"))[
+                    "m"
+                ]
+                or 0
+            ) + 1
+            draft = ProcessVersion.objects.create(
+                procedure=self.procedure, agency=self.agency, number=number, note=self.note
+            )
             for step in self.ordered_steps():
                 step.pk = None
                 step.process = draft
@@ -293,8 +324,12 @@ class ProcessVersion(models.Model):
             if stored and stored != ProcessStatus.DRAFT:
                 raise ProcessFrozen(_("Quy trình đã ban hành không được sửa; hãy tạo phiên bản mới."))
         if not self.number:
-            self.number = (ProcessVersion.objects.filter(procedure=self.procedure, agency=self.agency)
-                           .aggregate(m=Max("number"))["m"] or 0) + 1
+            self.number = (
+                ProcessVersion.objects.filter(procedure=self.procedure, agency=self.agency).aggregate(m=Max("number"))[
+                    "m"
+                ]
+                or 0
+            ) + 1
         super().save(*args, **kwargs)
 
     def retire(self) -> None:
@@ -335,8 +370,12 @@ class ProcessStep(models.Model):
     role = models.CharField(_("vai trò thực hiện"), max_length=20, choices=StaffRole.choices)
     unit = models.CharField(_("đơn vị/phòng ban"), max_length=255, blank=True)
     agency = models.ForeignKey(
-        Agency, verbose_name=_("cơ quan thực hiện (liên thông)"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        Agency,
+        verbose_name=_("cơ quan thực hiện (liên thông)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text=_("Để trống: cơ quan có thẩm quyền của hồ sơ."),
     )
     time_limit_hours = models.DecimalField(_("thời hạn (giờ làm việc)"), max_digits=7, decimal_places=2)
@@ -398,8 +437,14 @@ class CalendarDay(models.Model):
     kind = models.CharField(_("loại"), max_length=10, choices=DayKind.choices)
     part = models.CharField(_("buổi"), max_length=10, choices=DayPart.choices, default=DayPart.FULL)
     name = models.CharField(_("tên"), max_length=255, blank=True)
-    agency = models.ForeignKey(Agency, verbose_name=_("chỉ áp dụng cho cơ quan"), null=True, blank=True,
-                               on_delete=models.CASCADE, related_name="calendar_days")
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("chỉ áp dụng cho cơ quan"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="calendar_days",
+    )
     source = models.CharField(_("nguồn"), max_length=20, default="admin", editable=False)
 
     class Meta:
@@ -408,8 +453,9 @@ class CalendarDay(models.Model):
         ordering = ["date"]
         constraints = [
             models.UniqueConstraint(fields=["date", "agency"], name="uniq_calendar_day_agency"),
-            models.UniqueConstraint(fields=["date"], condition=Q(agency__isnull=True),
-                                    name="uniq_calendar_day_province"),
+            models.UniqueConstraint(
+                fields=["date"], condition=Q(agency__isnull=True), name="uniq_calendar_day_province"
+            ),
         ]
 
     def __str__(self):
