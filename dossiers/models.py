@@ -94,11 +94,13 @@ def documents_complete(dossier) -> bool:
 documents_complete.message = _("Hồ sơ đang chờ người nộp bổ sung giấy tờ theo hướng dẫn; chưa thể tiếp nhận.")
 
 
-def awaiting_documents(dossier) -> bool:
+def supplement_pending(dossier) -> bool:
+    """A supplement asked at receipt is waiting (a function apart from the field of the same meaning,
+    which would shadow it inside the class body)."""
     return dossier.awaiting_documents
 
 
-awaiting_documents.message = _("Hồ sơ không có yêu cầu bổ sung nào đang chờ.")
+supplement_pending.message = _("Hồ sơ không có yêu cầu bổ sung nào đang chờ.")
 
 
 def has_process(dossier) -> bool:
@@ -270,7 +272,7 @@ class Dossier(FSMModelMixin, models.Model):
         field=status,
         source=Status.SUBMITTED,
         target=Status.SUBMITTED,
-        conditions=[awaiting_documents],
+        conditions=[supplement_pending],
         permission=perms.applicant_or_counter,
     )
     @transition(field=status, source=Status.SUPPLEMENT, target=Status.PROCESSING, permission=perms.applicant_or_counter)
