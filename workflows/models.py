@@ -319,7 +319,7 @@ class ProcessVersion(models.Model):
         return draft
 
     def save(self, *args, **kwargs):
-        if self.pk and not kwargs.get("update_fields"):
+        if self.pk:  # publish() writes through super().save, so any save here is an edit
             stored = ProcessVersion.objects.filter(pk=self.pk).values_list("status", flat=True).first()
             if stored and stored != ProcessStatus.DRAFT:
                 raise ProcessFrozen(_("Quy trình đã ban hành không được sửa; hãy tạo phiên bản mới."))
