@@ -58,9 +58,10 @@ def handles_current_step(dossier, user) -> bool:
         return False
     if _superuser(user) or (user is not None and step.assignee_id == user.pk):
         return True
-    if any(a.user_id == user.pk and a.role != "follower" for a in step.assignments.all()):
+    if has_role(user, step.agency_id, step.role) or is_leader(dossier, user):
         return True
-    return has_role(user, step.agency_id, step.role) or is_leader(dossier, user)
+    # Co-handlers act too; followers only watch.
+    return step.assignments.filter(user_id=getattr(user, "pk", None)).exclude(role="follower").exists()
 
 
 def can_start(dossier, user) -> bool:

@@ -226,6 +226,12 @@ def _dossier_calendar(dossier: Dossier) -> WorkingCalendar:
     return calendar_for(dossier.competent_agency)
 
 
+def _step_calendar(dossier: Dossier, step: DossierStep) -> WorkingCalendar:
+    if step.agency_id == dossier.competent_agency_id:
+        return _dossier_calendar(dossier)
+    return calendar_for(step.agency)
+
+
 def _clock(
     dossier: Dossier,
     kind: str,
@@ -268,11 +274,12 @@ def _append_clocks(dossier: Dossier, events: Sequence[ClockEvent]) -> None:
         _apply_dossier_reading(dossier, read_clock(ledger.get(None, []), _dossier_calendar(dossier)))
     for step_id in step_ids:
         step = next(e.step for e in events if e.step_id == step_id)
-        reading = read_clock(ledger.get(step_id, []), calendar_for(step.agency))
+        step_calendar = _step_calendar(dossier, step)
+        reading = read_clock(ledger.get(step_id, []), step_calendar)
         step.due_at = reading.due_at or reading.last_due_at
         step.remaining_seconds = reading.remaining_seconds
         if reading.ended_at and step.due_at:
-            step.verdict = classify(end_at=reading.ended_at, due_at=step.due_at, calendar=calendar_for(step.agency))
+            step.verdict = classify(end_at=reading.ended_at, due_at=step.due_at, calendar=step_calendar)
         step.save(update_fields=["due_at", "remaining_seconds", "verdict", "status", "completed_at"])
 
 

@@ -1,0 +1,40 @@
+"""`make up`: prepare the embedded default (migrate, seed the demo) and run every process of the system
+(web, Celery worker and beat, the simulated national portal and payment platform) in one terminal."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def manage(*args: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, check=True)
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onestop.settings")
+    manage("migrate", "--noinput", "-v", "0")
+    manage("seed_demo")
+    web = os.environ.get("WEB_PORT", "8000")
+    print(
+        "\nonestop is starting:\n"
+        f"  Trang chủ            http://127.0.0.1:{web}/\n"
+        f"  Tra cứu hồ sơ        http://127.0.0.1:{web}/tra-cuu/\n"
+        f"  Quản trị (admin)     http://127.0.0.1:{web}/admin/\n"
+        f"  API docs             http://127.0.0.1:{web}/api/docs/\n"
+        f"  Health               http://127.0.0.1:{web}/healthz\n"
+        f"  Cổng DVC (mô phỏng)  http://127.0.0.1:{os.environ.get('PORTAL_PORT', '8090')}/\n"
+        f"  Thanh toán (mô phỏng) http://127.0.0.1:{os.environ.get('PAYMENT_PORT', '8091')}/\n"
+        "Demo logins are listed above. Ctrl+C stops everything.\n",
+        flush=True,
+    )
+    honcho = shutil.which("honcho", path=str(Path(sys.executable).parent)) or "honcho"
+    os.chdir(ROOT)
+    os.execv(honcho, [honcho, "-f", "Procfile", "start"])
+
+
+if __name__ == "__main__":
+    main()
