@@ -7,3 +7,15 @@ class PaymentsConfig(AppConfig):
 
     name = "payments"
     verbose_name = _("Phí, lệ phí và thanh toán")
+
+    def ready(self):
+        from dossiers.gates import register_start_gate
+        from onestop.celery import app
+
+        from . import receivers  # noqa: F401 - connects the dossier_changed receiver
+        from .services import start_gate
+
+        register_start_gate(start_gate)
+        app.conf.beat_schedule.update(
+            {"payments-sweep": {"task": "payments.sweep_payments", "schedule": 60.0}},
+        )

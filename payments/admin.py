@@ -1,0 +1,59 @@
+from django.contrib import admin
+
+from .models import Charge, FeeExemption, FeeItem, Payment, PlatformNotification, Refund
+
+
+@admin.register(FeeItem)
+class FeeItemAdmin(admin.ModelAdmin):
+    list_display = ("procedure", "kind", "name", "amount", "order")
+    list_filter = ("kind",)
+    search_fields = ("procedure__code", "procedure__name", "name")
+    autocomplete_fields = ("procedure",)
+
+
+@admin.register(FeeExemption)
+class FeeExemptionAdmin(admin.ModelAdmin):
+    list_display = ("name", "procedure", "fee_item", "percent", "online_only", "valid_from", "valid_until")
+    list_filter = ("online_only",)
+    search_fields = ("name", "legal_basis", "procedure__code")
+    autocomplete_fields = ("procedure",)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Money records change only through the services, never by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Charge)
+class ChargeAdmin(ReadOnlyAdmin):
+    list_display = ("dossier", "kind", "amount", "created_at")
+    list_filter = ("kind",)
+    search_fields = ("dossier__code",)
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = ("reference", "dossier", "method", "status", "amount", "receipt_number", "paid_at")
+    list_filter = ("method", "status")
+    search_fields = ("reference", "dossier__code", "receipt_number", "platform_txn_id")
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnlyAdmin):
+    list_display = ("reference", "payment", "amount", "status", "requested_at", "completed_at")
+    list_filter = ("status",)
+
+
+@admin.register(PlatformNotification)
+class PlatformNotificationAdmin(ReadOnlyAdmin):
+    list_display = ("received_at", "reference", "nonce", "outcome", "detail")
+    list_filter = ("outcome",)
+    search_fields = ("reference", "nonce")

@@ -1,0 +1,163 @@
+"""Reading fees and payments, for the dossier screens, the tracking page and the reports."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from dossiers.models import Action, Channel, DocumentVersion, Dossier, DossierEvent, Status
+from workflows.models import OnlineLevel, ReturnChannel
+
+from .models import Charge, ChargeKind, Method, Payment, PaymentStatus, Refund
+from .services import amounts, must_pay_online, vnd
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def payment_summary(dossier: Dossier) -> dict:
+    """Everything a person needs to know about the dossier's fees: what it owes, what was paid, how,
+    the receipt number, and, while something is left to pay, what to pay and where."""
+    figures = amounts(dossier)
+    payments = list(
+        Payment.objects.filter(dossier_id=dossier.pk).select_related("recorded_by").order_by("created_at", "id")
+    )
+    refunds = {r.payment_id: r for r in Refund.objects.filter(payment__dossier_id=dossier.pk)}
+    charges = list(Charge.objects.filter(dossier_id=dossier.pk).order_by("id"))
+    paid = [p for p in payments if p.status in (PaymentStatus.PAID, PaymentStatus.REFUNDED)]
+    last_paid = paid[-1] if paid else None
+    pending = next(
+        (p for p in reversed(payments) if p.status == PaymentStatus.PENDING and p.method == Method.ONLINE), None
+    )
+    online_only = must_pay_online(dossier)
+    owed = figures.outstanding
+    if figures.due == 0:
+        status = "none"
+    elif any(p.status == PaymentStatus.REFUNDED for p in payments) and owed > 0 and not dossier.is_open:
+        status = "refunded"
+    elif owed == 0:
+        status = "paid"
+    elif pending is not None:
+        status = "pending"
+    else:
+        status = "unpaid"
+    labels = {
+        "none": _("Không thu phí, lệ phí"),
+        "unpaid": _("Chưa nộp phí, lệ phí"),
+        "pending": _("Đang chờ thanh toán trực tuyến"),
+        "paid": _("Đã nộp đủ phí, lệ phí"),
+        "refunded": _("Đã hoàn trả phí, lệ phí"),
+    }
+    what_to_pay = ""
+    if owed > 0 and dossier.is_open or owed > 0 and dossier.status == Status.RESOLVED:
+        if online_only:
+            what_to_pay = _("Nộp %(amount)s đồng trực tuyến qua Nền tảng thanh toán của Cổng Dịch vụ công quốc gia.")
+        else:
+            what_to_pay = _("Nộp %(amount)s đồng trực tuyến hoặc tại Bộ phận Một cửa khi nhận kết quả.")
+        what_to_pay %= {"amount": vnd(owed)}
+    items = []
+    for charge in charges if figures.computed else []:
+        for line in charge.items:
+            items.append({**line, "charge": charge.kind})
+    return {
+        "has_fee": figures.due > 0,
+        "amount_due": figures.due,
+        "amount_due_is_estimate": not figures.computed,
+        "paid_amount": figures.paid,
+        "outstanding": owed,
+        "status": status,
+        "status_label": str(labels[status]),
+        "must_pay_online": online_only and figures.due > 0,
+        "method": last_paid.method if last_paid else None,
+        "method_label": str(Method(last_paid.method).label) if last_paid else None,
+        "receipt_number": last_paid.receipt_number if last_paid else None,
+        "paid_at": _iso(last_paid.paid_at) if last_paid else None,
+        "what_to_pay": what_to_pay,
+        "pay_url": pending.pay_url if pending is not None and owed > 0 else None,
+        "pay_expires_at": _iso(pending.expires_at) if pending is not None and owed > 0 else None,
+        "financial_obligation": any(c.kind == ChargeKind.ADDITIONAL for c in charges),
+        "items": items,
+        "payments": [
+            {
+                "id": p.pk,
+                "reference": p.reference,
+                "method": p.method,
+                "status": p.status,
+                "status_label": str(PaymentStatus(p.status).label),
+                "amount": p.amount,
+                "receipt_number": p.receipt_number,
+                "created_at": _iso(p.created_at),
+                "paid_at": _iso(p.paid_at),
+                "expires_at": _iso(p.expires_at),
+                "recorded_by": p.recorded_by.get_username() if p.recorded_by else None,
+                "refund": (
+                    {
+                        "status": refunds[p.pk].status,
+                        "amount": refunds[p.pk].amount,
+                        "completed_at": _iso(refunds[p.pk].completed_at),
+                    }
+                    if p.pk in refunds
+                    else None
+                ),
+            }
+            for p in payments
+        ],
+    }
+
+
+def _paid_online(dossier_ref) -> Exists:
+    return Exists(
+        Payment.objects.filter(
+            dossier_id=dossier_ref, method=Method.ONLINE, status__in=(PaymentStatus.PAID, PaymentStatus.REFUNDED)
+        )
+    )
+
+
+def _with_fee_condition() -> Q:
+    """A dossier has a fee when a positive amount was charged to it, or, before its fees were
+    computed, when its procedure's fee is positive (a dossier exempted down to nothing has none)."""
+    charged = Exists(Charge.objects.filter(dossier_id=OuterRef("pk"), amount__gt=0))
+    computed = Exists(Charge.objects.filter(dossier_id=OuterRef("pk"), kind=ChargeKind.BASE))
+    return Q(charged) | (~Q(computed) & Q(fee_amount__gt=0))
+
+
+def online_payment_inputs(dossiers: QuerySet) -> dict[str, int]:
+    """The online payment rate's inputs (004 note 5): numerator, the dossiers paid online; denominator,
+    the dossiers with a fee (the numerator's dossiers are always among them)."""
+    with_fee = dossiers.filter(_with_fee_condition())
+    return {
+        "numerator": with_fee.filter(_paid_online(OuterRef("pk"))).count(),
+        "denominator": with_fee.count(),
+    }
+
+
+def is_fully_online(dossier: Dossier) -> bool:
+    """Hồ sơ xử lý trực tuyến toàn trình (000): submitted online; paid online when there is a fee;
+    processed to a result; the result electronic; returned online or by post; and the applicant never
+    had to come in person or hand over paper."""
+    if dossier.channel != Channel.ONLINE or dossier.procedure.online_level == OnlineLevel.NONE:
+        return False
+    if dossier.status not in (Status.RESOLVED, Status.RETURNED):
+        return False
+    events = list(
+        DossierEvent.objects.filter(dossier_id=dossier.pk).order_by("seq").values("action", "actor_id", "data")
+    )
+    if not events or events[0]["action"] != Action.SUBMIT:
+        return False
+    figures = amounts(dossier)
+    if figures.due > 0 and (figures.paid_online < figures.due or figures.paid > figures.paid_online):
+        return False
+    if Payment.objects.filter(dossier_id=dossier.pk, status=PaymentStatus.PAID).exclude(method=Method.ONLINE).exists():
+        return False
+    documents = DocumentVersion.objects.filter(dossier_id=dossier.pk)
+    if not documents.filter(is_result=True, paper_copy=False).exclude(file="").exists():
+        return False
+    if documents.filter(paper_copy=True, is_result=False).exists():
+        return False
+    # A supplement handed in by someone other than the applicant means he came to the counter.
+    if any(e["action"] == Action.SUBMIT_SUPPLEMENT and e["actor_id"] != dossier.applicant_user_id for e in events):
+        return False
+    returned = [e for e in events if e["action"] == Action.RETURN_RESULT]
+    channel = (returned[-1]["data"] or {}).get("channel") if returned else dossier.return_channel
+    return channel in (ReturnChannel.ONLINE, ReturnChannel.POST)

@@ -1,0 +1,694 @@
+"""Use cases of fees and payments (DOMAIN §3 "Fees"; Art. 11 of 003).
+
+Each function takes keyword arguments and runs in one transaction; a payment row and its history row
+(`dossiers.services.record_event`) commit together. Calls to the payment platform happen outside any
+transaction that holds a lock, and every state the platform reports is applied by one function,
+`apply_platform_status`, whether it came in a signed notification or from a status query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import secrets
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dossiers import permissions as perms
+from dossiers.models import Dossier, PauseReason, Status
+from dossiers.services import (
+    ActionForbidden,
+    DossierError,
+    DossierNotFound,
+    InvalidInput,
+    TransitionNotAllowed,
+    pause_dossier,
+    record_event,
+    resume_dossier,
+)
+from workflows.models import OnlineLevel
+
+from . import conf, platform, signing
+from .models import (
+    Charge,
+    ChargeKind,
+    FeeExemption,
+    FeeItem,
+    Method,
+    NotificationOutcome,
+    Payment,
+    PaymentStatus,
+    PlatformNotification,
+    Refund,
+    RefundStatus,
+)
+
+logger = logging.getLogger("onestop.payments")
+
+HISTORY_ACTION = "payment"
+
+
+# -- errors -----------------------------------------------------------------------------------------
+class NothingToPay(DossierError):
+    status, code = 409, "nothing_to_pay"
+
+
+class OnlinePaymentRequired(DossierError):
+    status, code = 409, "online_payment_required"
+
+
+class PaymentInProgress(DossierError):
+    status, code = 409, "payment_pending"
+
+
+class PlatformUnavailable(DossierError):
+    status, code = 503, "payment_platform_unavailable"
+
+
+class InvalidSignature(DossierError):
+    status, code = 403, "invalid_signature"
+
+
+class StaleNotification(DossierError):
+    status, code = 400, "stale_notification"
+
+
+class UnknownPayment(DossierError):
+    status, code = 404, "not_found"
+
+
+class NotificationRefused(DossierError):
+    status, code = 400, "notification_refused"
+
+
+# -- amounts ----------------------------------------------------------------------------------------
+def vnd(amount: int) -> str:
+    """50000 → "50.000" (Vietnamese grouping)."""
+    return f"{int(amount):,}".replace(",", ".")
+
+
+def compute_fees(dossier: Dossier, *, on: dt.date) -> tuple[int, list[dict]]:
+    """The procedure's fee and charge items less the province's exemptions valid on `on`. Each item
+    takes the largest exemption that applies to it (exemptions do not stack)."""
+    items = [
+        {"item": i.pk, "kind": i.kind, "name": i.name, "amount": int(i.amount)}
+        for i in FeeItem.objects.filter(procedure_id=dossier.procedure_id).order_by("order", "id")
+    ]
+    if not items and dossier.fee_amount:
+        items = [{"item": None, "kind": "charge", "name": _("Phí, lệ phí"), "amount": int(dossier.fee_amount)}]
+    exemptions = list(
+        FeeExemption.objects.filter(Q(procedure_id=dossier.procedure_id) | Q(procedure__isnull=True))
+        .filter(valid_from__lte=on)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+    )
+    if dossier.channel != "online":
+        exemptions = [e for e in exemptions if not e.online_only]
+    total = 0
+    for line in items:
+        fitting = [e for e in exemptions if e.fee_item_id is None or e.fee_item_id == line["item"]]
+        best = max(fitting, key=lambda e: e.percent, default=None)
+        reduction = line["amount"] * best.percent // 100 if best else 0
+        line["due"] = line["amount"] - reduction
+        if best:
+            line["exemption"] = {
+                "id": best.pk,
+                "name": best.name,
+                "percent": best.percent,
+                "legal_basis": best.legal_basis,
+                "reduction": reduction,
+            }
+        total += line["due"]
+    return total, items
+
+
+def ensure_base_charge(dossier: Dossier, *, at: dt.datetime | None = None) -> Charge:
+    """The dossier's own fees, computed once (at receipt, or when the applicant pays before it) and
+    then kept: a later change of the tariff does not change what a dossier owes."""
+    existing = Charge.objects.filter(dossier_id=dossier.pk, kind=ChargeKind.BASE).first()
+    if existing is not None:
+        return existing
+    when = dossier.received_at or at or timezone.now()
+    amount, items = compute_fees(dossier, on=timezone.localdate(when))
+    try:
+        with transaction.atomic():
+            return Charge.objects.create(
+                dossier_id=dossier.pk, kind=ChargeKind.BASE, amount=amount, items=items, created_at=when
+            )
+    except IntegrityError:  # computed concurrently: the first one stands
+        return Charge.objects.get(dossier_id=dossier.pk, kind=ChargeKind.BASE)
+
+
+@dataclass
+class Amounts:
+    due: int
+    paid: int
+    paid_online: int
+    computed: bool  # False: an estimate, the dossier has no charge yet
+
+    @property
+    def outstanding(self) -> int:
+        return max(0, self.due - self.paid)
+
+
+def amounts(dossier: Dossier) -> Amounts:
+    """What the dossier owes, what has been paid (refunded money no longer counts) and what is left."""
+    charges = list(Charge.objects.filter(dossier_id=dossier.pk).values_list("kind", "amount"))
+    if any(kind == ChargeKind.BASE for kind, _a in charges):
+        due, computed = sum(a for _k, a in charges), True
+    else:
+        due = compute_fees(dossier, on=timezone.localdate(dossier.received_at or timezone.now()))[0]
+        due += sum(a for _k, a in charges)
+        computed = False
+    paid = Payment.objects.filter(dossier_id=dossier.pk, status=PaymentStatus.PAID).aggregate(
+        total=Sum("amount"), online=Sum("amount", filter=Q(method=Method.ONLINE))
+    )
+    return Amounts(due=due, paid=paid["total"] or 0, paid_online=paid["online"] or 0, computed=computed)
+
+
+def must_pay_online(dossier: Dossier) -> bool:
+    """DOMAIN §3: a full-online dossier (a full-online procedure, filed online) pays online."""
+    return dossier.channel == "online" and dossier.procedure.online_level == OnlineLevel.FULL
+
+
+def start_gate(dossier: Dossier) -> str | None:
+    """Registered with dossiers.gates: a full-online dossier with a fee waits until paid online."""
+    if not must_pay_online(dossier):
+        return None
+    owed = amounts(dossier).outstanding
+    if owed <= 0:
+        return None
+    return _("Hồ sơ toàn trình có phí: chờ công dân thanh toán trực tuyến %(amount)s đồng") % {"amount": vnd(owed)}
+
+
+# -- helpers ----------------------------------------------------------------------------------------
+def _dossier_locked(dossier: Dossier | str) -> Dossier:
+    key = {"code": dossier} if isinstance(dossier, str) else {"pk": dossier.pk}
+    try:
+        return Dossier.objects.select_for_update(of=("self",)).select_related("procedure").get(**key)
+    except Dossier.DoesNotExist:
+        raise DossierNotFound(_("Không tìm thấy hồ sơ %(code)s.") % {"code": key.get("code", "")}) from None
+
+
+def _payable(dossier: Dossier) -> None:
+    if not (dossier.is_open or dossier.status == Status.RESOLVED):
+        raise TransitionNotAllowed(
+            _("Hồ sơ ở trạng thái “%(state)s” không còn nhận thanh toán.") % {"state": dossier.get_status_display()},
+            current_status=dossier.status,
+        )
+
+
+def _new_reference(prefix: str) -> str:
+    return f"{prefix}{timezone.localtime():%y%m%d}{secrets.token_hex(6).upper()}"
+
+
+def _payment_data(payment: Payment, **extra) -> dict:
+    data = {
+        "payment": payment.reference,
+        "method": payment.method,
+        "status": payment.status,
+        "amount": payment.amount,
+        "receipt_number": payment.receipt_number,
+    }
+    data.update(extra)
+    return data
+
+
+def _settle_obligation_later(dossier_id: int) -> None:
+    transaction.on_commit(lambda: resume_if_settled(dossier_id=dossier_id))
+
+
+# -- online payments --------------------------------------------------------------------------------
+def start_online_payment(*, dossier, actor, idempotency_key: str = "", at=None) -> Payment:
+    """The applicant asks to pay online: a pending payment and the platform's page to pay it on. A
+    repeat (same Idempotency-Key, or while a payment of the same amount is still open) answers the
+    same payment, so a double click never makes the applicant pay twice."""
+    at = at or timezone.now()
+    key = (idempotency_key or "")[:255]
+    with transaction.atomic():
+        dossier = _dossier_locked(dossier)
+        if not perms.is_applicant(dossier, actor):
+            raise ActionForbidden(
+                _("Chỉ người nộp hồ sơ %(code)s được thanh toán trực tuyến.") % {"code": dossier.code}
+            )
+        if key:
+            repeated = Payment.objects.filter(initiated_by=actor, idempotency_key=key).first()
+            if repeated is not None:
+                if repeated.dossier_id != dossier.pk:
+                    raise InvalidInput(_("Khóa Idempotency-Key đã dùng cho hồ sơ khác."), code="idempotency_key_reused")
+                return _ensure_on_platform(repeated)
+        _payable(dossier)
+        ensure_base_charge(dossier, at=at)
+        owed = amounts(dossier).outstanding
+        if owed <= 0:
+            raise NothingToPay(_("Hồ sơ %(code)s không có khoản nào phải nộp hoặc đã nộp đủ.") % {"code": dossier.code})
+        payment = (
+            Payment.objects.filter(
+                dossier=dossier, method=Method.ONLINE, status=PaymentStatus.PENDING, amount=owed, expires_at__gt=at
+            )
+            .order_by("-created_at")
+            .first()
+        )
+        if payment is None:
+            payment = Payment.objects.create(
+                dossier=dossier,
+                method=Method.ONLINE,
+                amount=owed,
+                reference=_new_reference("OS"),
+                created_at=at,
+                expires_at=at + dt.timedelta(minutes=conf.expiry_minutes()),
+                initiated_by=actor,
+                idempotency_key=key,
+            )
+            record_event(
+                dossier=dossier,
+                actor=actor,
+                action=HISTORY_ACTION,
+                at=at,
+                note=_("Công dân bắt đầu thanh toán trực tuyến %(amount)s đồng.") % {"amount": vnd(owed)},
+                data=_payment_data(payment),
+            )
+    return _ensure_on_platform(payment)
+
+
+def _ensure_on_platform(payment: Payment) -> Payment:
+    """Register the payment with the platform (idempotent by reference) if it has no page yet. A
+    platform that cannot be reached leaves the payment failed, so the applicant can simply retry."""
+    if payment.pay_url or payment.status != PaymentStatus.PENDING:
+        return payment
+    dossier = payment.dossier
+    try:
+        remote = platform.create_payment(
+            reference=payment.reference,
+            amount=payment.amount,
+            description=_("Phí, lệ phí hồ sơ %(code)s — %(procedure)s")
+            % {"code": dossier.code, "procedure": dossier.procedure.name},
+            dossier_code=dossier.code,
+            expires_at=int(payment.expires_at.timestamp()),
+            return_url=conf.return_url(),
+        )
+    except platform.PlatformError as exc:
+        logger.warning("payment %s not registered with the platform: %s", payment.reference, exc)
+        with transaction.atomic():
+            Payment.objects.filter(pk=payment.pk, status=PaymentStatus.PENDING, pay_url="").update(
+                status=PaymentStatus.FAILED, closed_at=timezone.now(), note="platform unavailable"
+            )
+        raise PlatformUnavailable(
+            _("Nền tảng thanh toán tạm thời không phản hồi; vui lòng thử lại sau ít phút.")
+        ) from None
+    if remote.amount != payment.amount or remote.reference != payment.reference:
+        raise PlatformUnavailable(_("Nền tảng thanh toán trả lời không khớp giao dịch; vui lòng thử lại."))
+    Payment.objects.filter(pk=payment.pk).update(pay_url=remote.pay_url, platform_txn_id=remote.txn_id)
+    payment.pay_url, payment.platform_txn_id = remote.pay_url, remote.txn_id
+    return payment
+
+
+REMOTE_TO_LOCAL = {
+    "paid": PaymentStatus.PAID,
+    "cancelled": PaymentStatus.FAILED,
+    "failed": PaymentStatus.FAILED,
+    "expired": PaymentStatus.EXPIRED,
+}
+
+
+def apply_platform_status(
+    *, reference: str, status: str, amount: int, receipt_number: str = "", txn_id: str = "", via: str, at=None
+) -> tuple[str, Payment]:
+    """Apply what the platform says of a payment. Answers ("applied" | "no_change", payment).
+    Only a verified message or a signed query answer may call this. Paid is final: a later
+    "cancelled" or "expired" never undoes it; a payment the platform says was paid after we saw it
+    expire or fail is recorded paid (the money was taken)."""
+    at = at or timezone.now()
+    dossier_id = Payment.objects.filter(reference=reference).values_list("dossier_id", flat=True).first()
+    with transaction.atomic():
+        if dossier_id is not None:  # the dossier first, then the payment: the order every writer uses
+            Dossier.objects.select_for_update(of=("self",)).filter(pk=dossier_id).first()
+        payment = (
+            Payment.objects.select_for_update(of=("self",))
+            .select_related("dossier")
+            .filter(reference=reference)
+            .first()
+        )
+        if payment is None or payment.method != Method.ONLINE:
+            raise UnknownPayment(_("Không có giao dịch %(ref)s.") % {"ref": reference})
+        target = REMOTE_TO_LOCAL.get(status)
+        if target is None or target == payment.status:
+            return "no_change", payment
+        if target == PaymentStatus.PAID:
+            if int(amount) != payment.amount:
+                raise NotificationRefused(
+                    _("Số tiền %(got)s không khớp giao dịch %(ref)s (%(want)s).")
+                    % {"got": amount, "ref": reference, "want": payment.amount},
+                    code="amount_mismatch",
+                )
+            if payment.status not in (PaymentStatus.PENDING, PaymentStatus.EXPIRED, PaymentStatus.FAILED):
+                return "no_change", payment
+            payment.status, payment.paid_at = PaymentStatus.PAID, at
+            payment.receipt_number = receipt_number or payment.receipt_number
+            note = _("Đã thanh toán trực tuyến %(amount)s đồng qua Nền tảng thanh toán, biên lai điện tử số %(no)s.")
+        elif payment.status == PaymentStatus.PENDING:
+            payment.status = target
+            note = {
+                PaymentStatus.FAILED: _("Giao dịch thanh toán trực tuyến %(amount)s đồng không thành công (đã hủy)."),
+                PaymentStatus.EXPIRED: _("Giao dịch thanh toán trực tuyến %(amount)s đồng đã hết hạn."),
+            }[target]
+        else:
+            return "no_change", payment
+        payment.platform_txn_id = txn_id or payment.platform_txn_id
+        payment.confirmed_via = via
+        payment.closed_at = at
+        payment.save()
+        record_event(
+            dossier=payment.dossier,
+            actor=None,
+            action=HISTORY_ACTION,
+            at=at,
+            note=note % {"amount": vnd(payment.amount), "no": payment.receipt_number},
+            data=_payment_data(payment, via=via),
+        )
+        if payment.status == PaymentStatus.PAID:
+            _settle_obligation_later(payment.dossier_id)
+    return "applied", payment
+
+
+def handle_notification(*, body: dict, headers) -> dict:
+    """The platform's signed server-to-server notification. The signature and timestamp are checked
+    first; a nonce seen before is a replay and changes nothing; the state change is idempotent."""
+    key = conf.secret()
+    try:
+        stamp, nonce = signing.verify(key, body, headers, tolerance=conf.timestamp_tolerance_seconds())
+    except signing.BadSignature:
+        raise InvalidSignature(_("Chữ ký thông báo thanh toán không hợp lệ.")) from None
+    except signing.StaleMessage:
+        raise StaleNotification(_("Thông báo thanh toán đã quá hạn (thời điểm ký không hợp lệ).")) from None
+    if body.get("type") != "payment.status" or body.get("merchant") != conf.merchant_code():
+        raise NotificationRefused(_("Thông báo không dành cho hệ thống này."))
+    reference = str(body.get("reference") or "")
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                notice = PlatformNotification.objects.create(
+                    nonce=nonce,
+                    timestamp=stamp,
+                    reference=reference[:40],
+                    body=body,
+                    outcome=NotificationOutcome.REJECTED,
+                )
+        except IntegrityError:
+            logger.warning("replayed payment notification %s for %s ignored", nonce, reference)
+            return {"result": "replay_ignored", "reference": reference}
+        try:
+            outcome, payment = apply_platform_status(
+                reference=reference,
+                status=str(body.get("status") or ""),
+                amount=int(body.get("amount") or 0),
+                receipt_number=str(body.get("receipt_number") or ""),
+                txn_id=str(body.get("txn_id") or ""),
+                via="notification",
+            )
+        except DossierError as exc:
+            PlatformNotification.objects.filter(pk=notice.pk).update(detail=exc.code)
+            refused = exc
+        else:
+            PlatformNotification.objects.filter(pk=notice.pk).update(outcome=outcome)
+            return {"result": outcome, "reference": reference, "status": payment.status}
+    raise refused
+
+
+def reconcile_payment(*, payment_id: int) -> str:
+    """Ask the platform about one pending payment and apply its answer (a lost notification is
+    recovered this way). Answers the outcome; a platform that cannot be reached changes nothing."""
+    payment = Payment.objects.filter(pk=payment_id).first()
+    if payment is None or payment.method != Method.ONLINE or payment.status != PaymentStatus.PENDING:
+        return "no_change"
+    try:
+        remote = platform.query_payment(payment.reference)
+    except platform.PlatformError as exc:
+        if exc.status == 404 and payment.expires_at and payment.expires_at < timezone.now():
+            # Never registered with the platform and past its time: nothing can be paid any more.
+            outcome, _p = apply_platform_status(
+                reference=payment.reference, status="expired", amount=payment.amount, via="query"
+            )
+            return outcome
+        logger.warning("payment %s not reconciled: %s", payment.reference, exc)
+        return "unreachable"
+    if remote.reference != payment.reference:
+        return "no_change"
+    outcome, _p = apply_platform_status(
+        reference=payment.reference,
+        status=remote.status,
+        amount=remote.amount,
+        receipt_number=remote.receipt_number,
+        txn_id=remote.txn_id,
+        via="query",
+    )
+    return outcome
+
+
+def sweep_payments(*, min_age_seconds: float = 60, now=None) -> dict[str, int]:
+    """The periodic job: reconcile pending online payments older than `min_age_seconds` (expiry is
+    decided by the platform's answer, so a payment made at the last second is never lost), retry
+    refunds not yet done, and forget nonces far outside the replay window."""
+    now = now or timezone.now()
+    counts: dict[str, int] = {}
+    pending = Payment.objects.filter(
+        method=Method.ONLINE,
+        status=PaymentStatus.PENDING,
+        created_at__lte=now - dt.timedelta(seconds=min_age_seconds),
+    ).values_list("pk", flat=True)
+    for payment_id in list(pending):
+        outcome = reconcile_payment(payment_id=payment_id)
+        counts[outcome] = counts.get(outcome, 0) + 1
+    for refund_id in list(Refund.objects.filter(status=RefundStatus.REQUESTED).values_list("pk", flat=True)):
+        execute_refund(refund_id=refund_id)
+        counts["refund"] = counts.get("refund", 0) + 1
+    keep = max(conf.timestamp_tolerance_seconds() * 2, 30 * 24 * 3600)
+    PlatformNotification.objects.filter(received_at__lt=now - dt.timedelta(seconds=keep)).delete()
+    return counts
+
+
+# -- counter payments -------------------------------------------------------------------------------
+def record_counter_payment(
+    *, dossier, actor, method: str, receipt_number: str, amount: int | None = None, note: str = "", at=None
+) -> Payment:
+    """A counter officer records a fee paid in cash or at a bank, with its receipt number. A
+    full-online dossier with a fee must be paid online and is refused here (DOMAIN §3)."""
+    at = at or timezone.now()
+    if method not in (Method.CASH, Method.BANK):
+        raise InvalidInput(_("Hình thức nộp tại quầy phải là “cash” hoặc “bank”."), errors={"method": [str(method)]})
+    receipt_number = (receipt_number or "").strip()
+    if not receipt_number:
+        raise InvalidInput(_("Phải ghi số biên lai thu phí, lệ phí."), errors={"receipt_number": [_("Bắt buộc.")]})
+    with transaction.atomic():
+        dossier = _dossier_locked(dossier)
+        if not perms.is_counter_officer(dossier, actor):
+            raise ActionForbidden(
+                _("Chỉ cán bộ Bộ phận Một cửa của cơ quan tiếp nhận được ghi nhận thu phí hồ sơ %(code)s.")
+                % {"code": dossier.code}
+            )
+        _payable(dossier)
+        ensure_base_charge(dossier, at=at)
+        owed = amounts(dossier).outstanding
+        if owed <= 0:
+            raise NothingToPay(_("Hồ sơ %(code)s không có khoản nào phải nộp hoặc đã nộp đủ.") % {"code": dossier.code})
+        if must_pay_online(dossier):
+            raise OnlinePaymentRequired(
+                _(
+                    "Hồ sơ toàn trình có phí phải được thanh toán trực tuyến qua Nền tảng thanh toán; "
+                    "không thu tại quầy (còn phải nộp %(amount)s đồng)."
+                )
+                % {"amount": vnd(owed)}
+            )
+        if amount is not None and int(amount) != owed:
+            raise InvalidInput(
+                _("Số tiền nộp phải đúng số còn phải nộp: %(amount)s đồng.") % {"amount": vnd(owed)},
+                errors={"amount": [str(amount)]},
+            )
+        if Payment.objects.filter(
+            dossier=dossier, method=Method.ONLINE, status=PaymentStatus.PENDING, expires_at__gt=at
+        ).exists():
+            raise PaymentInProgress(
+                _("Công dân đang có giao dịch thanh toán trực tuyến chưa kết thúc; chờ giao dịch hết hạn rồi thu.")
+            )
+        if Payment.objects.filter(method=method, receipt_number=receipt_number).exists():
+            raise InvalidInput(
+                _("Số biên lai %(no)s đã được dùng.") % {"no": receipt_number},
+                code="duplicate_receipt",
+                errors={"receipt_number": [receipt_number]},
+            )
+        payment = Payment.objects.create(
+            dossier=dossier,
+            method=method,
+            status=PaymentStatus.PAID,
+            amount=owed,
+            reference=_new_reference("TQ"),
+            receipt_number=receipt_number,
+            created_at=at,
+            paid_at=at,
+            closed_at=at,
+            recorded_by=actor,
+            confirmed_via="counter",
+            note=note[:500],
+        )
+        record_event(
+            dossier=dossier,
+            actor=actor,
+            action=HISTORY_ACTION,
+            at=at,
+            note=_("Đã thu %(amount)s đồng (%(method)s), biên lai số %(no)s.")
+            % {"amount": vnd(owed), "method": Method(method).label, "no": receipt_number},
+            data=_payment_data(payment),
+        )
+        _settle_obligation_later(dossier.pk)
+    return payment
+
+
+# -- a financial obligation during processing (national status 6) -----------------------------------
+def request_financial_obligation(*, dossier, actor, amount: int, reason: str, at=None) -> Dossier:
+    """An officer handling the dossier asks the applicant to fulfil a further financial obligation:
+    the amount is added to what the dossier owes and the dossier is paused for a financial reason
+    (the clock stops; the portal sees status 6). Paying it resumes processing."""
+    at = at or timezone.now()
+    if not isinstance(amount, int) or amount <= 0:
+        raise InvalidInput(_("Số tiền phải là số nguyên dương (đồng)."), errors={"amount": [str(amount)]})
+    if not (reason or "").strip():
+        raise InvalidInput(_("Phải nêu nội dung nghĩa vụ tài chính."), errors={"reason": [_("Bắt buộc.")]})
+    with transaction.atomic():
+        locked = _dossier_locked(dossier)
+        Charge.objects.create(
+            dossier_id=locked.pk,
+            kind=ChargeKind.ADDITIONAL,
+            amount=amount,
+            items=[{"name": reason.strip()[:255], "amount": amount, "due": amount}],
+            reason=reason.strip()[:500],
+            created_at=at,
+            created_by=actor,
+        )
+        ensure_base_charge(locked, at=at)
+        return pause_dossier(
+            dossier=locked,
+            actor=actor,
+            reason=PauseReason.FINANCIAL,
+            note=_("Yêu cầu thực hiện nghĩa vụ tài chính %(amount)s đồng: %(reason)s")
+            % {"amount": vnd(amount), "reason": reason.strip()},
+            at=at,
+        )
+
+
+def resume_if_settled(*, dossier_id: int) -> bool:
+    """After a payment: a dossier paused for a financial obligation that is now fully paid goes back
+    to processing, in the name of the officer who asked for the obligation."""
+    dossier = Dossier.objects.select_related("procedure").filter(pk=dossier_id).first()
+    if dossier is None or dossier.status != Status.PAUSED or dossier.pause_reason != PauseReason.FINANCIAL:
+        return False
+    if amounts(dossier).outstanding > 0:
+        return False
+    asked = Charge.objects.filter(dossier_id=dossier_id, kind=ChargeKind.ADDITIONAL).order_by("-id").first()
+    if asked is None or asked.created_by is None:
+        return False
+    try:
+        resume_dossier(
+            dossier=dossier,
+            actor=asked.created_by,
+            note=_("Công dân đã hoàn thành nghĩa vụ tài chính; hệ thống tự động tiếp tục xử lý."),
+        )
+    except DossierError as exc:
+        logger.warning("dossier %s paid but not resumed: %s", dossier.code, exc)
+        return False
+    return True
+
+
+# -- refunds ----------------------------------------------------------------------------------------
+REFUND_ACTIONS = {"refuse": _("từ chối tiếp nhận"), "withdraw": _("công dân rút hồ sơ")}
+
+
+def request_refunds(*, dossier: Dossier, action: str) -> list[Refund]:
+    """Called inside the refusal or withdrawal's transaction: one refund per paid payment, carried out
+    after commit by a task (platform call for online payments; the counter for cash and bank)."""
+    if action not in REFUND_ACTIONS or not conf.refunds_enabled():
+        return []
+    from . import tasks
+
+    created = []
+    for payment in Payment.objects.select_for_update().filter(dossier_id=dossier.pk, status=PaymentStatus.PAID):
+        refund, made = Refund.objects.get_or_create(
+            payment=payment,
+            defaults={
+                "amount": payment.amount,
+                "reference": _new_reference("HT"),
+                "reason": str(REFUND_ACTIONS[action]),
+            },
+        )
+        if made:
+            created.append(refund)
+            transaction.on_commit(lambda pk=refund.pk: tasks.refund_payment.delay(pk))
+    return created
+
+
+def execute_refund(*, refund_id: int) -> str:
+    """Carry out one refund; safe to run twice (the platform refunds once per refund reference)."""
+    refund = Refund.objects.select_related("payment__dossier").filter(pk=refund_id).first()
+    if refund is None or refund.status != RefundStatus.REQUESTED:
+        return "no_change"
+    payment = refund.payment
+    if payment.method != Method.ONLINE:
+        with transaction.atomic():
+            if not Refund.objects.filter(pk=refund.pk, status=RefundStatus.REQUESTED).update(
+                status=RefundStatus.AT_COUNTER
+            ):
+                return "no_change"
+            record_event(
+                dossier=payment.dossier,
+                actor=None,
+                action=HISTORY_ACTION,
+                note=_("Hồ sơ được hoàn trả %(amount)s đồng (biên lai %(no)s) tại Bộ phận Một cửa; lý do: %(why)s.")
+                % {"amount": vnd(refund.amount), "no": payment.receipt_number, "why": refund.reason},
+                data={**_payment_data(payment), "refund": refund.reference, "refund_status": RefundStatus.AT_COUNTER},
+            )
+        return "at_counter"
+    try:
+        platform.refund_payment(
+            reference=payment.reference,
+            refund_reference=refund.reference,
+            amount=refund.amount,
+            reason=refund.reason,
+        )
+    except platform.PlatformError as exc:
+        final = exc.status is not None and 400 <= exc.status < 500
+        Refund.objects.filter(pk=refund.pk, status=RefundStatus.REQUESTED).update(
+            attempts=refund.attempts + 1,
+            last_error=str(exc)[:500],
+            status=RefundStatus.FAILED if final else RefundStatus.REQUESTED,
+        )
+        if final:
+            record_event(
+                dossier=payment.dossier,
+                actor=None,
+                action=HISTORY_ACTION,
+                note=_("Hoàn trả %(amount)s đồng không thành công; cán bộ cần xử lý thủ công.")
+                % {"amount": vnd(refund.amount)},
+                data={**_payment_data(payment), "refund": refund.reference, "refund_status": RefundStatus.FAILED},
+            )
+            return "failed"
+        return "retry"
+    now = timezone.now()
+    with transaction.atomic():
+        if not Refund.objects.filter(pk=refund.pk, status=RefundStatus.REQUESTED).update(
+            status=RefundStatus.DONE, completed_at=now, attempts=refund.attempts + 1, last_error=""
+        ):
+            return "no_change"
+        Payment.objects.filter(pk=payment.pk).update(status=PaymentStatus.REFUNDED)
+        payment.status = PaymentStatus.REFUNDED
+        record_event(
+            dossier=payment.dossier,
+            actor=None,
+            action=HISTORY_ACTION,
+            at=now,
+            note=_("Đã hoàn trả %(amount)s đồng qua Nền tảng thanh toán; lý do: %(why)s.")
+            % {"amount": vnd(refund.amount), "why": refund.reason},
+            data={**_payment_data(payment), "refund": refund.reference, "refund_status": RefundStatus.DONE},
+        )
+    return "done"
