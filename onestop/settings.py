@@ -176,7 +176,22 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # workers and beat reconnect for as long as the broker is away
+# The SQLite transport polls its queue table; a short interval keeps the portal sync's lag low.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"polling_interval": 0.2} if CELERY_BROKER_URL.startswith("sqla+") else {}
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE: dict = {
+    # The portal outbox sweeper: delivers what no after-commit kick reached (broker down, worker died).
+    "portal-sweep-outbox": {
+        "task": "portal.sweep_outbox",
+        "schedule": float(os.environ.get("PORTAL_SWEEP_SECONDS", "5")),
+    },
+    # Compares the recent period with the national portal and re-sends what it lacks.
+    "portal-reconcile": {
+        "task": "portal.reconcile",
+        "schedule": float(os.environ.get("PORTAL_RECONCILE_SECONDS", "3600")),
+    },
+}
 
 # The national portal (simulated by `manage.py portal_sim`).
 PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8090")

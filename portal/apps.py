@@ -9,3 +9,13 @@ class PortalConfig(AppConfig):
 
     name = "portal"
     verbose_name = _("Đồng bộ Cổng DVC quốc gia")
+
+    def ready(self):
+        from onestop.health import register_check
+
+        from . import receivers  # noqa: F401  (connects the outbox receiver)
+        from .health import broker_check, portal_check
+
+        register_check("broker", broker_check, critical=True)
+        # The portal being down delays the sync, never the web: reported, not critical.
+        register_check("portal", portal_check, critical=False)

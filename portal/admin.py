@@ -1,0 +1,118 @@
+"""Admin of the portal sync: the outbox with its lag, counts and dead letters (with a retry action),
+the status mapping versions, the portal link's health and the reconciliation runs."""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import services
+from .models import MappingVersion, OutboxMessage, OutboxState, PortalLink, ReconciliationRun, StatusMapping
+from .selectors import counts_by_state, outbox_lag_seconds, portal_link_state
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    list_display = (
+        "dossier_code",
+        "seq",
+        "kind",
+        "national_status",
+        "state",
+        "attempts",
+        "next_attempt_at",
+        "created_at",
+        "delivered_at",
+        "short_error",
+    )
+    list_filter = ("state", "kind", "national_status")
+    search_fields = ("dossier_code",)
+    ordering = ("-id",)
+    actions = ("retry_selected",)
+    show_full_result_count = False
+    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+
+    @admin.display(description=_("lỗi gần nhất"))
+    def short_error(self, obj):
+        return obj.last_error[:80]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Gửi lại các thông điệp lỗi đã chọn"), permissions=["view"])
+    def retry_selected(self, request, queryset):
+        ids = list(queryset.filter(state=OutboxState.DEAD).values_list("id", flat=True))
+        count = services.retry_dead_letters(ids=ids)
+        self.message_user(
+            request,
+            ngettext(
+                "Đã đưa %(n)d thông điệp lỗi trở lại hàng đợi gửi.",
+                "Đã đưa %(n)d thông điệp lỗi trở lại hàng đợi gửi.",
+                count,
+            )
+            % {"n": count},
+            messages.SUCCESS if count else messages.WARNING,
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        from .client import PortalClient
+
+        lag = outbox_lag_seconds()
+        portal_ok, portal_detail = PortalClient(timeout=2).health()
+        extra_context = {
+            **(extra_context or {}),
+            "outbox_lag": lag,
+            "outbox_counts": counts_by_state(),
+            "portal_ok": portal_ok,
+            "portal_detail": portal_detail,
+            "portal_link": portal_link_state(),
+        }
+        return super().changelist_view(request, extra_context=extra_context)
+
+
+class StatusMappingInline(admin.TabularInline):
+    model = StatusMapping
+    extra = 0
+
+
+@admin.register(MappingVersion)
+class MappingVersionAdmin(admin.ModelAdmin):
+    list_display = ("number", "is_active", "note", "created_at")
+    inlines = [StatusMappingInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        from .mapping import invalidate_mapping
+
+        invalidate_mapping()
+
+
+@admin.register(PortalLink)
+class PortalLinkAdmin(admin.ModelAdmin):
+    list_display = ("state", "consecutive_failures", "open_until", "opened_count", "last_success_at", "last_failure_at")
+    readonly_fields = [f.name for f in PortalLink._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ReconciliationRun)
+class ReconciliationRunAdmin(admin.ModelAdmin):
+    list_display = (
+        "started_at",
+        "period_start",
+        "period_end",
+        "dossiers_checked",
+        "dossiers_differing",
+        "messages_resent",
+        "error",
+    )
+    readonly_fields = [f.name for f in ReconciliationRun._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

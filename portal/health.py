@@ -1,0 +1,24 @@
+"""/healthz checks of the portal sync: the Celery broker and the national portal."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from .selectors import outbox_lag_seconds
+
+
+def broker_check() -> tuple[bool, str]:
+    from onestop.celery import app
+
+    with app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+        transport = conn.transport_cls if isinstance(conn.transport_cls, str) else conn.transport.driver_name
+    return True, f"{transport} ({getattr(settings, 'CELERY_BROKER_TRANSPORT_NAME', '')})"
+
+
+def portal_check() -> tuple[bool, str]:
+    from .client import PortalClient
+
+    ok, detail = PortalClient(timeout=2).health()
+    lag = outbox_lag_seconds()
+    return ok, f"{detail}; outbox lag {lag:.1f} s" if lag is not None else detail
