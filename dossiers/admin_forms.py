@@ -1,0 +1,248 @@
+"""Small forms for the dossier actions in the admin: each collects one action's fields and turns them
+into the keyword arguments of the matching service in `dossiers.services.ACTION_SERVICES`."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from workflows.models import Agency, Procedure, ReturnChannel
+
+from .models import Action, ApplicantKind, PauseReason, Result
+
+
+class ActionForm(forms.Form):
+    """The fields every action has: a note, and the record version the officer was looking at."""
+
+    note_required = False
+    note_label = _("Ghi chú")
+
+    note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 70}))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, dossier=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.dossier = dossier
+        self.fields["note"].required = self.note_required
+        self.fields["note"].label = self.note_label
+        if dossier is not None and not self.is_bound:
+            self.initial.setdefault("version", dossier.version)
+
+    def service_kwargs(self) -> dict:
+        """The service's keyword arguments besides dossier and actor."""
+        data = self.cleaned_data
+        kwargs = {"note": data.get("note", "")}
+        if data.get("version") is not None:
+            kwargs["expected_version"] = data["version"]
+        kwargs.update(self.action_kwargs())
+        return kwargs
+
+    def action_kwargs(self) -> dict:
+        return {}
+
+
+def _user_by_username(value: str, field: str):
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return get_user_model().objects.get(username=value)
+    except get_user_model().DoesNotExist:
+        raise forms.ValidationError(
+            _("Không tìm thấy cán bộ có tên đăng nhập “%(u)s”."), params={"u": value}, code="unknown_user"
+        ) from None
+
+
+def _usernames(value: str) -> list[str]:
+    return [part.strip() for part in (value or "").replace(",", "\n").splitlines() if part.strip()]
+
+
+class AssigneeMixin(forms.Form):
+    assignee = forms.CharField(
+        label=_("Cán bộ thụ lý bước tiếp theo (tên đăng nhập)"),
+        required=False,
+        help_text=_("Để trống: mọi cán bộ có vai trò của bước đều nhận được hồ sơ."),
+    )
+
+    def clean_assignee(self):
+        return _user_by_username(self.cleaned_data.get("assignee"), "assignee")
+
+
+class ReceiveForm(ActionForm):
+    pass
+
+
+class RefuseForm(ActionForm):
+    note_required = True
+    note_label = _("Lý do từ chối tiếp nhận")
+
+
+class StartForm(AssigneeMixin, ActionForm):
+    def action_kwargs(self):
+        return {"assignee": self.cleaned_data.get("assignee")}
+
+
+class AssignForm(ActionForm):
+    main = forms.CharField(label=_("Thụ lý chính (tên đăng nhập)"), required=False)
+    co_handlers = forms.CharField(
+        label=_("Phối hợp (tên đăng nhập, mỗi dòng một người)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 40}),
+    )
+    followers = forms.CharField(
+        label=_("Theo dõi (tên đăng nhập, mỗi dòng một người)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 40}),
+    )
+
+    def clean_main(self):
+        return _user_by_username(self.cleaned_data.get("main"), "main")
+
+    def clean_co_handlers(self):
+        return [_user_by_username(u, "co_handlers") for u in _usernames(self.cleaned_data.get("co_handlers"))]
+
+    def clean_followers(self):
+        return [_user_by_username(u, "followers") for u in _usernames(self.cleaned_data.get("followers"))]
+
+    def action_kwargs(self):
+        data = self.cleaned_data
+        return {
+            "main": data.get("main"),
+            "co_handlers": data.get("co_handlers", []),
+            "followers": data.get("followers", []),
+        }
+
+
+class CompleteStepForm(AssigneeMixin, ActionForm):
+    result = forms.ChoiceField(
+        label=_("Kết quả (khi hoàn thành bước cuối)"),
+        choices=[("", _("— Chấp thuận (mặc định) —")), *Result.choices],
+        required=False,
+    )
+
+    def action_kwargs(self):
+        return {"assignee": self.cleaned_data.get("assignee"), "result": self.cleaned_data.get("result", "")}
+
+
+class SendBackForm(ActionForm):
+    note_required = True
+    note_label = _("Lý do trả lại bước trước")
+
+
+class RequestSupplementForm(ActionForm):
+    missing_documents = forms.CharField(
+        label=_("Giấy tờ cần bổ sung (mỗi dòng một giấy tờ)"),
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 70}),
+        help_text=_("Hướng dẫn một lần, đầy đủ: liệt kê mọi giấy tờ còn thiếu."),
+    )
+
+    def clean_missing_documents(self):
+        items = [line.strip() for line in self.cleaned_data["missing_documents"].splitlines() if line.strip()]
+        if not items:
+            raise forms.ValidationError(_("Phải nêu ít nhất một giấy tờ cần bổ sung."))
+        return items
+
+    def action_kwargs(self):
+        return {"missing_documents": self.cleaned_data["missing_documents"]}
+
+
+class SubmitSupplementForm(ActionForm):
+    pass
+
+
+class PauseForm(ActionForm):
+    reason = forms.ChoiceField(label=_("Lý do tạm dừng"), choices=PauseReason.choices)
+
+    def action_kwargs(self):
+        return {"reason": self.cleaned_data["reason"]}
+
+
+class ResumeForm(ActionForm):
+    pass
+
+
+class ApologizeForm(ActionForm):
+    note_required = True
+    note_label = _("Lý do xin lỗi và hẹn lại")
+    new_appointment = forms.DateField(
+        label=_("Ngày hẹn trả mới"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+    )
+
+    def action_kwargs(self):
+        return {"new_appointment": self.cleaned_data["new_appointment"]}
+
+
+class ResolveForm(ActionForm):
+    note_label = _("Nội dung kết quả / lý do từ chối")
+    result = forms.ChoiceField(label=_("Kết quả giải quyết"), choices=Result.choices)
+
+    def action_kwargs(self):
+        return {"result": self.cleaned_data["result"]}
+
+
+class ReturnResultForm(ActionForm):
+    channel = forms.ChoiceField(label=_("Hình thức trả kết quả"), choices=ReturnChannel.choices)
+
+    def __init__(self, *args, dossier=None, **kwargs):
+        super().__init__(*args, dossier=dossier, **kwargs)
+        if dossier is not None and not self.is_bound:
+            self.initial.setdefault("channel", dossier.return_channel)
+
+    def action_kwargs(self):
+        return {"channel": self.cleaned_data["channel"]}
+
+
+class WithdrawForm(ActionForm):
+    note_label = _("Lý do rút hồ sơ")
+
+
+class StopForm(ActionForm):
+    note_required = True
+    note_label = _("Căn cứ, lý do dừng xử lý")
+
+
+ACTION_FORMS: dict[str, type[ActionForm]] = {
+    Action.RECEIVE: ReceiveForm,
+    Action.REFUSE: RefuseForm,
+    Action.START: StartForm,
+    Action.ASSIGN: AssignForm,
+    Action.COMPLETE_STEP: CompleteStepForm,
+    Action.SEND_BACK: SendBackForm,
+    Action.REQUEST_SUPPLEMENT: RequestSupplementForm,
+    Action.SUBMIT_SUPPLEMENT: SubmitSupplementForm,
+    Action.PAUSE: PauseForm,
+    Action.RESUME: ResumeForm,
+    Action.APOLOGIZE: ApologizeForm,
+    Action.RESOLVE: ResolveForm,
+    Action.RETURN_RESULT: ReturnResultForm,
+    Action.WITHDRAW: WithdrawForm,
+    Action.STOP: StopForm,
+}
+
+
+class CounterDossierForm(forms.Form):
+    """A dossier received directly at the counter (→ received, code and appointment issued)."""
+
+    procedure = forms.ModelChoiceField(
+        label=_("Thủ tục"), queryset=Procedure.objects.filter(is_active=True).select_related("field")
+    )
+    receiving_agency = forms.ModelChoiceField(label=_("Nơi tiếp nhận"), queryset=Agency.objects.filter(is_active=True))
+    applicant_name = forms.CharField(label=_("Chủ hồ sơ"), max_length=255)
+    applicant_kind = forms.TypedChoiceField(
+        label=_("Loại đối tượng"), choices=ApplicantKind.choices, coerce=int, initial=ApplicantKind.CITIZEN
+    )
+    applicant_id_number = forms.CharField(label=_("Số định danh/mã số thuế"), max_length=20, required=False)
+    applicant_phone = forms.CharField(label=_("Số điện thoại"), max_length=20, required=False)
+    applicant_email = forms.EmailField(label=_("Thư điện tử"), required=False)
+    applicant_address = forms.CharField(label=_("Địa chỉ"), max_length=500, required=False)
+    summary = forms.CharField(label=_("Trích yếu"), max_length=1000, required=False)
+    return_channel = forms.ChoiceField(
+        label=_("Hình thức nhận kết quả"), choices=ReturnChannel.choices, initial=ReturnChannel.COUNTER
+    )
+    note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 70}))
+
+    def service_kwargs(self) -> dict:
+        return dict(self.cleaned_data, channel="counter")
