@@ -1,1 +1,10 @@
-urlpatterns: list = []
+"""Public pages of the dossiers app."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("tra-cuu/", views.tracking, name="tracking"),
+]

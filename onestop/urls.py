@@ -1,5 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from dossiers.api.docs import DocsView, docs_asset
 
 from .health import healthz
 
@@ -7,6 +10,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", DocsView.as_view(), name="api-docs"),
+    path("api/docs/assets/<path:path>", docs_asset, name="api-docs-asset"),
     path("api/v1/", include("dossiers.api.urls")),
     path("api/v1/", include("payments.urls")),
     path("", include("portal.urls")),

@@ -1,0 +1,161 @@
+"""Read queries of the dossier lifecycle: who sees which dossiers, worklists, one dossier in full, and the
+public tracking view (DOMAIN §3 "Tracking"). Each is one query (plus prefetches for the detail)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from workflows.models import StaffRole
+
+from . import permissions as perms
+from .models import (
+    CLOCK_RUNNING_STATES,
+    Action,
+    DocumentVersion,
+    Dossier,
+    DossierEvent,
+    DossierStep,
+    StepAssignment,
+)
+
+
+def sees_everything(user) -> bool:
+    """Superusers and centre supervisors see every dossier of the province."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return any(role == StaffRole.SUPERVISOR for _agency, role in perms.memberships(user))
+
+
+def is_officer(user) -> bool:
+    """A staff member: someone with a role in an agency (or a superuser)."""
+    return bool(getattr(user, "is_superuser", False) or perms.memberships(user))
+
+
+def visible_dossiers(user) -> QuerySet[Dossier]:
+    """Dossiers the user may see: his own as an applicant, and as an officer those of his agencies
+    (receiving, competent, or an agency doing one of its steps). Supervisors see all."""
+    dossiers = Dossier.objects.all()
+    if user is None or not user.is_authenticated:
+        return dossiers.none()
+    if sees_everything(user):
+        return dossiers
+    mine = perms.agencies_of(user)
+    seen = Q(applicant_user=user)
+    if mine:
+        step_here = DossierStep.objects.filter(dossier=OuterRef("pk"), agency_id__in=mine)
+        seen |= Q(receiving_agency_id__in=mine) | Q(competent_agency_id__in=mine) | Exists(step_here)
+    return dossiers.filter(seen)
+
+
+def worklist(
+    user,
+    *,
+    status: list[str] | None = None,
+    agency=None,
+    procedure=None,
+    overdue: bool | None = None,
+    due_before: dt.date | None = None,
+    assigned_to_me: bool = False,
+    q: str = "",
+    now: dt.datetime | None = None,
+) -> QuerySet[Dossier]:
+    """A page-ready worklist: every filter of the API, with the related rows a list shows joined in."""
+    now = now or timezone.now()
+    dossiers = visible_dossiers(user).select_related(
+        "procedure",
+        "receiving_agency",
+        "competent_agency",
+        "current_step",
+        "current_step__assignee",
+        "current_step__agency",
+    )
+    if status:
+        dossiers = dossiers.filter(status__in=status)
+    if agency is not None:
+        dossiers = dossiers.filter(Q(receiving_agency=agency) | Q(competent_agency=agency))
+    if procedure is not None:
+        dossiers = dossiers.filter(procedure=procedure)
+    running = Q(clock_running=True, status__in=CLOCK_RUNNING_STATES, due_at__lt=now)
+    if overdue is True:
+        dossiers = dossiers.filter(running)
+    elif overdue is False:
+        dossiers = dossiers.exclude(running)
+    if due_before is not None:
+        end = dt.datetime.combine(due_before, dt.time.min, tzinfo=timezone.get_current_timezone())
+        dossiers = dossiers.filter(due_at__lt=end)
+    if assigned_to_me:
+        handler = StepAssignment.objects.filter(step_id=OuterRef("current_step_id"), user=user)
+        dossiers = dossiers.filter(Q(current_step__assignee=user) | Exists(handler))
+    if q:
+        q = q.strip()
+        dossiers = dossiers.filter(Q(code__icontains=q) | Q(applicant_name__icontains=q) | Q(summary__icontains=q))
+    return dossiers.order_by("-created_at", "-id")
+
+
+def dossier_for(user, code: str) -> Dossier | None:
+    """One dossier with everything its detail shows, or None when it does not exist or the user may not
+    see it (the API answers 404 in both cases, so that outsiders learn nothing)."""
+    dossier = (
+        visible_dossiers(user)
+        .select_related(
+            "procedure",
+            "procedure__field",
+            "process",
+            "receiving_agency",
+            "competent_agency",
+            "received_by",
+            "applicant_user",
+            "current_step",
+            "current_step__assignee",
+            "current_step__agency",
+        )
+        .prefetch_related(
+            Prefetch(
+                "steps",
+                queryset=DossierStep.objects.select_related("assignee", "agency").prefetch_related(
+                    Prefetch("assignments", queryset=StepAssignment.objects.select_related("user"))
+                ),
+            ),
+            Prefetch("documents", queryset=DocumentVersion.objects.order_by("component", "version")),
+        )
+        .filter(code=code)
+        .first()
+    )
+    if dossier is None:
+        return None
+    if dossier.current_step_id:
+        # Permission checks read the current step's handlers; share the prefetched pass.
+        for step in dossier.steps.all():
+            if step.pk == dossier.current_step_id:
+                dossier.current_step = step
+    return dossier
+
+
+def latest_documents(dossier: Dossier) -> list[dict]:
+    """The latest version of each document component, with how many versions it has had."""
+    by_component: dict[str, list[DocumentVersion]] = {}
+    for version in dossier.documents.all():
+        by_component.setdefault(version.component, []).append(version)
+    rows = []
+    for component, versions in by_component.items():
+        versions.sort(key=lambda v: v.version)
+        rows.append({"latest": versions[-1], "versions": len(versions), "component": component})
+    return rows
+
+
+def history(dossier: Dossier) -> QuerySet[DossierEvent]:
+    return DossierEvent.objects.filter(dossier=dossier).order_by("seq")
+
+
+def tracked_dossier(code: str) -> Dossier | None:
+    """The dossier behind a public tracking look-up, with its timeline prefetched."""
+    public_events = DossierEvent.objects.exclude(action=Action.NOTE).order_by("seq")
+    return (
+        Dossier.objects.select_related("procedure", "receiving_agency", "competent_agency")
+        .prefetch_related(Prefetch("events", queryset=public_events, to_attr="public_events"))
+        .filter(code=code.strip())
+        .first()
+    )
