@@ -34,7 +34,7 @@ def payment_summary(dossier: Dossier) -> dict:
     owed = figures.outstanding
     if figures.due == 0:
         status = "none"
-    elif any(p.status == PaymentStatus.REFUNDED for p in payments) and owed > 0 and not dossier.is_open:
+    elif figures.paid == 0 and any(p.status == PaymentStatus.REFUNDED for p in payments):
         status = "refunded"
     elif owed == 0:
         status = "paid"

@@ -1,0 +1,126 @@
+"""Refunds when a paid dossier is refused or withdrawn, where the province enables them; and the
+financial obligation asked for during processing (national status 6)."""
+
+import pytest
+
+from dossiers import services
+from dossiers.models import DossierEvent, PauseReason, Status
+from payments import platform
+from payments.models import Method, Payment, PaymentStatus, Refund, RefundStatus
+from payments.selectors import payment_summary
+from tests.factories import at
+from tests.payments.conftest import api, deliver
+
+pytestmark = pytest.mark.xdist_group("payment-sim")
+
+
+def _refund_rows(dossier):
+    return list(DossierEvent.objects.filter(dossier=dossier, action="payment", data__has_key="refund"))
+
+
+def test_withdrawal_after_online_payment_is_refunded_through_the_platform(
+    world, fees, sim, settings, django_capture_on_commit_callbacks
+):
+    settings.PAYMENT_REFUNDS_ENABLED = True
+    dossier = fees.received_online(fees.full)
+    started = fees.pay_online(sim, api, dossier)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.withdraw_dossier(dossier=dossier, actor=world.applicant, note="Không còn nhu cầu")
+
+    refund = Refund.objects.get(payment_id=started["payment_id"])
+    assert refund.status == RefundStatus.DONE and refund.amount == 50_000
+    assert Payment.objects.get(pk=started["payment_id"]).status == PaymentStatus.REFUNDED
+    (row,) = _refund_rows(dossier)
+    assert row.data["refund_status"] == "done" and "Đã hoàn trả 50.000 đồng" in row.note
+    assert platform.query_payment(started["reference"]).status == "refunded"  # the platform agrees
+    assert payment_summary(dossier)["status"] == "refunded"
+
+    # Running the task again changes nothing.
+    from payments.tasks import refund_payment
+
+    assert refund_payment.delay(refund.pk).get() == "no_change"
+    assert len(_refund_rows(dossier)) == 1
+
+
+def test_refusal_at_the_counter_after_paying_at_submission_is_refunded(
+    world, fees, sim, settings, django_capture_on_commit_callbacks
+):
+    settings.PAYMENT_REFUNDS_ENABLED = True
+    dossier = world.online_dossier(procedure=fees.full)  # not yet received: the applicant pays on filing
+    fees.pay_online(sim, api, dossier)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.refuse_dossier(dossier=dossier, actor=world.counter, note="Không thuộc thẩm quyền")
+    assert Refund.objects.get(payment__dossier=dossier).status == RefundStatus.DONE
+    assert len(_refund_rows(dossier)) == 1
+
+
+def test_no_refund_when_the_province_has_not_enabled_them(world, fees, sim, django_capture_on_commit_callbacks):
+    dossier = fees.received_online(fees.full)
+    started = fees.pay_online(sim, api, dossier)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.withdraw_dossier(dossier=dossier, actor=world.applicant)
+    assert Refund.objects.count() == 0
+    assert Payment.objects.get(pk=started["payment_id"]).status == PaymentStatus.PAID
+    assert _refund_rows(dossier) == []
+    assert platform.query_payment(started["reference"]).status == "paid"
+
+
+def test_cash_payment_is_refunded_at_the_counter(world, fees, sim, settings, django_capture_on_commit_callbacks):
+    settings.PAYMENT_REFUNDS_ENABLED = True
+    dossier = fees.received_online(fees.partial)
+    api(world.counter).post(
+        f"/api/v1/dossiers/{dossier.code}/payments/counter/", {"method": "cash", "receipt_number": "0000777"}
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.withdraw_dossier(dossier=dossier, actor=world.counter, note="Công dân xin rút")
+    refund = Refund.objects.get(payment__dossier=dossier)
+    assert refund.status == RefundStatus.AT_COUNTER
+    (row,) = _refund_rows(dossier)
+    assert "0000777" in row.note and "Bộ phận Một cửa" in row.note
+
+
+def test_financial_obligation_pauses_and_payment_resumes(world, fees, sim, django_capture_on_commit_callbacks):
+    dossier = fees.received_online(fees.full)
+    fees.pay_online(sim, api, dossier)
+    dossier = services.start_processing(dossier=dossier, actor=world.counter, at=at(2025, 8, 12, 11))
+
+    answer = api(world.counter).post(
+        f"/api/v1/dossiers/{dossier.code}/payments/obligations/",
+        {"amount": 120_000, "reason": "Lệ phí trước bạ"},
+    )
+    assert answer.status_code == 201, answer.json()
+    assert answer.json()["status"] == Status.PAUSED
+    dossier.refresh_from_db()
+    assert dossier.status == Status.PAUSED and dossier.pause_reason == PauseReason.FINANCIAL
+    assert dossier.clock_running is False
+    summary = payment_summary(dossier)
+    assert summary["outstanding"] == 120_000 and summary["financial_obligation"] is True
+    assert summary["must_pay_online"] is True and "120.000" in summary["what_to_pay"]
+
+    # A full-online dossier pays this online too.
+    refused = api(world.counter).post(
+        f"/api/v1/dossiers/{dossier.code}/payments/counter/", {"method": "cash", "receipt_number": "X1"}
+    )
+    assert refused.status_code == 409
+    started = api(world.applicant).post(f"/api/v1/dossiers/{dossier.code}/payments/").json()
+    assert started["amount"] == 120_000
+    sim.press(started["pay_url"], "pay")
+    (message,) = sim.outbox(started["reference"])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert deliver(api(), message).json()["result"] == "applied"
+
+    dossier.refresh_from_db()
+    assert dossier.status == Status.PROCESSING and dossier.pause_reason == ""
+    resumed = DossierEvent.objects.filter(dossier=dossier, action="resume").get()
+    assert resumed.actor == world.counter and "nghĩa vụ tài chính" in resumed.note
+    assert Payment.objects.filter(dossier=dossier, status=PaymentStatus.PAID, method=Method.ONLINE).count() == 2
+
+
+def test_only_a_handler_asks_for_a_financial_obligation(world, fees, sim):
+    dossier = world.dossier_in(Status.PROCESSING)
+    url = f"/api/v1/dossiers/{dossier.code}/payments/obligations/"
+    assert api(world.outsider).post(url, {"amount": 1000, "reason": "x"}).status_code == 403
+    assert api(world.counter).post(url, {"amount": 0, "reason": "x"}).status_code == 400
+    dossier.refresh_from_db()
+    assert dossier.status == Status.PROCESSING
