@@ -692,6 +692,8 @@ def start_processing(*, dossier, actor, note: str = "", assignee=None, expected_
     """Received → processing: the first step of the dossier's process version is opened."""
     with transaction.atomic():
         dossier = _locked(dossier, expected_version)
+        if dossier.process_id is None:  # received before its procedure had a published process
+            dossier.process = dossier.procedure.current_process(dossier.competent_agency)
         _check(dossier, Action.START, actor)
         at, before = _now(at), dossier.status
         first = dossier.process.steps.order_by("order").first()
