@@ -97,9 +97,7 @@ class OutboxMessage(models.Model):
     national_status = models.PositiveSmallIntegerField(_("trạng thái quốc gia"), choices=NationalStatus.choices)
     mapping_version = models.PositiveIntegerField(_("phiên bản ánh xạ"))
     payload = models.JSONField(_("nội dung gửi"))
-    state = models.CharField(
-        _("tình trạng"), max_length=10, choices=OutboxState.choices, default=OutboxState.PENDING
-    )
+    state = models.CharField(_("tình trạng"), max_length=10, choices=OutboxState.choices, default=OutboxState.PENDING)
     attempts = models.PositiveIntegerField(_("số lần gửi lỗi"), default=0)
     next_attempt_at = models.DateTimeField(_("gửi lúc"), default=timezone.now)
     created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)

@@ -7,11 +7,14 @@ import threading
 import time
 
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from dossiers.signals import dossier_changed
 
 from . import conf
+from .mapping import invalidate_mapping
+from .models import MappingVersion, StatusMapping
 from .services import record_change
 
 logger = logging.getLogger("portal.sync")
@@ -63,3 +66,12 @@ def kick_delivery() -> None:
             deliver_outbox.apply_async(retry=False)
     except Exception as exc:  # the broker is down: the sweeper picks the rows up
         logger.warning("portal delivery not enqueued (%s: %s); the sweeper will send it", type(exc).__name__, exc)
+
+
+@receiver(post_save, sender=StatusMapping, dispatch_uid="portal.mapping.saved")
+@receiver(post_delete, sender=StatusMapping, dispatch_uid="portal.mapping.deleted")
+@receiver(post_save, sender=MappingVersion, dispatch_uid="portal.mapping_version.saved")
+@receiver(post_delete, sender=MappingVersion, dispatch_uid="portal.mapping_version.deleted")
+def _mapping_changed(sender, **kwargs):
+    """This process reads the new mapping at once; other processes within mapping.CACHE_SECONDS."""
+    invalidate_mapping()

@@ -413,4 +413,3 @@ def reconcile(
 
 def oldest_undelivered() -> dt.datetime | None:
     return OutboxMessage.objects.filter(state=OutboxState.PENDING).aggregate(m=Min("created_at"))["m"]
-

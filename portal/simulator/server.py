@@ -214,9 +214,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _login(self, data: dict) -> None:
         sim = self.sim
-        if data.get("username") != sim.username or not hmac.compare_digest(
-            str(data.get("password", "")), sim.password
-        ):
+        if data.get("username") != sim.username or not hmac.compare_digest(str(data.get("password", "")), sim.password):
             return self._send(403, {"error": "wrong username or password"})
         return self._send(200, {"token": sim.issue_token(), "expires_in": sim.token_ttl})
 

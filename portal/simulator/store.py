@@ -159,9 +159,7 @@ class Store:
                 for code, seq in self.db.execute(
                     f"SELECT code, seq FROM updates WHERE code IN ({marks}) ORDER BY code, seq", part
                 ):
-                    found.setdefault(code, {"TrangThaiHoSo": None, "SoThuTuCuoi": None, "seqs": []})["seqs"].append(
-                        seq
-                    )
+                    found.setdefault(code, {"TrangThaiHoSo": None, "SoThuTuCuoi": None, "seqs": []})["seqs"].append(seq)
         return found
 
     def export(self) -> list[list]:
