@@ -3,6 +3,8 @@ action buttons, each of which calls the matching service; plus the state-machine
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -16,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE
 
 from workflows.diagrams import Edge, Group, Node, render_diagram
+from workflows.models import ReturnChannel
 
 from . import services
 from .admin_forms import ACTION_FORMS, CounterDossierForm
@@ -27,6 +30,8 @@ from .models import (
     Dossier,
     DossierEvent,
     DossierStep,
+    PauseReason,
+    Result,
     Status,
 )
 
@@ -150,54 +155,120 @@ class ReadOnlyInline(admin.TabularInline):
         return request.user.has_perm("dossiers.view_dossier")
 
 
+def _short(moment) -> str:
+    return f"{timezone.localtime(moment):%d/%m/%Y %H:%M}" if moment else "—"
+
+
+def _event_details(event) -> str:
+    """The parts of an event's data a person wants to read in the history."""
+    data = event.data or {}
+    parts = []
+    if data.get("missing_documents"):
+        names = "; ".join(item.get("name", "") for item in data["missing_documents"])
+        parts.append(_t("Cần bổ sung: %(v)s") % {"v": names})
+    if data.get("reason"):
+        parts.append(_t("Lý do: %(v)s") % {"v": dict(PauseReason.choices).get(data["reason"], data["reason"])})
+    if data.get("new_appointment_at"):
+        moment = dt.datetime.fromisoformat(data["new_appointment_at"])
+        parts.append(_t("Hẹn mới: %(v)s") % {"v": _short(moment)})
+    if data.get("to_step"):
+        parts.append(_t("Về bước: %(v)s") % {"v": data["to_step"]})
+    if data.get("next_step"):
+        parts.append(_t("Sang bước: %(v)s") % {"v": data["next_step"]})
+    if data.get("result"):
+        parts.append(_t("Kết quả: %(v)s") % {"v": dict(Result.choices).get(data["result"], data["result"])})
+    if data.get("channel"):
+        parts.append(_t("Trả qua: %(v)s") % {"v": dict(ReturnChannel.choices).get(data["channel"], data["channel"])})
+    documents = data.get("documents") or []
+    if documents:
+        parts.append(_t("Giấy tờ: %(v)s") % {"v": "; ".join(f"{d['name']} v{d['version']}" for d in documents)})
+    return " · ".join(parts) or "—"
+
+
 class DossierEventInline(ReadOnlyInline):
     model = DossierEvent
     verbose_name_plural = _("Lịch sử xử lý")
-    fields = ("seq", "at", "action", "from_status", "to_status", "step_name", "actor_name", "note")
+    fields = ("seq", "when", "action", "from_status", "to_status", "step_name", "actor_name", "note", "details")
     readonly_fields = fields
     ordering = ("seq",)
+
+    @admin.display(description=_("thời điểm"))
+    def when(self, obj):
+        return _short(obj.at)
+
+    @admin.display(description=_("chi tiết"))
+    def details(self, obj):
+        return _event_details(obj)
 
 
 class DossierStepInline(ReadOnlyInline):
     model = DossierStep
     fk_name = "dossier"
     verbose_name_plural = _("Các bước xử lý")
-    fields = (
-        "order",
-        "name",
-        "role",
-        "agency",
-        "status",
-        "assignee",
-        "started_at",
-        "due_at",
-        "completed_at",
-        "verdict",
-    )
+    fields = ("order", "name", "role", "agency", "status", "assignee", "started", "due", "completed", "verdict")
     readonly_fields = fields
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("agency", "assignee")
 
+    @admin.display(description=_("bắt đầu"))
+    def started(self, obj):
+        return _short(obj.started_at)
+
+    @admin.display(description=_("hạn bước"))
+    def due(self, obj):
+        return _short(obj.due_at)
+
+    @admin.display(description=_("kết thúc"))
+    def completed(self, obj):
+        return _short(obj.completed_at)
+
 
 class DocumentVersionInline(ReadOnlyInline):
     model = DocumentVersion
     verbose_name_plural = _("Giấy tờ (các phiên bản)")
-    fields = ("component", "name", "version", "file", "size", "is_result", "paper_copy", "uploaded_at")
+    fields = ("component", "name", "version", "file", "size_kb", "is_result", "paper_copy", "uploaded")
     readonly_fields = fields
+
+    @admin.display(description=_("dung lượng (KB)"))
+    def size_kb(self, obj):
+        return f"{obj.size / 1024:.0f}" if obj.size else "—"
+
+    @admin.display(description=_("tải lên lúc"))
+    def uploaded(self, obj):
+        return _short(obj.uploaded_at)
 
 
 class ClockEventInline(ReadOnlyInline):
     model = ClockEvent
     verbose_name_plural = _("Sổ thời hạn")
-    fields = ("kind", "step", "at", "budget_hours", "new_due_at", "reason", "recorded_at")
+    fields = ("kind", "step_name", "when", "budget_hours", "new_due", "reason", "recorded")
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("step")
+
+    @admin.display(description=_("bước"))
+    def step_name(self, obj):
+        return str(obj.step) if obj.step_id else _t("Cả hồ sơ")
+
+    @admin.display(description=_("thời điểm tính"))
+    def when(self, obj):
+        return _short(obj.at)
 
     @admin.display(description=_("thời hạn (giờ làm việc)"))
     def budget_hours(self, obj):
         if obj.budget_seconds is None:
             return "—"
         return f"{obj.budget_seconds / 3600:g}"
+
+    @admin.display(description=_("ngày hẹn mới"))
+    def new_due(self, obj):
+        return _short(obj.new_due_at)
+
+    @admin.display(description=_("ghi lúc"))
+    def recorded(self, obj):
+        return _short(obj.recorded_at)
 
 
 # -- the dossier ------------------------------------------------------------------------------------
@@ -225,8 +296,8 @@ class DossierAdmin(admin.ModelAdmin):
         "status",
         "receiving_agency",
         "competent_agency",
-        "due_at",
-        "appointment_at",
+        "due_short",
+        "appointment_short",
         "overdue",
         "verdict",
     )
@@ -288,7 +359,7 @@ class DossierAdmin(admin.ModelAdmin):
                     "returned_at",
                     "ended_at",
                     "awaiting_documents",
-                    "missing_documents",
+                    "missing_list",
                     "supplement_requests",
                     "pause_reason",
                     "fee_amount",
@@ -307,6 +378,18 @@ class DossierAdmin(admin.ModelAdmin):
     @admin.display(description=_("thủ tục"), ordering="procedure__code")
     def procedure_code(self, obj):
         return format_html('<span title="{}">{}</span>', obj.procedure.name, obj.procedure.code)
+
+    @admin.display(description=_("hạn giải quyết"), ordering="due_at")
+    def due_short(self, obj):
+        return _short(obj.due_at)
+
+    @admin.display(description=_("ngày hẹn trả"), ordering="appointment_at")
+    def appointment_short(self, obj):
+        return _short(obj.appointment_at)
+
+    @admin.display(description=_("giấy tờ cần bổ sung"))
+    def missing_list(self, obj):
+        return "; ".join(item.get("name", "") for item in obj.missing_documents or []) or "—"
 
     @admin.display(description=_("quá hạn"), boolean=True)
     def overdue(self, obj):
@@ -478,15 +561,20 @@ class DossierEventAdmin(HistoryAdmin):
 
 @admin.register(ClockEvent)
 class ClockEventAdmin(HistoryAdmin):
-    list_display = ("dossier", "step", "kind", "at", "new_due_at", "reason", "recorded_at")
+    list_display = ("dossier", "step_label", "kind", "at", "reason", "recorded_at")
     list_filter = ("kind",)
+
+    @admin.display(description=_("bước"))
+    def step_label(self, obj):
+        return str(obj.step) if obj.step_id else _t("Cả hồ sơ")
+
     search_fields = ("dossier__code",)
     list_select_related = ("dossier", "step")
 
 
 @admin.register(DocumentVersion)
 class DocumentVersionAdmin(HistoryAdmin):
-    list_display = ("dossier", "component", "name", "version", "is_result", "paper_copy", "size", "uploaded_at")
+    list_display = ("dossier", "component", "name", "version", "is_result", "paper_copy")
     list_filter = ("is_result", "paper_copy")
     search_fields = ("dossier__code", "name", "component")
     list_select_related = ("dossier",)

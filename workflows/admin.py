@@ -210,12 +210,12 @@ class ProcessVersionAdmin(admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return ("procedure", "agency", "note")
-        return ("procedure", "agency", "number", "status", "note", "hours_vs_limit", "published_at", "published_by")
+        return ("procedure", "agency", "number", "status", "note", "hours_vs_limit", "published_at", "publisher")
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
-        base = ["number", "status", "hours_vs_limit", "published_at", "published_by"]
+        base = ["number", "status", "hours_vs_limit", "published_at", "publisher"]
         if obj.is_frozen:
             return ["procedure", "agency", "note", *base]
         return ["procedure", *base]
@@ -231,6 +231,22 @@ class ProcessVersionAdmin(admin.ModelAdmin):
             _t("%(total)s / %(limit)s giờ làm việc%(flag)s")
             % {"total": _hours(total), "limit": _hours(limit), "flag": "" if ok else _t(" (chưa khớp)")},
         )
+
+    @admin.display(description=_("người ban hành"))
+    def publisher(self, obj):
+        user = obj.published_by
+        return (user.get_full_name() or user.get_username()) if user else "—"
+
+    def has_delete_permission(self, request, obj=None):
+        # Published and retired versions are kept: dossiers point at the version they started with.
+        if obj is not None and obj.is_frozen:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.is_frozen:
+            context.update(show_save=False, show_save_and_continue=False, show_save_and_add_another=False)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     # -- saving a frozen version is refused with a message, never a server error ---------------------
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -372,7 +388,9 @@ class LoadYearForm(forms.Form):
 
 @admin.register(CalendarDay)
 class CalendarDayAdmin(admin.ModelAdmin):
-    list_display = ("date", "weekday", "kind", "part", "name", "agency", "source")
+    list_display = ("day", "weekday", "kind", "part", "name", "agency", "source")
+    list_display_links = ("day",)
+    date_hierarchy = "date"
     list_filter = ("kind", YearFilter, "part", "source", ("agency", admin.RelatedOnlyFieldListFilter))
     search_fields = ("name",)
     list_select_related = ("agency",)
@@ -380,6 +398,10 @@ class CalendarDayAdmin(admin.ModelAdmin):
     autocomplete_fields = ("agency",)
     readonly_fields = ("source",)
     change_list_template = "admin/workflows/calendarday/change_list.html"
+
+    @admin.display(description=_("ngày"), ordering="date")
+    def day(self, obj):
+        return f"{obj.date:%d/%m/%Y}"
 
     @admin.display(description=_("thứ"))
     def weekday(self, obj):
