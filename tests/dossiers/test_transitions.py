@@ -479,8 +479,8 @@ def test_random_walks_keep_the_invariants(world):
     run_state_machine_as_test(
         DossierLifecycle,
         settings=settings(
-            max_examples=40,
-            stateful_step_count=30,
+            max_examples=25,
+            stateful_step_count=25,
             deadline=None,
             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
         ),
