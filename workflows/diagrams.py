@@ -8,6 +8,7 @@ Plain SVG text built here, no JavaScript library and no graphviz: a fixed layout
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -17,7 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'DejaVu Sans', Arial, sans-serif"
-LINE_HEIGHT = 16
+LINE_HEIGHT = 17
 NOTE_LINE_HEIGHT = 14
 
 # Tone → (fill, stroke, text colour).
@@ -53,10 +54,17 @@ class Node:
     tone: str = "default"
     notes: Sequence[str] = ()  # small lines beside the box (self-loop actions)
     notes_side: str = "above"
+    title_lines: int = 1  # how many of the first lines are the (bold) title
 
     def __post_init__(self):
         # The title is bold: about a tenth wider than the estimate for regular text.
-        needed = max((text_width(line, 15.4 if i == 0 else 12) for i, line in enumerate(self.lines)), default=0) + 24
+        needed = (
+            max(
+                (text_width(line, 15.4 if i < self.title_lines else 12) for i, line in enumerate(self.lines)),
+                default=0,
+            )
+            + 24
+        )
         self.w = max(self.w, needed)
         self.h = max(self.h, 14 + LINE_HEIGHT * len(self.lines))
 
@@ -300,8 +308,8 @@ def _node_svg(node: Node) -> str:
     ]
     first_y = node.y - (len(node.lines) - 1) * LINE_HEIGHT / 2 + 5
     for i, line in enumerate(node.lines):
-        weight = ' font-weight="600"' if i == 0 else ""
-        size = 14 if i == 0 else 12
+        weight = ' font-weight="600"' if i < node.title_lines else ""
+        size = 14 if i < node.title_lines else 12
         parts.append(
             f'<text x="{node.x:.1f}" y="{first_y + i * LINE_HEIGHT:.1f}" text-anchor="middle" font-size="{size}"'
             f'{weight} fill="{ink}">{escape(line)}</text>'
@@ -351,27 +359,40 @@ def process_chain_svg(version, *, per_row: int = 4) -> SafeString:
             title=str(version),
             css_id=f"process-{version.pk}",
         )
-    col_w, row_h, box_w = 270, 150, 220
     nodes, edges = [], []
     for i, step in enumerate(steps):
-        row, col = divmod(i, per_row)
-        lines = [f"{step.order}. {step.name}", step.get_role_display()]
+        # Long names wrap inside a box of fixed width rather than widening it.
+        title = textwrap.wrap(f"{step.order}. {step.name}", 24) or [str(step.order)]
+        lines = [*title, *textwrap.wrap(step.get_role_display(), 34)]
         if step.unit:
-            lines.append(step.unit)
+            lines += textwrap.wrap(step.unit, 34)
         lines.append(_("%(h)s giờ làm việc") % {"h": _hours(step.time_limit_hours)})
         if step.agency_id:
-            lines.append(_("Liên thông: %(a)s") % {"a": step.agency.short_name or step.agency.name})
+            agency = step.agency.short_name or step.agency.name
+            lines += textwrap.wrap(_("Liên thông: %(a)s") % {"a": agency}, 34)
         nodes.append(
             Node(
                 key=f"s{i}",
                 lines=lines,
-                x=130 + col * col_w,
-                y=60 + row * row_h,
-                w=box_w,
+                x=0,
+                y=0,
+                w=220,
                 h=90,
+                title_lines=len(title),
                 tone="other" if step.agency_id else "default",
             )
         )
+    box_w = max(n.w for n in nodes)
+    col_w = box_w + 50
+    rows = [nodes[i : i + per_row] for i in range(0, len(nodes), per_row)]
+    top = 20.0
+    for row in rows:
+        row_h = max(n.h for n in row)
+        for col, node in enumerate(row):
+            node.w = box_w
+            node.x = 20 + box_w / 2 + col * col_w
+            node.y = top + row_h / 2
+        top += row_h + 60
     for i in range(1, len(nodes)):
         prev, node = nodes[i - 1], nodes[i]
         if prev.y == node.y:
