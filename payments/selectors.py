@@ -16,9 +16,10 @@ def _iso(value) -> str | None:
     return value.isoformat() if value else None
 
 
-def payment_summary(dossier: Dossier) -> dict:
+def payment_summary(dossier: Dossier, *, public: bool = False) -> dict:
     """Everything a person needs to know about the dossier's fees: what it owes, what was paid, how,
-    the receipt number, and, while something is left to pay, what to pay and where."""
+    the receipt number, and, while something is left to pay, what to pay and where. `public=True`
+    (the tracking page) leaves out the list of payments with the officers who recorded them."""
     figures = amounts(dossier)
     payments = list(
         Payment.objects.filter(dossier_id=dossier.pk).select_related("recorded_by").order_by("created_at", "id")
@@ -60,7 +61,7 @@ def payment_summary(dossier: Dossier) -> dict:
     for charge in charges if figures.computed else []:
         for line in charge.items:
             items.append({**line, "charge": charge.kind})
-    return {
+    summary = {
         "has_fee": figures.due > 0,
         "amount_due": figures.due,
         "amount_due_is_estimate": not figures.computed,
@@ -104,6 +105,9 @@ def payment_summary(dossier: Dossier) -> dict:
             for p in payments
         ],
     }
+    if public:
+        del summary["payments"]
+    return summary
 
 
 def _paid_online(dossier_ref) -> Exists:

@@ -161,3 +161,16 @@ def test_exemption_valid_at_receipt_reduces_the_amount_due(world, fees, sim):
 
     at_counter = world.counter_dossier(procedure=fees.full)  # the online-only reduction does not apply
     assert Charge.objects.get(dossier=at_counter).amount == 70_000
+
+
+def test_public_summary_for_the_tracking_page_lists_no_payments(world, fees, sim):
+    dossier = fees.received_online(fees.partial)
+    api(world.counter).post(
+        f"/api/v1/dossiers/{dossier.code}/payments/counter/", {"method": "cash", "receipt_number": "0009"}
+    )
+    public = payment_summary(dossier, public=True)
+    assert public["status"] == "paid" and public["receipt_number"] == "0009"
+    assert "payments" not in public
+    full = api(world.applicant).get(f"/api/v1/dossiers/{dossier.code}/payments/").json()
+    assert full["payments"][0]["recorded_by"] == world.counter.username
+    assert api(world.outsider).get(f"/api/v1/dossiers/{dossier.code}/payments/").status_code == 403
