@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from dossiers.models import Action, ClockEvent, DocumentVersion, Dossier, DossierEvent, Status
@@ -488,3 +488,25 @@ def test_procedure_admin_links_to_its_processes_and_filters(admin_client, world)
     assert list(response.context["cl"].queryset) == [world.process]
     listing = admin_client.get(_url(type(world.procedure), "changelist") + "?online_level__exact=partial")
     assert world.procedure in listing.context["cl"].queryset
+
+
+def test_an_officer_sees_only_the_actions_his_role_allows(client, world):
+    officer = world.counter
+    officer.is_staff = True
+    officer.save()
+    officer.user_permissions.add(Permission.objects.get(codename="view_dossier"))
+    dossier = world.counter_dossier()
+    client.force_login(officer)
+
+    page = client.get(_url(Dossier, "change", dossier.pk)).content.decode()
+
+    def link(action):
+        return reverse("admin:dossiers_dossier_action", args=[dossier.pk, action])
+
+    assert link("start") in page and link("withdraw") in page
+    assert link("apologize") not in page  # a leader's action
+    response = _act(client, dossier, "apologize", new_appointment="2025-08-25", note="Xin lỗi")
+    assert response.status_code == 403
+    assert any("Bạn không có quyền “Xin lỗi và hẹn lại ngày trả”" in m for m in _messages(response))
+    dossier.refresh_from_db()
+    assert dossier.events.count() == 1
