@@ -202,6 +202,7 @@ class Dossier(FSMModelMixin, models.Model):
     remaining_seconds = models.FloatField(_("thời gian còn lại (giây làm việc)"), null=True, blank=True)
     clock_running = models.BooleanField(_("đang tính thời hạn"), default=False)
     verdict = models.CharField(_("kết quả đúng hạn"), max_length=10, choices=Verdict.choices, blank=True)
+    clock_state = models.JSONField(_("đồng hồ (suy ra từ sổ thời hạn)"), default=dict, blank=True, editable=False)
 
     current_step = models.ForeignKey(
         "DossierStep",
@@ -413,6 +414,7 @@ class DossierStep(models.Model):
     due_at = models.DateTimeField(_("hạn bước"), null=True, blank=True)
     remaining_seconds = models.FloatField(null=True, blank=True)
     verdict = models.CharField(_("đúng hạn"), max_length=10, choices=Verdict.choices, blank=True)
+    clock_state = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("bước xử lý của hồ sơ")

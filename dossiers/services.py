@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workflows.calendar import WorkingCalendar, calendar_for
-from workflows.clock import ClockEntry, ClockEventKind, classify, read_clock
+from workflows.clock import ClockEntry, ClockEventKind, ClockReading, classify, read_clock
 from workflows.models import (
     Agency,
     OnlineLevel,
@@ -169,7 +169,27 @@ def _locked(dossier: Dossier | str, expected_version: int | None = None) -> Doss
             % {"code": locked.code, "now": locked.version, "seen": expected_version},
             current_version=locked.version,
         )
+    locked._loaded_values = _column_values(locked)
     return locked
+
+
+def _column_values(dossier: Dossier) -> dict:
+    return {f.attname: getattr(dossier, f.attname) for f in Dossier._meta.concrete_fields}
+
+
+def _save_changes(dossier: Dossier) -> None:
+    """UPDATE only the columns a transition changed (the row is locked, so nothing else changed them)."""
+    loaded = getattr(dossier, "_loaded_values", None)
+    if loaded is None or dossier._state.adding:
+        dossier.save()
+    else:
+        changed = [
+            f.name
+            for f in Dossier._meta.concrete_fields
+            if f.attname != "id" and getattr(dossier, f.attname) != loaded[f.attname]
+        ]
+        dossier.save(update_fields=changed)
+    dossier._loaded_values = _column_values(dossier)
 
 
 class DossierNotFound(DossierError):
@@ -190,7 +210,7 @@ def _record(
     """Save the dossier and append its history row; tell the other apps (same transaction)."""
     dossier.event_seq += 1
     dossier.version += 1
-    dossier.save()
+    _save_changes(dossier)
     step = step if step is not None else dossier.current_step
     event = DossierEvent(
         dossier=dossier,
@@ -254,36 +274,36 @@ def _clock(
 
 
 def _append_clocks(dossier: Dossier, events: Sequence[ClockEvent]) -> None:
-    """Append clock events and re-derive the due dates they change (one read of the ledger)."""
+    """Append clock events and fold them onto the readings stored with the dossier and its steps, so
+    the due dates follow from the ledger without re-reading it (`read_dossier_clock` replays it whole)."""
     if not events:
         return
     ClockEvent.objects.bulk_create(events)
-    step_ids = {e.step_id for e in events if e.step_id}
-    ledger: dict[int | None, list[ClockEntry]] = {}
-    wanted = Q(step_id__in=step_ids)
-    if any(e.step_id is None for e in events):
-        wanted |= Q(step__isnull=True)
-    rows = (
-        ClockEvent.objects.filter(wanted, dossier=dossier)
-        .values_list("step_id", "kind", "at", "budget_seconds", "new_due_at")
-        .order_by("id")
-    )
-    for step_id, kind, at, budget, new_due in rows:
-        ledger.setdefault(step_id, []).append(ClockEntry(kind, at, budget, new_due))
-    if any(e.step_id is None for e in events):
-        _apply_dossier_reading(dossier, read_clock(ledger.get(None, []), _dossier_calendar(dossier)))
-    for step_id in step_ids:
-        step = next(e.step for e in events if e.step_id == step_id)
-        step_calendar = _step_calendar(dossier, step)
-        reading = read_clock(ledger.get(step_id, []), step_calendar)
+    dossier_events = [e for e in events if e.step_id is None]
+    if dossier_events:
+        calendar = _dossier_calendar(dossier)
+        reading = read_clock((_entry(e) for e in dossier_events), calendar, ClockReading.from_json(dossier.clock_state))
+        _apply_dossier_reading(dossier, reading)
+    steps = {e.step_id: e.step for e in events if e.step_id}
+    for step_id, step in steps.items():
+        calendar = _step_calendar(dossier, step)
+        reading = read_clock(
+            (_entry(e) for e in events if e.step_id == step_id), calendar, ClockReading.from_json(step.clock_state)
+        )
+        step.clock_state = reading.to_json()
         step.due_at = reading.due_at or reading.last_due_at
         step.remaining_seconds = reading.remaining_seconds
         if reading.ended_at and step.due_at:
-            step.verdict = classify(end_at=reading.ended_at, due_at=step.due_at, calendar=step_calendar)
-        step.save(update_fields=["due_at", "remaining_seconds", "verdict", "status", "completed_at"])
+            step.verdict = classify(end_at=reading.ended_at, due_at=step.due_at, calendar=calendar)
+        step.save(update_fields=["clock_state", "due_at", "remaining_seconds", "verdict", "status", "completed_at"])
 
 
-def _apply_dossier_reading(dossier: Dossier, reading) -> None:
+def _entry(event: ClockEvent) -> ClockEntry:
+    return ClockEntry(event.kind, event.at, event.budget_seconds, event.new_due_at)
+
+
+def _apply_dossier_reading(dossier: Dossier, reading: ClockReading) -> None:
+    dossier.clock_state = reading.to_json()
     dossier.clock_running = reading.running
     dossier.due_at = reading.due_at or reading.last_due_at
     dossier.appointment_at = reading.appointment_at

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from collections.abc import Iterable
 
 import holidays
 from django.core.cache import cache
@@ -35,12 +34,14 @@ class WorkingCalendar:
         self.tz = tz or timezone.get_default_timezone()
         self._year_loader = year_loader
         self._years_checked: set[int] = set()
+        self._span_cache: dict[dt.date, tuple[tuple[float, float], ...]] = {}
 
     # -- days ---------------------------------------------------------------------------------------
     def _check_year(self, year: int) -> None:
         if self._year_loader is not None and year not in self._years_checked:
             self._years_checked.add(year)
             self.days.update(self._year_loader(year))
+            self._span_cache.clear()
 
     def intervals(self, day: dt.date) -> list[tuple[dt.time, dt.time]]:
         """The working intervals of a day, in local time."""
@@ -65,64 +66,70 @@ class WorkingCalendar:
         return sum(_seconds(b) - _seconds(a) for a, b in self.hours)
 
     # -- instants -----------------------------------------------------------------------------------
+    # Working time is walked day by day over each day's spans in seconds since local midnight; datetimes
+    # are built only for the answer, so a 60-day limit costs a few dozen additions.
     def _local(self, instant: dt.datetime) -> dt.datetime:
         if timezone.is_naive(instant):
             raise ValueError("working-time arithmetic needs aware datetimes")
         return instant.astimezone(self.tz)
 
-    def _windows(self, start: dt.datetime) -> Iterable[tuple[dt.datetime, dt.datetime]]:
-        """Working windows (aware, local) from the day of `start` on, clipped to begin at `start`."""
-        day = start.date()
-        for _ in range(3660):  # ten years of days is a broken calendar, not a long procedure
-            for a, b in self.intervals(day):
-                wa = dt.datetime.combine(day, a, tzinfo=self.tz)
-                wb = dt.datetime.combine(day, b, tzinfo=self.tz)
-                if wb <= start:
-                    continue
-                yield max(wa, start), wb
-            day += dt.timedelta(days=1)
-        raise ValueError("no working time found in ten years: check the calendar")
+    def _spans(self, day: dt.date) -> tuple[tuple[float, float], ...]:
+        found = self._span_cache.get(day)
+        if found is None:
+            found = tuple((float(_seconds(a)), float(_seconds(b))) for a, b in self.intervals(day))
+            self._span_cache[day] = found
+        return found
+
+    def _at(self, day: dt.date, seconds_of_day: float) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time(), tzinfo=self.tz) + dt.timedelta(seconds=seconds_of_day)
+
+    @staticmethod
+    def _split(instant: dt.datetime) -> tuple[dt.date, float]:
+        return instant.date(), (instant.hour * 3600 + instant.minute * 60 + instant.second
+                                + instant.microsecond / 1e6)
 
     def next_working_instant(self, instant: dt.datetime) -> dt.datetime:
         """`instant` itself if it falls in working time, else the start of the next working interval.
         DOMAIN §3: a submission outside working hours counts from the next working time."""
-        return next(iter(self._windows(self._local(instant))))[0]
+        day, sod = self._split(self._local(instant))
+        for _ in range(_MAX_DAYS):
+            for a, b in self._spans(day):
+                if b > sod:
+                    return self._at(day, max(a, sod))
+            day, sod = day + _ONE_DAY, 0.0
+        raise ValueError("no working time found in ten years: check the calendar")
 
     def add(self, start: dt.datetime, seconds: float) -> dt.datetime:
         """The instant when `seconds` of working time have passed from `start`."""
         remaining = float(seconds)
-        start = self._local(start)
         if remaining <= 0:
             return self.next_working_instant(start)
-        for wa, wb in self._windows(start):
-            span = (wb - wa).total_seconds()
-            if remaining <= span:
-                return wa + dt.timedelta(seconds=remaining)
-            remaining -= span
-        raise AssertionError("unreachable")
-
-    def _windows_back(self, end: dt.datetime) -> Iterable[tuple[dt.datetime, dt.datetime]]:
-        """Working windows from the day of `end` backwards, clipped to finish at `end`."""
-        day = end.date()
-        for _ in range(3660):
-            for a, b in reversed(self.intervals(day)):
-                wa = dt.datetime.combine(day, a, tzinfo=self.tz)
-                wb = dt.datetime.combine(day, b, tzinfo=self.tz)
-                if wa >= end:
+        day, sod = self._split(self._local(start))
+        for _ in range(_MAX_DAYS):
+            for a, b in self._spans(day):
+                if b <= sod:
                     continue
-                yield wa, min(wb, end)
-            day -= dt.timedelta(days=1)
+                a = max(a, sod)
+                if remaining <= b - a:
+                    return self._at(day, a + remaining)
+                remaining -= b - a
+            day, sod = day + _ONE_DAY, 0.0
         raise ValueError("no working time found in ten years: check the calendar")
 
     def subtract(self, end: dt.datetime, seconds: float) -> dt.datetime:
         """The instant `seconds` of working time before `end`."""
         remaining = float(seconds)
-        for wa, wb in self._windows_back(self._local(end)):
-            span = (wb - wa).total_seconds()
-            if remaining <= span:
-                return wb - dt.timedelta(seconds=remaining)
-            remaining -= span
-        raise AssertionError("unreachable")
+        day, sod = self._split(self._local(end))
+        for _ in range(_MAX_DAYS):
+            for a, b in reversed(self._spans(day)):
+                if a >= sod:
+                    continue
+                b = min(b, sod)
+                if remaining <= b - a:
+                    return self._at(day, b - remaining)
+                remaining -= b - a
+            day, sod = day - _ONE_DAY, _DAY_END
+        raise ValueError("no working time found in ten years: check the calendar")
 
     def shift(self, start: dt.datetime, seconds: float) -> dt.datetime:
         """`add` for a positive duration, `subtract` for a negative one (an over-spent budget)."""
@@ -133,12 +140,22 @@ class WorkingCalendar:
         a, b = self._local(a), self._local(b)
         if b < a:
             return -self.between(b, a)
+        day, sod = self._split(a)
+        last_day, end_sod = self._split(b)
         total = 0.0
-        for wa, wb in self._windows(a):
-            if wa >= b:
-                break
-            total += (min(wb, b) - wa).total_seconds()
+        while day <= last_day:
+            limit = end_sod if day == last_day else _DAY_END
+            for s, e in self._spans(day):
+                s, e = max(s, sod), min(e, limit)
+                if e > s:
+                    total += e - s
+            day, sod = day + _ONE_DAY, 0.0
         return total
+
+
+_MAX_DAYS = 3660  # ten years of days is a broken calendar, not a long procedure
+_ONE_DAY = dt.timedelta(days=1)
+_DAY_END = 86400.0
 
 
 def _seconds(t: dt.time) -> int:

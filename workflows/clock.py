@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -41,66 +41,98 @@ class ClockEntry:
 
 @dataclass(frozen=True)
 class ClockReading:
-    running: bool
-    started_at: dt.datetime | None
-    due_at: dt.datetime | None  # when the legal time runs out, net of stopped time; None while stopped
-    remaining_seconds: float  # legal time left (negative once late)
-    budget_seconds: float
-    extended_due_at: dt.datetime | None  # the re-dated appointment (form 04), if any
-    ended_at: dt.datetime | None
-    last_due_at: dt.datetime | None  # the due date as it stood when the clock last ran
+    running: bool = False
+    started_at: dt.datetime | None = None
+    due_at: dt.datetime | None = None  # when the legal time runs out, net of stopped time; None while stopped
+    remaining_seconds: float = 0.0  # legal time left when the clock last stopped or (re)started
+    budget_seconds: float = 0.0
+    extended_due_at: dt.datetime | None = None  # the re-dated appointment (form 04), if any
+    ended_at: dt.datetime | None = None
+    last_due_at: dt.datetime | None = None  # the due date as it stood when the clock last ran
+    run_from: dt.datetime | None = None  # when the current run began
 
     @property
     def appointment_at(self) -> dt.datetime | None:
         """The date promised to the applicant: the re-dated one if the agency apologised."""
         return self.extended_due_at or self.due_at or self.last_due_at
 
+    def to_json(self) -> dict:
+        """The reading as stored beside the ledger on the dossier or step row."""
+        return {k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in self.__dict__.items()}
 
-def read_clock(entries: Iterable[ClockEntry], calendar: WorkingCalendar) -> ClockReading:
-    """Replay a ledger. Events must be in the order they were recorded."""
-    running = False
-    started_at = None
-    run_from: dt.datetime | None = None
-    consumed = 0.0
-    budget = 0.0
-    extended = None
-    ended = None
-    last_due = None
-    for e in entries:
-        if e.kind == ClockEventKind.STARTED:
-            started_at = started_at or e.at
-            budget = float(e.budget_seconds or 0)
-            consumed, run_from, running = 0.0, e.at, True
-        elif e.kind == ClockEventKind.RESTARTED:
-            budget = float(e.budget_seconds if e.budget_seconds is not None else budget)
-            consumed, run_from, running = 0.0, e.at, True
-        elif e.kind == ClockEventKind.PAUSED and running:
-            last_due = calendar.shift(run_from, budget - consumed)
-            consumed += calendar.between(run_from, e.at)
-            running, run_from = False, None
-        elif e.kind == ClockEventKind.RESUMED and not running and ended is None:
-            run_from, running = e.at, True
-        elif e.kind == ClockEventKind.EXTENDED:
-            extended = e.new_due_at
-        elif e.kind == ClockEventKind.STOPPED:
-            if running:
-                last_due = calendar.shift(run_from, budget - consumed)
-                consumed += calendar.between(run_from, e.at)
-                running, run_from = False, None
-            ended = e.at
-    due = None
-    if running:
-        due = last_due = calendar.shift(run_from, budget - consumed)
-    return ClockReading(
-        running=running,
-        started_at=started_at,
-        due_at=due,
-        remaining_seconds=budget - consumed,
-        budget_seconds=budget,
-        extended_due_at=extended,
-        ended_at=ended,
-        last_due_at=last_due,
-    )
+    @classmethod
+    def from_json(cls, data: dict) -> ClockReading:
+        values = {}
+        for f in fields(cls):
+            v = data.get(f.name, f.default)
+            values[f.name] = dt.datetime.fromisoformat(v) if isinstance(v, str) else v
+        return cls(**values)
+
+
+EMPTY = ClockReading()
+
+
+def advance(reading: ClockReading, e: ClockEntry, calendar: WorkingCalendar) -> ClockReading:
+    """The clock after one more ledger event. Replaying a ledger is folding this over it from EMPTY; a
+    service folds only the events it appends onto the reading stored with the row."""
+    if e.kind == ClockEventKind.STARTED:
+        budget = float(e.budget_seconds or 0)
+        due = calendar.shift(e.at, budget)
+        return replace(
+            reading,
+            running=True,
+            started_at=reading.started_at or e.at,
+            run_from=e.at,
+            remaining_seconds=budget,
+            budget_seconds=budget,
+            due_at=due,
+            last_due_at=due,
+        )
+    if e.kind == ClockEventKind.RESTARTED:
+        budget = float(e.budget_seconds if e.budget_seconds is not None else reading.budget_seconds)
+        due = calendar.shift(e.at, budget)
+        return replace(
+            reading,
+            running=True,
+            run_from=e.at,
+            remaining_seconds=budget,
+            budget_seconds=budget,
+            due_at=due,
+            last_due_at=due,
+        )
+    if e.kind == ClockEventKind.PAUSED and reading.running:
+        return replace(
+            reading,
+            running=False,
+            run_from=None,
+            due_at=None,
+            last_due_at=reading.due_at,
+            remaining_seconds=reading.remaining_seconds - calendar.between(reading.run_from, e.at),
+        )
+    if e.kind == ClockEventKind.RESUMED and not reading.running and reading.ended_at is None:
+        due = calendar.shift(e.at, reading.remaining_seconds)
+        return replace(reading, running=True, run_from=e.at, due_at=due, last_due_at=due)
+    if e.kind == ClockEventKind.EXTENDED:
+        return replace(reading, extended_due_at=e.new_due_at)
+    if e.kind == ClockEventKind.STOPPED:
+        if reading.running:
+            reading = replace(
+                reading,
+                running=False,
+                run_from=None,
+                due_at=None,
+                last_due_at=reading.due_at,
+                remaining_seconds=reading.remaining_seconds - calendar.between(reading.run_from, e.at),
+            )
+        return replace(reading, ended_at=e.at)
+    return reading
+
+
+def read_clock(entries: Iterable[ClockEntry], calendar: WorkingCalendar, reading: ClockReading = EMPTY) -> ClockReading:
+    """Replay a ledger (in the order it was recorded), from scratch or from a stored reading."""
+    for entry in entries:
+        reading = advance(reading, entry, calendar)
+    return reading
 
 
 def classify(
