@@ -179,7 +179,7 @@ def load_processes(procedures, agencies, admin, report: SeedReport) -> None:
 
 
 @transaction.atomic
-def load_catalogue(report: SeedReport, admin=None):
+def load_catalogue(report: SeedReport):
     agencies = load_agencies(report)
     fields = load_fields(report)
     procedures = load_procedures(agencies, fields, report)
@@ -247,6 +247,7 @@ class StoryPlayer:
         self.report = report
         self.calendar = calendar_for(None)
         self.summaries = {p["code"]: p["summary"] for p in catalogue.PROCEDURES}
+        self.turn = 0
         self.members: dict[tuple[int, str], list[tuple[str, object]]] = defaultdict(list)
         for m in Membership.objects.select_related("user").order_by("id"):
             self.members[(m.agency_id, m.role)].append((m.unit, m.user))
@@ -257,7 +258,8 @@ class StoryPlayer:
         for member_unit, user in found:
             if unit and member_unit == unit:
                 return user
-        return found[0][1] if found else None
+        # Several officers with the same role share the work, story by story.
+        return found[self.turn % len(found)][1] if found else None
 
     def _counter(self, agency):
         return self._member(agency, StaffRole.COUNTER) or self.users["quantri"]
@@ -393,6 +395,7 @@ class StoryPlayer:
             self.report.created["dossiers"] += 1
 
     def play(self, s: dict):
+        self.turn = sum(map(ord, s["key"]))
         procedure = self.procedures[s["procedure"]]
         receiving = self.agencies[s["place"]]
         competent = self.agencies[s["competent"]] if s.get("competent") else None
