@@ -78,12 +78,29 @@ class _Page:
             text_obj.setFont(FONT, size)
             if bold:  # the variable font has one weight: thicken the outline instead
                 text_obj.setTextRenderMode(2)
-                self.pdf.setLineWidth(size / 40)
+                self.pdf.setLineWidth(size / 30)
             x = (self.width - pdfmetrics.stringWidth(line, FONT, size)) / 2 if centre else self.left + indent
             text_obj.setTextOrigin(x, self.y)
             text_obj.textLine(line)
             self.pdf.drawText(text_obj)
             self.y -= size * 1.45
+
+    def centred_at(
+        self, text: str, centre_x: float, y: float, *, size: float = 11, bold: bool = False, max_width=85 * mm
+    ) -> None:
+        """One line centred on `centre_x` at height `y`, without moving the cursor (for columns); a long
+        line is set smaller to fit its column."""
+        while size > 6 and pdfmetrics.stringWidth(text, FONT, size) > max_width:
+            size -= 0.5
+        text_obj = self.pdf.beginText()
+        text_obj.setFont(FONT, size)
+        if bold:
+            text_obj.setTextRenderMode(2)
+            self.pdf.setLineWidth(size / 30)
+        text_obj.setTextOrigin(centre_x - pdfmetrics.stringWidth(text, FONT, size) / 2, y)
+        text_obj.textLine(text)
+        self.pdf.drawText(text_obj)
+        text_obj.setTextRenderMode(0)
 
     def field(self, label: str, value: str) -> None:
         self.text(f"{label}: {value}")
@@ -98,14 +115,13 @@ def render_receipt(dossier: Dossier) -> bytes:
     pdf.setAuthor(dossier.receiving_agency.name)
     page = _Page(pdf)
 
-    qr_size = 32 * mm
-    pdf.drawImage(_qr_image(dossier.code), page.right - qr_size, page.y - qr_size + 4 * mm, qr_size, qr_size)
-    page.text(dossier.receiving_agency.name.upper(), size=10, bold=True)
-    page.text(_("BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ"), size=10)
-    page.gap(2 * mm)
-    page.text(_("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), size=10, bold=True)
-    page.text(_("Độc lập - Tự do - Hạnh phúc"), size=10)
-    page.gap(8 * mm)
+    left_centre, right_centre = page.left + 40 * mm, page.right - 45 * mm
+    top = page.y
+    page.centred_at(dossier.receiving_agency.name.upper(), left_centre, top, size=10, bold=True)
+    page.centred_at(_("BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ"), left_centre, top - 14, size=9)
+    page.centred_at(_("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), right_centre, top, size=10, bold=True)
+    page.centred_at(_("Độc lập - Tự do - Hạnh phúc"), right_centre, top - 14, size=10)
+    page.gap(18 * mm)
     page.text(_("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"), size=15, bold=True, centre=True)
     page.text(_("Mã hồ sơ: %(code)s") % {"code": dossier.code}, size=13, bold=True, centre=True)
     page.gap(4 * mm)
@@ -146,11 +162,18 @@ def render_receipt(dossier: Dossier) -> bytes:
         _("Tra cứu tình trạng hồ sơ bằng mã hồ sơ hoặc quét mã QR tại trang Tra cứu hồ sơ của Trung tâm."),
         size=9,
     )
-    page.gap(10 * mm)
-    page.text(_("NGƯỜI TIẾP NHẬN"), bold=True)
-    page.text(_("(Ký và ghi rõ họ tên)"), size=9)
-    page.gap(12 * mm)
-    page.text(officer_name)
+    page.gap(4 * mm)
+    qr_size = 30 * mm
+    if page.y - qr_size < 25 * mm:
+        pdf.showPage()
+        page.y = page.height - 20 * mm
+    top = page.y
+    pdf.drawImage(_qr_image(dossier.code), page.left, top - qr_size, qr_size, qr_size)
+    page.centred_at(_("NGƯỜI TIẾP NHẬN"), right_centre, top - 4 * mm, size=11, bold=True)
+    page.centred_at(_("(Ký và ghi rõ họ tên)"), right_centre, top - 9 * mm, size=9)
+    page.centred_at(officer_name, right_centre, top - qr_size + 2 * mm, size=11)
+    page.y = top - qr_size - 2 * mm
+    page.text(dossier.code, size=8)
 
     pdf.showPage()
     pdf.save()
