@@ -487,7 +487,7 @@ _FILE_FIELD = re.compile(r"^documents\[([A-Za-z0-9_-]+)\]$")
 class DocumentsField(serializers.Field):
     """The documents of a request: the JSON list, plus in multipart the files `documents[<component>]`."""
 
-    default_error_messages = {"invalid": _("“documents” phải là danh sách các {component, name, paper_copy}.")}
+    default_error_messages = {"invalid": _("“documents” phải là danh sách các {{component, name, paper_copy}}.")}
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)

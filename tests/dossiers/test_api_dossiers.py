@@ -314,3 +314,50 @@ def test_outsiders_get_404_as_if_the_dossier_did_not_exist(world, who):
 
     assert response.status_code == missing.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+def test_multipart_mixes_uploaded_files_and_paper_documents(world):
+    import json
+
+    body = create_body(world)
+    body["documents"] = json.dumps(
+        [{"component": "cccd", "name": "Căn cước", "paper_copy": True}, {"component": "to-khai", "name": "Tờ khai ký"}]
+    )
+    body["documents[to-khai]"] = pdf_file("to-khai.pdf")
+
+    response = client_for(world.counter).post(URL, body, format="multipart")
+
+    assert response.status_code == 201, response.json()
+    documents = {d["component"]: d for d in response.json()["documents"]}
+    assert (documents["cccd"]["paper_copy"], documents["cccd"]["size"]) == (True, 0)
+    assert (documents["to-khai"]["paper_copy"], documents["to-khai"]["name"]) == (False, "Tờ khai ký")
+    assert documents["to-khai"]["content_type"] == "application/pdf"
+
+
+@pytest.mark.parametrize(
+    ("documents", "message"),
+    [
+        ("oops", "“documents” phải là danh sách các {component, name, paper_copy}."),
+        ([{"name": "Tờ khai"}], "documents.0.component"),
+    ],
+)
+def test_malformed_documents_are_400(world, documents, message):
+    response = client_for(world.counter).post(URL, create_body(world, documents=documents), format="json")
+
+    assert response.status_code == 400
+    assert message in response.json()["detail"]
+    assert not Dossier.objects.exists()
+
+
+def test_bad_upload_while_filing_is_400_and_no_dossier_is_written(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    body = create_body(world)
+    body.pop("documents")
+    body["documents[to-khai]"] = SimpleUploadedFile("to-khai.exe", b"MZ\x90\x00", content_type="application/pdf")
+
+    response = client_for(world.counter).post(URL, body, format="multipart")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "unsupported_file_type"
+    assert not Dossier.objects.exists()
