@@ -143,6 +143,7 @@ def _raw_rounds(backend: str, dossiers, transitions: int, rounds: int) -> list[f
     settings = connection.settings_dict
     connection.close()
     ids = [(d.pk, d.current_step_id) for d in dossiers]
+    code_of = {d.pk: d.code for d in dossiers}
     if backend == "postgresql":
         import psycopg
 
@@ -215,6 +216,8 @@ def _raw_rounds(backend: str, dossiers, transitions: int, rounds: int) -> list[f
                     values[seq_index] = seq_of[pk] + 1_000_000
                 if "dossier_id" in cols:
                     values[cols.index("dossier_id")] = pk
+                if "dossier_code" in cols:
+                    values[cols.index("dossier_code")] = code_of[pk]
                 cur.execute(outbox_sql, values)
             if backend == "sqlite":
                 cur.execute("COMMIT")
