@@ -156,6 +156,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"DossierStatusEnum": "dossiers.models.Status"},
 }
 
 # Redis: cache, broker and result store when REDIS_URL is set. Without it the embedded default uses a
@@ -177,8 +178,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # workers and beat reconnect for as long as the broker is away
-# The SQLite transport polls its queue table; a short interval keeps the portal sync's lag low.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"polling_interval": 0.2} if CELERY_BROKER_URL.startswith("sqla+") else {}
+# (kombu's SQLAlchemy transport passes every transport option on to create_engine(), so it takes none
+# here; it polls its queue table once a second.)
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     # The portal outbox sweeper: delivers what no after-commit kick reached (broker down, worker died).
