@@ -43,6 +43,9 @@ def _prepare_django(backend: str) -> None:
     os.environ["ONESTOP_DATA_DIR"] = tempfile.mkdtemp(prefix="onestop-bench-data-")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onestop.settings")
     os.environ["LOG_LEVEL"] = "WARNING"
+    # Production settings: no per-query debug bookkeeping.
+    os.environ["DEBUG"] = "false"
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
     sys.path.insert(0, str(ROOT))
     import django
 

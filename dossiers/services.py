@@ -20,6 +20,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from onestop import fastsql
 from workflows.calendar import WorkingCalendar, calendar_for
 from workflows.clock import ClockEntry, ClockEventKind, ClockReading, classify, read_clock
 from workflows.models import (
@@ -151,15 +152,16 @@ def _check(dossier: Dossier, action: str, actor) -> None:
 # -- locking and recording --------------------------------------------------------------------------
 def _locked(dossier: Dossier | str, expected_version: int | None = None) -> Dossier:
     """The dossier re-read with its row locked for the rest of the transaction."""
-    key = {"code": dossier} if isinstance(dossier, str) else {"pk": dossier.pk}
-    try:
-        locked = (
-            Dossier.objects.select_for_update(of=("self",))
-            .select_related("procedure", "current_step", "competent_agency", "receiving_agency")
-            .get(**key)
-        )
-    except Dossier.DoesNotExist:
-        raise DossierNotFound(_("Không tìm thấy hồ sơ %(code)s.") % {"code": key.get("code", "")}) from None
+    by_code = isinstance(dossier, str)
+    locked = fastsql.get(
+        Dossier,
+        where="code = %s" if by_code else "id = %s",
+        params=[dossier if by_code else dossier.pk],
+        related=("procedure", "current_step", "competent_agency", "receiving_agency"),
+        lock=True,
+    )
+    if locked is None:
+        raise DossierNotFound(_("Không tìm thấy hồ sơ %(code)s.") % {"code": dossier if by_code else ""})
     if expected_version is not None and locked.version != expected_version:
         raise ChangedUnderYou(
             _(
@@ -188,7 +190,7 @@ def _save_changes(dossier: Dossier) -> None:
             for f in Dossier._meta.concrete_fields
             if f.attname != "id" and getattr(dossier, f.attname) != loaded[f.attname]
         ]
-        dossier.save(update_fields=changed)
+        fastsql.update(dossier, changed)
     dossier._loaded_values = _column_values(dossier)
 
 
@@ -226,7 +228,7 @@ def _record(
         note=note or "",
         data=data or {},
     )
-    event.save()
+    fastsql.insert([event])
     dossier_changed.send(sender=Dossier, dossier=dossier, event=event, previous_status=from_status)
     return event
 
@@ -278,7 +280,7 @@ def _append_clocks(dossier: Dossier, events: Sequence[ClockEvent]) -> None:
     the due dates follow from the ledger without re-reading it (`read_dossier_clock` replays it whole)."""
     if not events:
         return
-    ClockEvent.objects.bulk_create(events)
+    fastsql.insert(events)
     dossier_events = [e for e in events if e.step_id is None]
     if dossier_events:
         calendar = _dossier_calendar(dossier)
@@ -295,7 +297,7 @@ def _append_clocks(dossier: Dossier, events: Sequence[ClockEvent]) -> None:
         step.remaining_seconds = reading.remaining_seconds
         if reading.ended_at and step.due_at:
             step.verdict = classify(end_at=reading.ended_at, due_at=step.due_at, calendar=calendar)
-        step.save(update_fields=["clock_state", "due_at", "remaining_seconds", "verdict", "status", "completed_at"])
+        fastsql.update(step, ["clock_state", "due_at", "remaining_seconds", "verdict", "status", "completed_at"])
 
 
 def _entry(event: ClockEvent) -> ClockEntry:
