@@ -39,7 +39,11 @@ def _prepare_django(backend: str) -> None:
     else:
         folder = tempfile.mkdtemp(prefix="onestop-bench-")
         os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
-    os.environ.pop("REDIS_URL", None)
+    # PostgreSQL is deployed with Redis as the broker; the embedded default (SQLite) with no server at all.
+    if backend == "postgresql":
+        os.environ["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+    else:
+        os.environ.pop("REDIS_URL", None)
     os.environ["ONESTOP_DATA_DIR"] = tempfile.mkdtemp(prefix="onestop-bench-data-")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onestop.settings")
     os.environ["LOG_LEVEL"] = "WARNING"
