@@ -22,6 +22,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from dossiers.extensions import section
 from dossiers.models import (
     Action,
     ApplicantKind,
@@ -311,6 +312,7 @@ class DossierDetailSerializer(DossierListSerializer):
     steps = DossierStepSerializer(many=True, read_only=True)
     documents = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
+    payment = serializers.SerializerMethodField(help_text=_("Phí, lệ phí: phải nộp, đã nộp, cách nộp."))
 
     class Meta(DossierListSerializer.Meta):
         fields = DossierListSerializer.Meta.fields + [
@@ -339,7 +341,12 @@ class DossierDetailSerializer(DossierListSerializer):
             "steps",
             "documents",
             "allowed_actions",
+            "payment",
         ]
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_payment(self, dossier):
+        return section("payment", dossier, public=False)
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_received_by(self, dossier):
@@ -454,6 +461,11 @@ class TrackingSerializer(serializers.Serializer):
     returned_at = serializers.DateTimeField()
     is_overdue = serializers.BooleanField()
     timeline = serializers.SerializerMethodField()
+    payment = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_payment(self, dossier):
+        return section("payment", dossier, public=True)
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_applicant(self, dossier):

@@ -1,0 +1,31 @@
+"""The fee section that the payments app adds to the dossier detail and to public tracking."""
+
+from django.core.cache import cache
+
+from tests.dossiers.api_support import client_for
+
+
+def test_detail_shows_what_is_owed_and_tracking_shows_it_without_the_payment_records(world):
+    world.procedure.fee_amount = 50_000
+    world.procedure.save()
+    dossier = world.counter_dossier()
+
+    detail = client_for(world.counter).get(f"/api/v1/dossiers/{dossier.code}/").json()
+    cache.clear()  # tracking is throttled per client; start this look-up with a clean budget
+    tracked = client_for().get(f"/api/v1/track/{dossier.code}/").json()
+
+    assert detail["payment"]["has_fee"] is True
+    assert detail["payment"]["amount_due"] == 50_000
+    assert detail["payment"]["status"] == "unpaid"
+    assert "payments" in detail["payment"]
+    assert tracked["payment"]["status_label"] == detail["payment"]["status_label"]
+    assert "payments" not in tracked["payment"]
+
+
+def test_a_dossier_without_fee_says_so(world):
+    dossier = world.counter_dossier()
+
+    detail = client_for(world.counter).get(f"/api/v1/dossiers/{dossier.code}/").json()
+
+    assert detail["payment"]["has_fee"] is False
+    assert detail["payment"]["status"] == "none"
