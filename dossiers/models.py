@@ -513,12 +513,19 @@ class ClockEvent(AppendOnlyModel):
     """The clock ledger of a dossier (step is null) or of one step pass (DOMAIN §5)."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="clock_events")
-    step = models.ForeignKey(DossierStep, null=True, blank=True, on_delete=models.PROTECT, related_name="clock_events")
+    step = models.ForeignKey(
+        DossierStep,
+        verbose_name=_("bước"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="clock_events",
+    )
     kind = models.CharField(_("loại"), max_length=10, choices=ClockEventKind.choices)
     at = models.DateTimeField(_("thời điểm tính"))
     recorded_at = models.DateTimeField(_("ghi lúc"), default=timezone.now)
     budget_seconds = models.FloatField(null=True, blank=True)
-    new_due_at = models.DateTimeField(null=True, blank=True)
+    new_due_at = models.DateTimeField(_("ngày hẹn mới"), null=True, blank=True)
     reason = models.CharField(_("lý do"), max_length=255, blank=True)
 
     class Meta:
@@ -541,14 +548,14 @@ class DocumentVersion(AppendOnlyModel):
     version = models.PositiveSmallIntegerField(_("phiên bản"))
     file = models.FileField(_("tệp"), upload_to=document_upload_to, max_length=500, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
-    size = models.PositiveBigIntegerField(default=0)
+    size = models.PositiveBigIntegerField(_("dung lượng (byte)"), default=0)
     sha256 = models.CharField(max_length=64, blank=True)
     is_result = models.BooleanField(_("là kết quả"), default=False)
     paper_copy = models.BooleanField(_("bản giấy"), default=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    uploaded_at = models.DateTimeField(default=timezone.now)
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), default=timezone.now)
 
     class Meta:
         verbose_name = _("giấy tờ")

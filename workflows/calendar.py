@@ -85,8 +85,7 @@ class WorkingCalendar:
 
     @staticmethod
     def _split(instant: dt.datetime) -> tuple[dt.date, float]:
-        return instant.date(), (instant.hour * 3600 + instant.minute * 60 + instant.second
-                                + instant.microsecond / 1e6)
+        return instant.date(), (instant.hour * 3600 + instant.minute * 60 + instant.second + instant.microsecond / 1e6)
 
     def next_working_instant(self, instant: dt.datetime) -> dt.datetime:
         """`instant` itself if it falls in working time, else the start of the next working interval.
@@ -168,7 +167,7 @@ def load_national_year(year: int) -> None:
     into the table, once; after that the table is the admins' to edit."""
     if CalendarYear.objects.filter(year=year).exists():
         return
-    national = holidays.country_holidays("VN", years=year)
+    national = holidays.country_holidays("VN", years=year, language="vi")
     rows = [
         CalendarDay(date=d, kind=DayKind.HOLIDAY, name=name, source="national")
         for d, name in sorted(national.items())

@@ -226,7 +226,12 @@ class ProcessVersion(models.Model):
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     published_at = models.DateTimeField(_("ban hành lúc"), null=True, blank=True)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ban hành"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     class Meta:
@@ -403,8 +408,10 @@ class ProcessStep(models.Model):
 class Membership(models.Model):
     """A staff member's role in an agency (and unit). An officer acts only where he is a member."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("cán bộ"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    agency = models.ForeignKey(Agency, verbose_name=_("cơ quan"), on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("vai trò"), max_length=20, choices=StaffRole.choices)
     unit = models.CharField(_("đơn vị/phòng ban"), max_length=255, blank=True)
 
@@ -482,8 +489,8 @@ class CalendarYear(models.Model):
     """Marks a year whose national holidays have been loaded into CalendarDay, so they are loaded once
     and an admin's edits after that are kept."""
 
-    year = models.PositiveSmallIntegerField(unique=True)
-    loaded_at = models.DateTimeField(auto_now_add=True)
+    year = models.PositiveSmallIntegerField(_("năm"), unique=True)
+    loaded_at = models.DateTimeField(_("nạp lúc"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("năm lịch")
