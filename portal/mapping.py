@@ -10,9 +10,27 @@ import threading
 import time
 from dataclasses import dataclass
 
-from dossiers.models import Status
+from dossiers.models import Action, PauseReason, Status
 
 CACHE_SECONDS = 30.0
+
+# Version 1 as seeded by migration 0002 (DOMAIN §3). Used as is when the table holds no active version
+# (a test database flushed between tests), so that a change is never left without its row.
+SEED_VERSION = 1
+SEED_SILENT_ACTIONS = (Action.NOTE.value,)
+SEED_ROWS: tuple[tuple[str, str, int], ...] = (
+    (Status.SUBMITTED, "", 1),
+    (Status.RECEIVED, "", 2),
+    (Status.PROCESSING, "", 4),
+    (Status.SUPPLEMENT, "", 5),
+    (Status.PAUSED, "", 4),
+    (Status.PAUSED, PauseReason.FINANCIAL, 6),
+    (Status.RESOLVED, "", 9),
+    (Status.RETURNED, "", 10),
+    (Status.REJECTED, "", 3),
+    (Status.WITHDRAWN, "", 7),
+    (Status.STOPPED, "", 8),
+)
 
 
 class UnmappedStatus(LookupError):
@@ -47,9 +65,17 @@ def load_mapping() -> Mapping:
 
     version = MappingVersion.objects.filter(is_active=True).order_by("-number").first()
     if version is None:
-        raise UnmappedStatus("no active national status mapping")
+        return seed_mapping()
     codes = {(r.status, r.pause_reason or ""): r.national_code for r in version.rows.all()}
     return Mapping(version=version.number, codes=codes, silent_actions=frozenset(version.silent_actions or ()))
+
+
+def seed_mapping() -> Mapping:
+    return Mapping(
+        version=SEED_VERSION,
+        codes={(str(status), str(reason)): code for status, reason, code in SEED_ROWS},
+        silent_actions=frozenset(SEED_SILENT_ACTIONS),
+    )
 
 
 def active_mapping() -> Mapping:

@@ -1,8 +1,10 @@
-"""The outbox receiver of `dossier_changed`, and the cheap, throttled delivery kick after commit."""
+"""The outbox receiver of `dossier_changed`, and the delivery kick after commit (cheap, throttled,
+never blocking the request)."""
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 
@@ -27,45 +29,53 @@ def write_outbox_row(sender, *, dossier, event, previous_status, **kwargs):
         transaction.on_commit(kick_delivery, robust=True)
 
 
-class _Throttle:
-    """At most one immediate kick per interval per process, and one deferred kick to the end of the
-    interval for changes that come in between, so a burst of commits sends a handful of messages."""
+class _Kicker:
+    """Enqueues delivery from a background thread of the process, so that a commit never waits on the
+    broker (nor fails with it). Commits that come while a kick is being sent are covered by the next one;
+    there is at most one kick per KICK_INTERVAL, and a pause after the broker refused one."""
+
+    BROKER_DOWN_PAUSE = 2.0
 
     def __init__(self):
+        self.wanted = threading.Event()
         self.lock = threading.Lock()
-        self.last_sent = float("-inf")
-        self.deferred_until = float("-inf")
+        self.thread: threading.Thread | None = None
+        self.pid: int | None = None
 
-    def plan(self, interval: float) -> float | None:
-        """Seconds to defer the kick by (0 = now), or None when a kick already covers this change."""
-        now = time.monotonic()
-        with self.lock:
-            if now - self.last_sent >= interval:
-                self.last_sent = now
-                return 0.0
-            if self.deferred_until > now:
-                return None
-            self.deferred_until = self.last_sent + interval
-            return self.deferred_until - now
+    def kick(self) -> None:
+        if self.thread is None or self.pid != os.getpid() or not self.thread.is_alive():
+            with self.lock:
+                if self.thread is None or self.pid != os.getpid() or not self.thread.is_alive():
+                    self.wanted = threading.Event()
+                    self.pid = os.getpid()
+                    self.thread = threading.Thread(target=self._run, name="portal-kick", daemon=True)
+                    self.thread.start()
+        self.wanted.set()
+
+    def _run(self) -> None:
+        from .tasks import deliver_outbox
+
+        wanted = self.wanted
+        while True:
+            wanted.wait()
+            wanted.clear()
+            try:
+                deliver_outbox.apply_async(retry=False)
+                pause = conf.KICK_INTERVAL
+            except Exception as exc:  # the broker is down: the periodic sweeper delivers
+                logger.warning(
+                    "portal delivery not enqueued (%s: %s); the sweeper will send it", type(exc).__name__, exc
+                )
+                pause = self.BROKER_DOWN_PAUSE
+            time.sleep(pause)
 
 
-_throttle = _Throttle()
+_kicker = _Kicker()
 
 
 def kick_delivery() -> None:
-    """Enqueue a delivery task. Never raises: with the broker down, the periodic sweeper delivers."""
-    delay = _throttle.plan(conf.KICK_INTERVAL)
-    if delay is None:
-        return
-    from .tasks import deliver_outbox
-
-    try:
-        if delay > 0:
-            deliver_outbox.apply_async(countdown=delay, retry=False)
-        else:
-            deliver_outbox.apply_async(retry=False)
-    except Exception as exc:  # the broker is down: the sweeper picks the rows up
-        logger.warning("portal delivery not enqueued (%s: %s); the sweeper will send it", type(exc).__name__, exc)
+    """Ask for a delivery soon. Returns at once and never raises."""
+    _kicker.kick()
 
 
 @receiver(post_save, sender=StatusMapping, dispatch_uid="portal.mapping.saved")

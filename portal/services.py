@@ -14,6 +14,7 @@ import datetime as dt
 import logging
 import random
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -297,8 +298,11 @@ class DrainResult:
     retry_in: float | None = None  # seconds until rows that failed or wait for the breaker are due
 
 
-def deliver_due(*, max_seconds: float | None = None, client: PortalClient | None = None) -> DrainResult:
-    """Send due rows batch after batch until none is left, the portal fails, or time is up."""
+def deliver_due(
+    *, max_seconds: float | None = None, client: PortalClient | None = None, fan_out: Callable | None = None
+) -> DrainResult:
+    """Send due rows batch after batch until none is left, the portal fails, or time is up. After a full
+    batch, `fan_out()` asks for another delivery task so that idle workers share a backlog."""
     import time
 
     deadline = time.monotonic() + (max_seconds if max_seconds is not None else conf.DRAIN_SECONDS)
@@ -320,6 +324,8 @@ def deliver_due(*, max_seconds: float | None = None, client: PortalClient | None
                     record_portal_failure(detail, probe=True)
                     result.retry_in = conf.BREAKER_COOLDOWN
             break
+        if fan_out is not None and len(rows) >= conf.BATCH_SIZE:
+            fan_out()
         outcome = send_batch(rows, client)
         result.batches += 1
         # Failures while the breaker probes a portal known to be down are not the rows' fault.

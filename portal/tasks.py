@@ -9,6 +9,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from . import conf
+from .receivers import kick_delivery
 from .services import deliver_due, reconcile
 
 logger = logging.getLogger("portal.sync")
@@ -27,7 +28,7 @@ def _follow_up(result) -> None:
 @shared_task(name="portal.deliver_outbox", ignore_result=True)
 def deliver_outbox() -> int:
     """Drain the due outbox rows (enqueued after commit by the outbox receiver)."""
-    result = deliver_due()
+    result = deliver_due(fan_out=kick_delivery)
     _follow_up(result)
     return result.delivered
 
@@ -35,7 +36,7 @@ def deliver_outbox() -> int:
 @shared_task(name="portal.sweep_outbox", ignore_result=True)
 def sweep_outbox() -> int:
     """Periodic (beat): deliver whatever no kick reached — the broker was down, a worker died."""
-    result = deliver_due()
+    result = deliver_due(fan_out=kick_delivery)
     if result.delivered:
         logger.info("portal sweeper delivered %s messages", result.delivered)
     _follow_up(result)

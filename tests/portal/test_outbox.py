@@ -5,7 +5,7 @@ from django.db import transaction
 
 from dossiers import services
 from dossiers.models import Dossier, DossierEvent, PauseReason, Status
-from portal.mapping import UnmappedStatus, active_mapping, load_mapping, missing_states
+from portal.mapping import UnmappedStatus, active_mapping, load_mapping, missing_states, seed_mapping
 from portal.models import MappingVersion, MessageKind, NationalStatus, OutboxMessage, StatusMapping
 from portal.services import record_change
 from tests.factories import ProcedureFactory, at, make_process
@@ -23,6 +23,13 @@ def test_seeded_mapping_covers_every_state(db):
     assert mapping.national_code(Status.PAUSED, PauseReason.FINANCIAL) == NationalStatus.FINANCIAL_OBLIGATION
     assert mapping.national_code(Status.PAUSED, PauseReason.VERIFICATION) == NationalStatus.PROCESSING
     assert mapping.is_silent("note")
+    assert mapping == seed_mapping()  # the migration seeds exactly the built-in first version
+
+
+def test_without_any_mapping_version_the_seed_applies(world):
+    MappingVersion.objects.all().delete()
+    dossier = world.dossier_in(Status.PAUSED)
+    assert [r.national_status for r in rows(dossier)] == [2, 4, 4]
 
 
 @pytest.mark.parametrize("state", Status.values)
