@@ -16,9 +16,16 @@ def manage(*args: str) -> None:
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onestop.settings")
+    web = os.environ.setdefault("WEB_PORT", "8000")
+    portal = os.environ.setdefault("PORTAL_PORT", "8090")
+    payment = os.environ.setdefault("PAYMENT_PORT", "8091")
+    # Every process (web, worker, simulators) inherits these, so they find each other on any ports.
+    os.environ.setdefault("PORTAL_URL", f"http://127.0.0.1:{portal}")
+    os.environ.setdefault("PAYMENT_PLATFORM_URL", f"http://127.0.0.1:{payment}")
+    os.environ.setdefault("PAYMENT_CALLBACK_URL", f"http://127.0.0.1:{web}/api/v1/payments/callback/")
+    os.environ.setdefault("PAYMENT_RETURN_URL", f"http://127.0.0.1:{web}/tra-cuu/")
     manage("migrate", "--noinput", "-v", "0")
     manage("seed_demo")
-    web = os.environ.get("WEB_PORT", "8000")
     print(
         "\nonestop is starting:\n"
         f"  Trang chủ            http://127.0.0.1:{web}/\n"
@@ -26,8 +33,8 @@ def main() -> None:
         f"  Quản trị (admin)     http://127.0.0.1:{web}/admin/\n"
         f"  API docs             http://127.0.0.1:{web}/api/docs/\n"
         f"  Health               http://127.0.0.1:{web}/healthz\n"
-        f"  Cổng DVC (mô phỏng)  http://127.0.0.1:{os.environ.get('PORTAL_PORT', '8090')}/\n"
-        f"  Thanh toán (mô phỏng) http://127.0.0.1:{os.environ.get('PAYMENT_PORT', '8091')}/\n"
+        f"  Cổng DVC (mô phỏng)  http://127.0.0.1:{portal}/\n"
+        f"  Thanh toán (mô phỏng) http://127.0.0.1:{payment}/\n"
         "Demo logins are listed above. Ctrl+C stops everything.\n",
         flush=True,
     )
