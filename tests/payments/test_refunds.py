@@ -39,7 +39,7 @@ def test_withdrawal_after_online_payment_is_refunded_through_the_platform(
     # Running the task again changes nothing.
     from payments.tasks import refund_payment
 
-    assert refund_payment.delay(refund.pk).get() == "no_change"
+    assert refund_payment.apply(args=[refund.pk]).get(disable_sync_subtasks=False) == "no_change"
     assert len(_refund_rows(dossier)) == 1
 
 
