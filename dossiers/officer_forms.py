@@ -1,0 +1,140 @@
+"""Forms of the officers' screens (/can-bo/). The action forms are the admin's (`admin_forms`), with the
+officer fields turned into lists of the people who may take the step; the counter receipt form adds the
+procedure's document checklist (paper copy and an optional file per component)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from workflows.models import Agency, Membership, Procedure, ReturnChannel, StaffRole
+
+from . import permissions as perms
+from .admin_forms import ACTION_FORMS, CounterDossierForm
+from .models import Action, Dossier
+from .services import DocumentInput
+
+# The field of each action form that names an officer, and which step's agency he must belong to.
+_OFFICER_FIELDS = {Action.START: "assignee", Action.COMPLETE_STEP: "assignee", Action.ASSIGN: "main"}
+
+
+def officer_choices(agency_id: int | None, role: str | None = None) -> list[tuple[str, str]]:
+    """(username, "Full name (username)") of the staff of an agency, the step's role first."""
+    if agency_id is None:
+        return []
+    rows = (
+        Membership.objects.filter(agency_id=agency_id)
+        .select_related("user")
+        .order_by("user__first_name", "user__username")
+    )
+    seen, first, rest = set(), [], []
+    for m in rows:
+        if m.user_id in seen or not m.user.is_active:
+            continue
+        seen.add(m.user_id)
+        label = f"{m.user.get_full_name() or m.user.username} ({m.user.username}) — {m.get_role_display()}"
+        (first if role is None or m.role == role else rest).append((m.user.username, label))
+    return first + rest
+
+
+def _target_step(dossier: Dossier, action: str):
+    """The process step whose agency the chosen officer must belong to."""
+    process = dossier.process
+    if action == Action.START:
+        return process.steps.order_by("order").first() if process else None
+    if action == Action.COMPLETE_STEP and dossier.current_step is not None:
+        return process.steps.filter(order__gt=dossier.current_step.order).order_by("order").first()
+    return None
+
+
+def action_form(action: str, dossier: Dossier, data=None):
+    """The admin's form for `action`, bound to `data` when given, with pick lists of officers."""
+    form = ACTION_FORMS[action](data, dossier=dossier)
+    field_name = _OFFICER_FIELDS.get(action)
+    if field_name:
+        if action == Action.ASSIGN:
+            step = dossier.current_step
+            agency_id, role = (step.agency_id, step.role) if step else (None, None)
+        else:
+            target = _target_step(dossier, action)
+            agency_id = (target.agency_id or dossier.competent_agency_id) if target else None
+            role = target.role if target else None
+        choices = officer_choices(agency_id, role)
+        field = form.fields[field_name]
+        field.widget = forms.Select(choices=[("", _("— Không chỉ định —")), *choices])
+        if action != Action.ASSIGN:
+            field.label = _("Cán bộ thụ lý bước tiếp theo")
+        else:
+            field.label = _("Thụ lý chính")
+    for field in form.fields.values():
+        if isinstance(field.widget, forms.Textarea):
+            field.widget.attrs["rows"] = 3
+            field.widget.attrs.pop("cols", None)
+    form.auto_id = f"id_{action}_%s"
+    return form
+
+
+class OfficerCounterForm(CounterDossierForm):
+    """Receive a dossier at the counter for a chosen procedure, with its documents checklist."""
+
+    def __init__(self, *args, procedure: Procedure, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.procedure = procedure
+        self.fields["procedure"].widget = forms.HiddenInput()
+        self.initial.setdefault("procedure", procedure.pk)
+        agencies = Agency.objects.filter(is_active=True)
+        if not getattr(user, "is_superuser", False):
+            counters = [a for a, role in perms.memberships(user) if role == StaffRole.COUNTER]
+            agencies = agencies.filter(pk__in=counters)
+        self.fields["receiving_agency"].queryset = agencies
+        self.fields["receiving_agency"].empty_label = None
+        channels = procedure.return_channels or ReturnChannel.values
+        self.fields["return_channel"].choices = [(v, lbl) for v, lbl in ReturnChannel.choices if v in channels]
+        if ReturnChannel.COUNTER not in channels:
+            self.fields["return_channel"].initial = channels[0]
+        self.fields["summary"].widget = forms.Textarea(attrs={"rows": 2})
+        self.fields["note"].widget = forms.Textarea(attrs={"rows": 2})
+        self.components = list(procedure.documents.all())
+        for doc in self.components:
+            self.fields[f"paper_{doc.code}"] = forms.BooleanField(label=doc.name, required=False)
+            self.fields[f"file_{doc.code}"] = forms.FileField(label=_("Tệp scan"), required=False)
+
+    def checklist(self):
+        """(component, paper-copy field, file field) rows for the template."""
+        return [(doc, self[f"paper_{doc.code}"], self[f"file_{doc.code}"]) for doc in self.components]
+
+    def clean_procedure(self):
+        procedure = self.cleaned_data["procedure"]
+        if procedure.pk != self.procedure.pk:
+            raise forms.ValidationError(_("Thủ tục không khớp với danh mục giấy tờ đã hiển thị."))
+        return procedure
+
+    def clean(self):
+        data = super().clean()
+        missing = [
+            doc.name
+            for doc in self.components
+            if doc.required and not data.get(f"paper_{doc.code}") and not data.get(f"file_{doc.code}")
+        ]
+        if missing:
+            raise forms.ValidationError(
+                _("Chưa nhận đủ thành phần hồ sơ bắt buộc: %(names)s."), params={"names": "; ".join(missing)}
+            )
+        return data
+
+    def documents(self) -> list[DocumentInput]:
+        found = []
+        for doc in self.components:
+            upload = self.cleaned_data.get(f"file_{doc.code}")
+            paper = bool(self.cleaned_data.get(f"paper_{doc.code}"))
+            if upload or paper:
+                found.append(DocumentInput(component=doc.code, name=doc.name, file=upload or None, paper_copy=paper))
+        return found
+
+    def service_kwargs(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if not k.startswith("paper_") and not k.startswith("file_")}
+        return dict(data, channel="counter", documents=self.documents())
+
+
+def procedure_choices():
+    return Procedure.objects.filter(is_active=True).select_related("field").order_by("field__name", "code")

@@ -1,0 +1,406 @@
+"""The officers' screens (/can-bo/): the worklist with its tabs, one dossier with everything an officer
+needs and the actions he may take, and the counter receipt. Views are thin: they read through
+`selectors`, change through `services.ACTION_SERVICES` and `services.create_dossier`, and show a
+`DossierError` as its Vietnamese message with nothing changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from workflows.calendar import calendar_for
+from workflows.clock import Verdict
+from workflows.models import Agency, StaffRole
+
+from . import permissions as perms
+from . import selectors, services
+from .extensions import section
+from .models import (
+    CLOCK_RUNNING_STATES,
+    Action,
+    DocumentVersion,
+    HandlerRole,
+    Status,
+    StepAssignment,
+    StepStatus,
+)
+from .officer_forms import OfficerCounterForm, action_form, procedure_choices
+
+PAGE_SIZE = 50
+LOGIN_URL = "/can-bo/dang-nhap/"
+
+
+# -- access -----------------------------------------------------------------------------------------
+def officer_required(view):
+    """Signed-in staff only: others go to the login page; applicants get a polite 403."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), LOGIN_URL)
+        if not selectors.is_officer(request.user):
+            return forbidden(
+                request,
+                _(
+                    "Tài khoản %(user)s không phải tài khoản cán bộ của cơ quan nào nên không dùng được khu vực này. "
+                    "Người dân, doanh nghiệp có thể theo dõi hồ sơ tại trang Tra cứu hồ sơ."
+                )
+                % {"user": request.user.get_username()},
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def forbidden(request, message: str):
+    return render(request, "dossiers/officer/forbidden.html", {"message": message}, status=403)
+
+
+# -- worklist ---------------------------------------------------------------------------------------
+TABS = (
+    ("cho-tiep-nhan", gettext_lazy("Chờ tiếp nhận")),
+    ("cua-toi", gettext_lazy("Đang xử lý của tôi")),
+    ("sap-den-han", gettext_lazy("Sắp đến hạn")),
+    ("qua-han", gettext_lazy("Quá hạn")),
+    ("cho-bo-sung", gettext_lazy("Chờ bổ sung")),
+    ("tam-dung", gettext_lazy("Tạm dừng")),
+    ("cho-tra", gettext_lazy("Chờ trả kết quả")),
+    ("tat-ca", gettext_lazy("Tất cả")),
+)
+
+
+def _any(conditions: list[Q]) -> Q | None:
+    found = None
+    for condition in conditions:
+        found = condition if found is None else found | condition
+    return found
+
+
+def _mine(user) -> Q:
+    """Dossiers waiting on this officer: the current step is his (assigned to him, or unassigned and of
+    his role in its agency), or received and his to send into processing."""
+    handler = StepAssignment.objects.filter(step_id=OuterRef("current_step_id"), user_id=user.pk).exclude(
+        role=HandlerRole.FOLLOWER
+    )
+    step = Q(current_step__assignee_id=user.pk) | Exists(handler)
+    by_role = _any([Q(current_step__agency_id=a, current_step__role=r) for a, r in perms.memberships(user)])
+    if by_role is not None:
+        step |= Q(current_step__assignee__isnull=True) & by_role
+    mine = Q(status=Status.PROCESSING) & step
+    counter = {a for a, r in perms.memberships(user) if r == StaffRole.COUNTER}
+    starting_roles = (StaffRole.COUNTER, StaffRole.LEADER, StaffRole.SPECIALIST)
+    starters = {a for a, r in perms.memberships(user) if r in starting_roles}
+    if starters:
+        mine |= Q(status=Status.RECEIVED) & (Q(receiving_agency_id__in=counter) | Q(competent_agency_id__in=starters))
+    return mine
+
+
+def tab_filters(user, now: dt.datetime) -> dict[str, Q]:
+    """Each tab as a filter on the dossiers the user sees (DOMAIN §3: worklists show due-soon and overdue)."""
+    calendar = calendar_for(None)
+    soon = calendar.add(now, calendar.day_seconds())
+    running = Q(clock_running=True, status__in=CLOCK_RUNNING_STATES)
+    return {
+        "cho-tiep-nhan": Q(status=Status.SUBMITTED),
+        "cua-toi": _mine(user),
+        "sap-den-han": running & Q(due_at__gte=now, due_at__lt=soon),
+        "qua-han": running & Q(due_at__lt=now),
+        "cho-bo-sung": Q(status=Status.SUPPLEMENT) | Q(status=Status.SUBMITTED, awaiting_documents=True),
+        "tam-dung": Q(status=Status.PAUSED),
+        "cho-tra": Q(status=Status.RESOLVED),
+        "tat-ca": Q(),
+    }
+
+
+def _default_tab(user) -> str:
+    return "cho-tiep-nhan" if any(r == StaffRole.COUNTER for _a, r in perms.memberships(user)) else "cua-toi"
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+HOUR = 3600
+
+
+def working_span(seconds: float, day_seconds: float) -> str:
+    """A duration in working time as officers say it: "2 ngày 3 giờ", "5 giờ", "40 phút"."""
+    seconds = abs(seconds)
+    days, rest = divmod(int(seconds), int(day_seconds))
+    hours, rest = divmod(rest, HOUR)
+    if days:
+        return _("%(d)s ngày %(h)s giờ") % {"d": days, "h": hours} if hours else _("%(d)s ngày") % {"d": days}
+    if hours:
+        return _("%(h)s giờ") % {"h": hours}
+    return _("%(m)s phút") % {"m": max(rest // 60, 1)}
+
+
+def time_left(dossier, now: dt.datetime, calendar) -> tuple[str, str]:
+    """(text, css class) of the time left before the due date, or how late it is."""
+    day = calendar.day_seconds()
+    if dossier.status in CLOCK_RUNNING_STATES and dossier.clock_running and dossier.due_at:
+        left = calendar.between(now, dossier.due_at)
+        if dossier.due_at < now:
+            return _("Quá hạn %(t)s") % {"t": working_span(left, day)}, "late"
+        return _("Còn %(t)s") % {"t": working_span(left, day)}, "soon" if left <= day else "ok"
+    if dossier.status in (Status.SUPPLEMENT, Status.PAUSED):
+        remaining = dossier.remaining_seconds or 0
+        if remaining < 0:
+            return _("Dừng tính giờ, đã quá %(t)s") % {"t": working_span(remaining, day)}, "late"
+        return _("Dừng tính giờ, còn %(t)s") % {"t": working_span(remaining, day)}, "stopped"
+    if dossier.verdict:
+        return Verdict(dossier.verdict).label, "late" if dossier.verdict == Verdict.LATE else "ok"
+    return "—", "muted"
+
+
+@officer_required
+def worklist(request):
+    """Sổ theo dõi hồ sơ: tabs with counts, search, filters by procedure and agency, 50 a page."""
+    user, now = request.user, timezone.now()
+    tabs = tab_filters(user, now)
+    tab = request.GET.get("tab") or _default_tab(user)
+    if tab not in tabs:
+        tab = "tat-ca"
+    q = request.GET.get("q", "").strip()[:100]
+    procedure_id = _int_or_none(request.GET.get("thu_tuc"))
+    agency_id = _int_or_none(request.GET.get("co_quan"))
+    base = selectors.worklist(
+        user,
+        q=q,
+        procedure=procedure_id,
+        agency=agency_id,
+        now=now,
+    )
+    counts = base.order_by().aggregate(**{key: Count("pk", filter=cond) for key, cond in tabs.items()})
+    paginator = Paginator(base.filter(tabs[tab]), PAGE_SIZE)
+    paginator.count = counts[tab]  # known from the counts: no second COUNT query
+    page = paginator.get_page(request.GET.get("trang"))
+    calendar = calendar_for(None)
+    rows = [(d, *time_left(d, now, calendar)) for d in page.object_list]
+
+    agencies = Agency.objects.filter(is_active=True).order_by("name")
+    if not selectors.sees_everything(user):
+        agencies = agencies.filter(pk__in=perms.agencies_of(user))
+    keep = {k: v for k, v in {"q": q, "thu_tuc": procedure_id, "co_quan": agency_id}.items() if v}
+    context = {
+        "tabs": [(key, label, counts[key], f"?{urlencode({**keep, 'tab': key})}") for key, label in TABS],
+        "tab": tab,
+        "tab_label": dict(TABS)[tab],
+        "q": q,
+        "procedure_id": procedure_id,
+        "agency_id": agency_id,
+        "procedures": procedure_choices(),
+        "agencies": agencies,
+        "page": page,
+        "rows": rows,
+        "page_query": urlencode({**keep, "tab": tab}),
+        "is_counter": _is_counter(user),
+        "section": "worklist",
+    }
+    return render(request, "dossiers/officer/worklist.html", context)
+
+
+def _is_counter(user) -> bool:
+    return bool(user.is_superuser or any(r == StaffRole.COUNTER for _a, r in perms.memberships(user)))
+
+
+# -- one dossier ------------------------------------------------------------------------------------
+def _dossier_or_404(user, code: str):
+    dossier = selectors.dossier_for(user, code)
+    if dossier is None:
+        raise Http404(_("Không tìm thấy hồ sơ %(code)s hoặc bạn không có quyền xem.") % {"code": code})
+    return dossier
+
+
+def progress(dossier) -> list[dict]:
+    """The process steps as a progress line: done / current / to do, each with handler and due date."""
+    if dossier.process is None:
+        return []
+    passes: dict[int, list] = {}
+    for step in dossier.steps.all():
+        passes.setdefault(step.process_step_id, []).append(step)
+    current = dossier.current_step
+    finished = dossier.status in (Status.RESOLVED, Status.RETURNED)
+    line = []
+    for pstep in dossier.process.steps.order_by("order"):
+        last = passes.get(pstep.pk, [None])[-1]
+        if current is not None and current.process_step_id == pstep.pk:
+            state, label = "current", _("Đang thực hiện")
+        elif finished or (last is not None and last.status == StepStatus.DONE):
+            state, label = "done", _("Đã xong")
+        elif last is not None and last.status == StepStatus.CLOSED:
+            state, label = "closed", _("Đã đóng")
+        else:
+            state, label = "todo", _("Chưa đến")
+        handler = ""
+        if last is not None:
+            names = [a.user.get_full_name() or a.user.username for a in last.assignments.all() if a.role != "main"]
+            main = last.assignee.get_full_name() or last.assignee.username if last.assignee else ""
+            handler = ", ".join([n for n in [main, *names] if n])
+        line.append(
+            {
+                "order": pstep.order,
+                "name": pstep.name,
+                "role": pstep.get_role_display(),
+                "hours": pstep.time_limit_hours,
+                "state": state,
+                "state_label": label,
+                "pass": last,
+                "passes": len(passes.get(pstep.pk, [])),
+                "handler": handler,
+                "verdict": Verdict(last.verdict).label if last is not None and last.verdict else "",
+            }
+        )
+    return line
+
+
+def money(amount: int) -> str:
+    """VND the Vietnamese way: 1.250.000."""
+    return f"{int(amount):,}".replace(",", ".")
+
+
+def _action_panels(request, dossier, failed=None) -> list[dict]:
+    """One panel per action the user may take; a failed one keeps its form as typed and its message."""
+    allowed = services.allowed_actions(dossier, request.user)
+    failed_action = failed["action"] if failed else None
+    if failed_action and failed_action not in allowed:
+        allowed = [failed_action, *allowed]
+    panels = []
+    for action in allowed:
+        is_failed = action == failed_action
+        panels.append(
+            {
+                "action": action,
+                "label": Action(action).label,
+                "form": failed["form"] if is_failed else action_form(action, dossier),
+                "error": failed["error"] if is_failed else "",
+                "open": is_failed,
+                "url": reverse("officer:action", args=[dossier.code, action]),
+                "danger": action in (Action.REFUSE, Action.STOP, Action.WITHDRAW, Action.SEND_BACK),
+            }
+        )
+    return panels
+
+
+def _render_dossier(request, dossier, *, failed=None, status=200):
+    now = timezone.now()
+    calendar = calendar_for(None)
+    left, left_class = time_left(dossier, now, calendar)
+    fee = section("payment", dossier, public=False)
+    if fee and fee.get("has_fee"):
+        fee["money"] = {k: money(fee.get(k) or 0) for k in ("amount_due", "paid_amount", "outstanding")}
+        for line in fee.get("items", []):
+            line["due_text"] = money(line.get("due", line.get("amount", 0)))
+    context = {
+        "dossier": dossier,
+        "time_left": left,
+        "time_left_class": left_class,
+        "steps": progress(dossier),
+        "documents": selectors.latest_documents(dossier),
+        "fee": fee if fee and fee.get("has_fee") else None,
+        "events": list(selectors.history(dossier).select_related("step")),
+        "panels": _action_panels(request, dossier, failed),
+        "just_received": request.GET.get("tiep_nhan") == "1",
+        "receipt_url": reverse("api-dossier-receipt", args=[dossier.code]) if dossier.received_at else "",
+        "tracking_url": reverse("tracking") + "?" + urlencode({"ma": dossier.code}),
+        "overdue": dossier.is_overdue,
+        "section": "worklist",
+    }
+    return render(request, "dossiers/officer/dossier.html", context, status=status)
+
+
+@officer_required
+def dossier_detail(request, code):
+    return _render_dossier(request, _dossier_or_404(request.user, code))
+
+
+@officer_required
+@require_POST
+def dossier_action(request, code, action):
+    """Run one action through its service; a refusal re-renders the screen with the form as typed."""
+    if action not in services.ACTION_SERVICES:
+        raise Http404(_("Không có thao tác “%(a)s”.") % {"a": action})
+    dossier = _dossier_or_404(request.user, code)
+    form = action_form(action, dossier, request.POST)
+    label = Action(action).label
+    if form.is_valid():
+        try:
+            services.ACTION_SERVICES[action](dossier=dossier, actor=request.user, **form.service_kwargs())
+        except services.DossierError as error:
+            for field, problems in (error.errors or {}).items():
+                if field in form.fields and field not in form.errors:
+                    form.add_error(field, [str(p) for p in problems])
+            failed, status = {"action": action, "form": form, "error": error.message}, error.status
+        else:
+            messages.success(request, _("Đã thực hiện “%(a)s” đối với hồ sơ %(c)s.") % {"a": label, "c": code})
+            return redirect("officer:dossier", code=code)
+    else:
+        failed = {"action": action, "form": form, "error": _("Vui lòng kiểm tra lại các ô được đánh dấu bên dưới.")}
+        status = 400
+    return _render_dossier(request, _dossier_or_404(request.user, code), failed=failed, status=status)
+
+
+@officer_required
+def document_file(request, code, pk):
+    """A document version's file, for officers who see the dossier."""
+    dossier = _dossier_or_404(request.user, code)
+    version = get_object_or_404(DocumentVersion, pk=pk, dossier=dossier)
+    if not version.file:
+        raise Http404(_("Giấy tờ này chỉ có bản giấy, không có tệp điện tử."))
+    filename = version.file.name.rsplit("/", 1)[-1]
+    return FileResponse(version.file.open("rb"), filename=filename, content_type=version.content_type or None)
+
+
+# -- counter receipt --------------------------------------------------------------------------------
+@officer_required
+def counter_receipt(request):
+    """Tiếp nhận hồ sơ trực tiếp: pick the procedure, then the applicant, summary and documents checklist."""
+    if not _is_counter(request.user):
+        return forbidden(request, _("Chỉ cán bộ Bộ phận Một cửa mới tiếp nhận hồ sơ trực tiếp."))
+    procedures = procedure_choices()
+    chosen = _int_or_none(request.POST.get("procedure") or request.GET.get("thu_tuc"))
+    procedure = procedures.filter(pk=chosen).prefetch_related("documents").first() if chosen else None
+    if procedure is None:
+        context = {"procedures": procedures, "procedure": None, "section": "counter"}
+        return render(request, "dossiers/officer/counter.html", context)
+    status, error = 200, ""
+    if request.method == "POST":
+        form = OfficerCounterForm(request.POST, request.FILES, procedure=procedure, user=request.user)
+        if form.is_valid():
+            try:
+                dossier = services.create_dossier(actor=request.user, **form.service_kwargs())
+            except services.DossierError as problem:
+                for field, problems in (problem.errors or {}).items():
+                    if field in form.fields and field not in form.errors:
+                        form.add_error(field, [str(p) for p in problems])
+                error, status = problem.message, problem.status
+            else:
+                when = timezone.localtime(dossier.appointment_at) if dossier.appointment_at else None
+                messages.success(
+                    request,
+                    _("Đã tiếp nhận hồ sơ %(c)s, hẹn trả kết quả %(d)s.")
+                    % {"c": dossier.code, "d": f"{when:%H:%M ngày %d/%m/%Y}" if when else "—"},
+                )
+                return redirect(reverse("officer:dossier", args=[dossier.code]) + "?tiep_nhan=1")
+        else:
+            error, status = _("Vui lòng kiểm tra lại các ô được đánh dấu bên dưới."), 400
+    else:
+        form = OfficerCounterForm(procedure=procedure, user=request.user)
+    context = {"procedures": procedures, "procedure": procedure, "form": form, "error": error, "section": "counter"}
+    return render(request, "dossiers/officer/counter.html", context, status=status)

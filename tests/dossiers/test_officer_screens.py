@@ -1,0 +1,328 @@
+"""The officers' screens at /can-bo/: login, worklist tabs, the dossier screen and its action forms, the
+counter receipt."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from dossiers import services
+from dossiers.models import Action, DocumentVersion, Dossier, DossierEvent, Status
+from tests.dossiers.api_support import PDF_BYTES, pdf_file
+
+
+@pytest.fixture
+def signed_in(client):
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in
+
+
+def tab_counts(response) -> dict[str, int]:
+    return {key: count for key, _label, count, _url in response.context["tabs"]}
+
+
+def listed_codes(response) -> list[str]:
+    return [row[0].code for row in response.context["rows"]]
+
+
+def recent(world):
+    """A counter dossier received now, so its due date is days ahead."""
+    return world.counter_dossier(when=timezone.now() - dt.timedelta(minutes=5))
+
+
+# -- access -----------------------------------------------------------------------------------------
+def test_worklist_needs_login(client, db):
+    response = client.get("/can-bo/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/can-bo/dang-nhap/?next=/can-bo/"
+
+
+def test_login_page_signs_an_officer_in_and_logout_is_a_post(client, world):
+    page = client.get("/can-bo/dang-nhap/")
+    assert page.status_code == 200
+    assert "Đăng nhập cán bộ" in page.content.decode()
+
+    wrong = client.post("/can-bo/dang-nhap/", {"username": "canbo.motcua", "password": "sai"})
+    assert "Tên đăng nhập hoặc mật khẩu không đúng" in wrong.content.decode()
+
+    response = client.post("/can-bo/dang-nhap/", {"username": "canbo.motcua", "password": "matkhau123"})
+    assert response.status_code == 302
+    assert response["Location"] == "/can-bo/"
+    assert client.get("/can-bo/").status_code == 200
+
+    assert client.get("/can-bo/dang-xuat/").status_code == 405
+    assert client.post("/can-bo/dang-xuat/").status_code == 302
+    assert client.get("/can-bo/").status_code == 302
+
+
+def test_applicant_gets_a_polite_403(signed_in, world):
+    dossier = world.online_dossier()
+    client = signed_in(world.applicant)
+
+    for url in ("/can-bo/", f"/can-bo/ho-so/{dossier.code}/", "/can-bo/tiep-nhan/"):
+        response = client.get(url)
+        assert response.status_code == 403
+        assert "không phải tài khoản cán bộ" in response.content.decode()
+
+
+# -- worklist ---------------------------------------------------------------------------------------
+def test_tabs_show_the_counter_officers_dossiers_with_counts(signed_in, world):
+    submitted = world.dossier_in(Status.SUBMITTED)
+    late = world.dossier_in(Status.RECEIVED)  # received in 2025: its legal time has run out
+    fresh = recent(world)
+    paused = world.dossier_in(Status.PAUSED)
+    supplement = world.dossier_in(Status.SUPPLEMENT)
+    resolved = world.dossier_in(Status.RESOLVED)
+    client = signed_in(world.counter)
+
+    response = client.get("/can-bo/?tab=tat-ca")
+
+    assert response.status_code == 200
+    assert tab_counts(response) == {
+        "cho-tiep-nhan": 1,
+        "cua-toi": 2,  # the two received dossiers wait for him to send them into processing
+        "sap-den-han": 0,
+        "qua-han": 1,
+        "cho-bo-sung": 1,
+        "tam-dung": 1,
+        "cho-tra": 1,
+        "tat-ca": 6,
+    }
+    assert set(listed_codes(response)) == {d.code for d in (submitted, late, fresh, paused, supplement, resolved)}
+    assert listed_codes(client.get("/can-bo/?tab=cho-tiep-nhan")) == [submitted.code]
+    assert listed_codes(client.get("/can-bo/?tab=qua-han")) == [late.code]
+    assert listed_codes(client.get("/can-bo/?tab=cho-tra")) == [resolved.code]
+    assert listed_codes(client.get("/can-bo/?tab=tam-dung")) == [paused.code]
+    assert listed_codes(client.get("/can-bo/?tab=cho-bo-sung")) == [supplement.code]
+    assert "Quá hạn" in client.get("/can-bo/?tab=qua-han").content.decode()
+
+
+def test_officer_of_another_agency_never_sees_them(signed_in, world):
+    codes = [world.dossier_in(Status.SUBMITTED).code, world.dossier_in(Status.RECEIVED).code]
+    client = signed_in(world.outsider)
+
+    response = client.get("/can-bo/?tab=tat-ca")
+
+    assert response.status_code == 200
+    assert set(tab_counts(response).values()) == {0}
+    text = response.content.decode()
+    assert not any(code in text for code in codes)
+    assert client.get(f"/can-bo/ho-so/{codes[0]}/").status_code == 404
+    assert client.get(f"/can-bo/?tab=tat-ca&q={codes[0]}").context["rows"] == []
+
+
+def test_my_tab_follows_the_current_step(signed_in, world):
+    dossier = services.start_processing(dossier=recent(world), actor=world.counter, assignee=world.counter)
+    services.complete_step(dossier=dossier, actor=world.counter, assignee=world.specialist)
+
+    assert listed_codes(signed_in(world.specialist).get("/can-bo/?tab=cua-toi")) == [dossier.code]
+    assert listed_codes(signed_in(world.counter).get("/can-bo/?tab=cua-toi")) == []
+
+
+def test_due_soon_tab(signed_in, world):
+    soon = services.start_processing(dossier=world.dossier_in(Status.RECEIVED), actor=world.counter)
+    Dossier.objects.filter(pk=soon.pk).update(due_at=timezone.now() + dt.timedelta(hours=2))
+    recent(world)
+
+    response = signed_in(world.counter).get("/can-bo/?tab=sap-den-han")
+
+    assert listed_codes(response) == [soon.code]
+    assert "Còn" in response.content.decode()
+
+
+def test_search_by_code_and_applicant_name(signed_in, world):
+    first = world.dossier_in(Status.SUBMITTED)
+    world.dossier_in(Status.RECEIVED)
+    other = services.create_dossier(
+        actor=world.counter,
+        procedure=world.procedure,
+        channel="counter",
+        receiving_agency=world.agency,
+        applicant_name="Lò Thị Mai",
+    )
+    client = signed_in(world.counter)
+
+    assert listed_codes(client.get(f"/can-bo/?tab=tat-ca&q={first.code}")) == [first.code]
+    assert listed_codes(client.get("/can-bo/?tab=tat-ca&q=Lò Thị")) == [other.code]
+    assert listed_codes(client.get(f"/can-bo/?tab=tat-ca&thu_tuc={world.procedure.pk + 1000}")) == []
+
+
+def test_worklist_queries_do_not_grow_with_the_rows(signed_in, world, django_assert_max_num_queries):
+    client = signed_in(world.counter)
+    for _ in range(2):
+        services.start_processing(dossier=world.dossier_in(Status.RECEIVED), actor=world.counter)
+    client.get("/can-bo/?tab=tat-ca")  # warm the session and the calendar
+    with CaptureQueriesContext(connection) as few:
+        client.get("/can-bo/?tab=tat-ca")
+    for _ in range(10):
+        received = world.dossier_in(Status.RECEIVED)
+        services.start_processing(dossier=received, actor=world.counter, assignee=world.counter)
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get("/can-bo/?tab=tat-ca")
+
+    assert len(response.context["rows"]) == 12
+
+
+# -- the dossier screen -----------------------------------------------------------------------------
+def test_dossier_screen_shows_only_the_allowed_actions(signed_in, world):
+    dossier = world.dossier_in(Status.RECEIVED)
+
+    text = signed_in(world.counter).get(f"/can-bo/ho-so/{dossier.code}/").content.decode()
+
+    allowed = services.allowed_actions(dossier, world.counter)
+    assert allowed and Action.RESOLVE not in allowed
+    for action in services.ACTION_SERVICES:
+        assert (f'id="tt-{action}"' in text) == (action in allowed), action
+    assert dossier.applicant_name in text
+    assert "Tiếp nhận" in text and "Thẩm định" in text  # the process steps
+    assert f"/api/v1/dossiers/{dossier.code}/receipt.pdf" in text
+    assert f"/tra-cuu/?ma={dossier.code}" in text
+
+    specialist_text = signed_in(world.specialist).get(f"/can-bo/ho-so/{dossier.code}/").content.decode()
+    assert 'id="tt-withdraw"' not in specialist_text
+
+
+def test_action_form_changes_the_state_through_the_service(signed_in, world):
+    dossier = world.dossier_in(Status.RECEIVED)
+    client = signed_in(world.counter)
+
+    response = client.post(
+        f"/can-bo/ho-so/{dossier.code}/thao-tac/start/",
+        {"version": dossier.version, "note": "Chuyển phòng chuyên môn", "assignee": "canbo.motcua"},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/can-bo/ho-so/{dossier.code}/"
+    dossier.refresh_from_db()
+    assert dossier.status == Status.PROCESSING
+    assert dossier.current_step.assignee == world.counter
+    event = DossierEvent.objects.filter(dossier=dossier).order_by("-seq").first()
+    assert (event.action, event.actor, event.note) == (Action.START, world.counter, "Chuyển phòng chuyên môn")
+    page = client.get(response["Location"]).content.decode()
+    assert "Đã thực hiện “Chuyển xử lý”" in page
+
+
+def test_refused_action_shows_the_message_and_changes_nothing(signed_in, world):
+    dossier = services.start_processing(dossier=world.dossier_in(Status.RECEIVED), actor=world.counter)
+    before = (dossier.status, dossier.version, DossierEvent.objects.filter(dossier=dossier).count())
+    client = signed_in(world.specialist)
+
+    response = client.post(
+        f"/can-bo/ho-so/{dossier.code}/thao-tac/stop/",
+        {"version": dossier.version, "note": "Người nộp không bổ sung đúng hạn"},
+    )
+
+    assert response.status_code == 403
+    text = response.content.decode()
+    assert "Bạn không có quyền “Dừng xử lý”" in text
+    assert "Người nộp không bổ sung đúng hạn" in text  # the form kept as typed
+    assert '<details id="tt-stop" class="danger" open>' in text
+    dossier.refresh_from_db()
+    assert (dossier.status, dossier.version, DossierEvent.objects.filter(dossier=dossier).count()) == before
+
+
+def test_missing_required_field_is_shown_on_the_form(signed_in, world):
+    dossier = world.dossier_in(Status.SUBMITTED)
+
+    response = signed_in(world.counter).post(f"/can-bo/ho-so/{dossier.code}/thao-tac/refuse/", {"version": 1})
+
+    assert response.status_code == 400
+    assert "Vui lòng kiểm tra lại" in response.content.decode()
+    assert Dossier.objects.get(pk=dossier.pk).status == Status.SUBMITTED
+
+
+def test_stale_version_is_refused(signed_in, world):
+    dossier = world.dossier_in(Status.RECEIVED)
+    seen = dossier.version
+    services.start_processing(dossier=dossier, actor=world.leader)  # another officer acts meanwhile
+    client = signed_in(world.counter)
+
+    response = client.post(f"/can-bo/ho-so/{dossier.code}/thao-tac/withdraw/", {"version": seen, "note": "Rút"})
+
+    assert response.status_code == 409
+    assert "vừa được người khác cập nhật" in response.content.decode()
+    assert Dossier.objects.get(pk=dossier.pk).status == Status.PROCESSING
+
+
+def test_document_download_is_for_officers_who_see_the_dossier(signed_in, world):
+    dossier = world.counter_dossier(documents=[services.DocumentInput(component="to-khai", file=pdf_file())])
+    version = DocumentVersion.objects.get(dossier=dossier)
+    url = f"/can-bo/ho-so/{dossier.code}/giay-to/{version.pk}/"
+
+    response = signed_in(world.specialist).get(url)
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF_BYTES
+    assert signed_in(world.outsider).get(url).status_code == 404
+
+
+# -- counter receipt --------------------------------------------------------------------------------
+def test_counter_receipt_creates_a_received_dossier_with_documents(signed_in, world):
+    client = signed_in(world.counter)
+    picker = client.get("/can-bo/tiep-nhan/")
+    assert world.procedure.name in picker.content.decode()
+    form = client.get(f"/can-bo/tiep-nhan/?thu_tuc={world.procedure.pk}")
+    assert "Tờ khai" in form.content.decode() and "Căn cước" in form.content.decode()
+
+    response = client.post(
+        f"/can-bo/tiep-nhan/?thu_tuc={world.procedure.pk}",
+        {
+            "procedure": world.procedure.pk,
+            "receiving_agency": world.agency.pk,
+            "applicant_name": "Hoàng Văn Bình",
+            "applicant_kind": 1,
+            "applicant_phone": "0987654321",
+            "summary": "Cấp bản sao trích lục khai sinh",
+            "return_channel": "counter",
+            "paper_to-khai": "on",
+            "file_cccd": pdf_file("cccd.pdf"),
+        },
+    )
+
+    dossier = Dossier.objects.get(applicant_name="Hoàng Văn Bình")
+    assert response.status_code == 302
+    assert response["Location"] == f"/can-bo/ho-so/{dossier.code}/?tiep_nhan=1"
+    assert dossier.status == Status.RECEIVED
+    assert dossier.channel == "counter"
+    assert dossier.code.startswith(f"{world.agency.code}-")
+    assert dossier.received_by == world.counter and dossier.appointment_at is not None
+    docs = {d.component: d for d in DocumentVersion.objects.filter(dossier=dossier)}
+    assert docs["to-khai"].paper_copy and not docs["to-khai"].file
+    assert docs["cccd"].file and docs["cccd"].size == len(PDF_BYTES)
+    page = client.get(response["Location"]).content.decode()
+    assert "In giấy tiếp nhận" in page
+    assert f"/api/v1/dossiers/{dossier.code}/receipt.pdf" in page
+
+
+def test_counter_receipt_requires_the_required_documents(signed_in, world):
+    client = signed_in(world.counter)
+
+    response = client.post(
+        f"/can-bo/tiep-nhan/?thu_tuc={world.procedure.pk}",
+        {
+            "procedure": world.procedure.pk,
+            "receiving_agency": world.agency.pk,
+            "applicant_name": "Hoàng Văn Bình",
+            "applicant_kind": 1,
+            "return_channel": "counter",
+            "paper_to-khai": "on",
+        },
+    )
+
+    assert response.status_code == 400
+    assert "Chưa nhận đủ thành phần hồ sơ bắt buộc: Căn cước" in response.content.decode()
+    assert not Dossier.objects.filter(applicant_name="Hoàng Văn Bình").exists()
+
+
+def test_counter_receipt_is_for_counter_officers(signed_in, world):
+    response = signed_in(world.specialist).get("/can-bo/tiep-nhan/")
+
+    assert response.status_code == 403
+    assert "Chỉ cán bộ Bộ phận Một cửa" in response.content.decode()
