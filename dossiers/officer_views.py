@@ -66,7 +66,12 @@ def officer_required(view):
 
 
 def forbidden(request, message: str):
-    return render(request, "dossiers/officer/forbidden.html", {"message": message}, status=403)
+    return render(
+        request,
+        "dossiers/officer/forbidden.html",
+        {"message": message, "hide_nav": not selectors.is_officer(request.user)},
+        status=403,
+    )
 
 
 # -- worklist ---------------------------------------------------------------------------------------
