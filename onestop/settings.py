@@ -129,7 +129,7 @@ STATIC_ROOT = DATA_DIR / "static"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/can-bo/dang-nhap/"
 
 # Uploads (DOMAIN §3 "Results are electronic"; API: "type and size checked").
 DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", str(20 * 1024 * 1024)))
