@@ -171,11 +171,20 @@ class Stack:
 
     def start(self) -> Stack:
         self.start_portal()
+        self.start_celery()
+        return self
+
+    def start_celery(self) -> None:
         for _ in range(self.worker_count):
             self.start_worker()
         self.start_beat()
         self.wait_workers_ready()
-        return self
+
+    def stop_celery(self) -> None:
+        """Stop the workers and beat (another stack is to deliver from the same database)."""
+        self._stop([*self.workers.values(), self.beat])
+        self.workers.clear()
+        self.beat = None
 
     def worker_pids(self) -> dict[int, str]:
         return {p.pid: n for n, p in self.workers.items() if p.poll() is None}
@@ -187,7 +196,13 @@ class Stack:
         proc.wait(10)
 
     def stop(self) -> None:
-        procs = [p for p in (*self.workers.values(), self.beat, self.sim) if p is not None]
+        self._stop([*self.workers.values(), self.beat, self.sim])
+        self.workers.clear()
+        self.beat = self.sim = None
+
+    @staticmethod
+    def _stop(procs) -> None:
+        procs = [p for p in procs if p is not None]
         for proc in procs:
             if proc.poll() is None:
                 proc.terminate()
@@ -197,17 +212,18 @@ class Stack:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(5)
-        self.workers.clear()
-        self.beat = self.sim = None
 
 
 def use_broker(url: str) -> None:
     """Point this process's Celery app at another broker (the after-commit kicks go there)."""
+    from kombu import pools
+
     from onestop.celery import app
 
+    if app.conf.broker_url == url:
+        return
     app.conf.broker_url = url
     app.conf.broker_transport_options = {}
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    pools.reset()  # closes and forgets the pools of the previous broker
+    app._pool = None
     app.amqp._producer_pool = None

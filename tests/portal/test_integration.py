@@ -218,14 +218,19 @@ def test_a_worker_killed_mid_batch(world, fresh_portal):
 def test_redis_restarted(world, database_url, tmp_path, stack):
     redis = RedisServer(tmp_path).start()
     own = Stack(tmp_path / "stack", database_url=database_url, broker_url=redis.url, env=SYNC_ENV)
+    stack.stop_celery()  # only this scenario's workers may deliver from the database
     try:
         own.start()
         use_broker(redis.url)
 
+        stopped = {}
+
         def restart(round_no):
             if round_no == 5:
                 redis.stop()  # kicks fail while it is away; the rows wait in the outbox
+                stopped["at"] = time.monotonic()
             if round_no == 8:
+                time.sleep(max(0.0, 3 - (time.monotonic() - stopped["at"])))
                 redis.start()  # empty: every queued message is gone
 
         codes = drive(world, between_rounds=restart)
@@ -234,3 +239,4 @@ def test_redis_restarted(world, database_url, tmp_path, stack):
         use_broker(settings.CELERY_BROKER_URL)
         own.stop()
         redis.stop()
+        stack.start_celery()
