@@ -406,7 +406,7 @@ def reconcile(
     if run.messages_resent:
         from .receivers import kick_delivery
 
-        kick_delivery()
+        transaction.on_commit(kick_delivery, robust=True)
     logger.info(
         "portal reconciliation %s–%s: %s dossiers, %s differing, %s messages re-sent",
         since,
