@@ -30,6 +30,7 @@ def main() -> None:
         "\nonestop is starting:\n"
         f"  Trang chủ            http://127.0.0.1:{web}/\n"
         f"  Tra cứu hồ sơ        http://127.0.0.1:{web}/tra-cuu/\n"
+        f"  Cán bộ (một cửa)     http://127.0.0.1:{web}/can-bo/\n"
         f"  Quản trị (admin)     http://127.0.0.1:{web}/admin/\n"
         f"  API docs             http://127.0.0.1:{web}/api/docs/\n"
         f"  Health               http://127.0.0.1:{web}/healthz\n"
