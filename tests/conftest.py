@@ -2,6 +2,7 @@
 and helpers to bring a dossier to any state through the services."""
 
 import datetime as dt
+import uuid
 
 import pytest
 from django.db import connection
@@ -31,6 +32,15 @@ def _fresh_calendar_cache():
     invalidate_calendars()
     yield
     invalidate_calendars()
+
+
+@pytest.fixture(autouse=True)
+def _own_cache_space(settings):
+    """Each test its own cache keys: with Redis the cache outlives a test and is shared by the parallel
+    workers, and throttling, calendars and locks keep state in it."""
+    settings.CACHES = {
+        name: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"} for name, config in settings.CACHES.items()
+    }
 
 
 @pytest.fixture(autouse=True)
