@@ -1,7 +1,5 @@
 """The fee section that the payments app adds to the dossier detail and to public tracking."""
 
-from django.core.cache import cache
-
 from tests.dossiers.api_support import client_for
 
 
@@ -11,7 +9,6 @@ def test_detail_shows_what_is_owed_and_tracking_shows_it_without_the_payment_rec
     dossier = world.counter_dossier()
 
     detail = client_for(world.counter).get(f"/api/v1/dossiers/{dossier.code}/").json()
-    cache.clear()  # tracking is throttled per client; start this look-up with a clean budget
     tracked = client_for().get(f"/api/v1/track/{dossier.code}/").json()
 
     assert detail["payment"]["has_fee"] is True

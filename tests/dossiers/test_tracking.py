@@ -1,19 +1,11 @@
 """Public tracking (GET /api/v1/track/{code}/ and the /tra-cuu/ page) and the home page."""
 
 import pytest
-from django.core.cache import cache
 from rest_framework.throttling import ScopedRateThrottle
 
 from dossiers import services
 from dossiers.api.serializers import mask_name
 from tests.dossiers.api_support import client_for
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_tracking_shows_status_dates_and_timeline_without_personal_data(world):
