@@ -175,6 +175,23 @@ def _locked(dossier: Dossier | str, expected_version: int | None = None) -> Doss
     return locked
 
 
+def _check_step(dossier: Dossier, expected_step: int | None) -> None:
+    """Refuse a step action aimed at a step the dossier has already left (someone else finished or sent it
+    back in the meantime), so a repeated or concurrent request cannot act on the next step instead."""
+    if expected_step is None or dossier.current_step_id == expected_step:
+        return
+    current = dossier.current_step
+    raise ChangedUnderYou(
+        _(
+            "Bước bạn đang xử lý của hồ sơ %(code)s đã được người khác chuyển đi; hồ sơ hiện ở bước "
+            "“%(step)s”. Hãy tải lại rồi thực hiện lại."
+        )
+        % {"code": dossier.code, "step": current.name if current else _("không có")},
+        current_step=dossier.current_step_id,
+        current_version=dossier.version,
+    )
+
+
 def _column_values(dossier: Dossier) -> dict:
     return {f.attname: getattr(dossier, f.attname) for f in Dossier._meta.concrete_fields}
 
@@ -751,6 +768,7 @@ def complete_step(
     result: str = "",
     documents: Sequence[DocumentInput] = (),
     expected_version=None,
+    expected_step: int | None = None,
     at=None,
 ) -> Dossier:
     """Finish the current step: the next one opens, or after the last the dossier is resolved."""
@@ -760,6 +778,7 @@ def complete_step(
         _require_note(note, _("Phải nêu lý do khi từ chối giải quyết."))
     with transaction.atomic():
         dossier = _locked(dossier, expected_version)
+        _check_step(dossier, expected_step)
         _check(dossier, Action.COMPLETE_STEP, actor)
         at, before, current = _now(at), dossier.status, dossier.current_step
         following = dossier.process.steps.filter(order__gt=current.order).order_by("order").first()
@@ -793,11 +812,14 @@ def complete_step(
     return dossier
 
 
-def send_back(*, dossier, actor, note: str, expected_version=None, at=None) -> Dossier:
+def send_back(
+    *, dossier, actor, note: str, expected_version=None, expected_step: int | None = None, at=None
+) -> Dossier:
     """Return the dossier to the previous step (trả lại bước trước), to the handler who did it."""
     _require_note(note, _("Phải nêu lý do trả lại bước trước."))
     with transaction.atomic():
         dossier = _locked(dossier, expected_version)
+        _check_step(dossier, expected_step)
         _check(dossier, Action.SEND_BACK, actor)
         at, before, current = _now(at), dossier.status, dossier.current_step
         previous = dossier.process.steps.filter(order__lt=current.order).order_by("-order").first()
@@ -823,13 +845,23 @@ def send_back(*, dossier, actor, note: str, expected_version=None, at=None) -> D
 
 
 def assign_handlers(
-    *, dossier, actor, main=None, co_handlers=(), followers=(), note: str = "", expected_version=None, at=None
+    *,
+    dossier,
+    actor,
+    main=None,
+    co_handlers=(),
+    followers=(),
+    note: str = "",
+    expected_version=None,
+    expected_step: int | None = None,
+    at=None,
 ) -> Dossier:
     """A leader (re)assigns the current step: main handler, co-handlers and followers."""
     if main is None and not co_handlers and not followers:
         raise InvalidInput(_("Chọn ít nhất một cán bộ để phân công."))
     with transaction.atomic():
         dossier = _locked(dossier, expected_version)
+        _check_step(dossier, expected_step)
         _check(dossier, Action.ASSIGN, actor)
         at, before, step = _now(at), dossier.status, dossier.current_step
         people = [(main, HandlerRole.MAIN)] if main is not None else []

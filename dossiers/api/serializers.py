@@ -186,6 +186,7 @@ class ProcedureSerializer(serializers.ModelSerializer):
 
 # -- dossiers: output -------------------------------------------------------------------------------
 class CurrentStepSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text=_("Mã lượt xử lý bước (gửi lại trong trường “step” của thao tác)."))
     name = serializers.CharField()
     order = serializers.IntegerField()
     role = serializers.CharField()
@@ -630,13 +631,24 @@ class StartSerializer(ActionSerializer):
     assignee = UsernameField(required=False, allow_null=True, help_text=_("Người thụ lý bước đầu tiên."))
 
 
-class AssignSerializer(ActionSerializer):
+class StepActionSerializer(ActionSerializer):
+    """Actions on the current step name the step they were meant for, so a repeated or concurrent request
+    is refused (409) instead of acting on the step that came after it."""
+
+    step = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text=_("Mã lượt xử lý bước đang xem (current_step.id); đã sang bước khác → 409."),
+    )
+
+
+class AssignSerializer(StepActionSerializer):
     main = UsernameField(required=False, allow_null=True, help_text=_("Người thụ lý chính."))
     co_handlers = serializers.ListField(child=UsernameField(), required=False, default=list)
     followers = serializers.ListField(child=UsernameField(), required=False, default=list)
 
 
-class CompleteStepSerializer(ActionSerializer):
+class CompleteStepSerializer(StepActionSerializer):
     assignee = UsernameField(required=False, allow_null=True, help_text=_("Người thụ lý bước tiếp theo."))
     result = serializers.ChoiceField(
         choices=Result.choices, required=False, allow_blank=True, default="", help_text=_("Sau bước cuối.")
@@ -644,7 +656,7 @@ class CompleteStepSerializer(ActionSerializer):
     documents = DocumentsField()
 
 
-class SendBackSerializer(RequiredNoteMixin, ActionSerializer):
+class SendBackSerializer(RequiredNoteMixin, StepActionSerializer):
     pass
 
 

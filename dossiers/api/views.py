@@ -226,6 +226,8 @@ def _service_kwargs(action: str, data: dict) -> dict:
     """Map an action's validated body onto its service's keyword arguments."""
     data = dict(data)
     data.pop("expected_version", None)
+    if "step" in data:
+        data["expected_step"] = data.pop("step")
     if action == Action.APOLOGIZE:
         data["new_appointment"] = data.pop("new_appointment")
     if action == Action.ASSIGN:

@@ -257,6 +257,37 @@ def test_expected_version_in_the_body(world):
     assert fresh.status_code == 200
 
 
+def test_a_repeated_complete_step_naming_its_step_does_not_complete_the_next_one(world):
+    dossier = world.counter_dossier()
+    services.start_processing(dossier=dossier, actor=world.counter, assignee=world.counter)
+    seen = client_for(world.counter).get(f"/api/v1/dossiers/{dossier.code}/").json()["current_step"]
+
+    first = post(world.counter, dossier.code, "complete-step", {"step": seen["id"], "assignee": "chuyenvien"})
+    again = post(world.counter, dossier.code, "complete-step", {"step": seen["id"], "assignee": "chuyenvien"})
+
+    assert first.status_code == 200, first.json()
+    assert first.json()["current_step"]["name"] == "Thẩm định"
+    assert first.json()["current_step"]["id"] != seen["id"]
+    assert again.status_code == 409
+    assert again.json()["code"] == "conflict"
+    assert "Thẩm định" in again.json()["detail"]
+    assert again.json()["current_step"] == first.json()["current_step"]["id"]
+    assert events(dossier).count("complete-step") == 1
+
+
+def test_send_back_and_assign_check_the_step_too(world):
+    dossier = world.counter_dossier()
+    first_step = services.start_processing(dossier=dossier, actor=world.counter, assignee=world.counter).current_step_id
+    services.complete_step(dossier=dossier, actor=world.counter, assignee=world.specialist)
+
+    back = post(world.specialist, dossier.code, "send-back", {"step": first_step, "note": "Thiếu chữ ký"})
+    assign = post(world.leader, dossier.code, "assign", {"step": first_step, "main": "chuyenvien"})
+
+    assert back.status_code == 409, back.json()
+    assert assign.status_code == 409, assign.json()
+    assert events(dossier).count("send-back") == events(dossier).count("assign") == 0
+
+
 def test_malformed_if_match_is_400(world):
     dossier = world.counter_dossier()
 
