@@ -192,8 +192,12 @@ def _check_step(dossier: Dossier, expected_step: int | None) -> None:
     )
 
 
+_COLUMNS = tuple(f.attname for f in Dossier._meta.concrete_fields if not f.primary_key)
+
+
 def _column_values(dossier: Dossier) -> dict:
-    return {f.attname: getattr(dossier, f.attname) for f in Dossier._meta.concrete_fields}
+    values = dossier.__dict__
+    return {name: values.get(name) for name in _COLUMNS}
 
 
 def _save_changes(dossier: Dossier) -> None:
@@ -202,11 +206,8 @@ def _save_changes(dossier: Dossier) -> None:
     if loaded is None or dossier._state.adding:
         dossier.save()
     else:
-        changed = [
-            f.name
-            for f in Dossier._meta.concrete_fields
-            if f.attname != "id" and getattr(dossier, f.attname) != loaded[f.attname]
-        ]
+        values = dossier.__dict__
+        changed = [name for name in _COLUMNS if values.get(name) != loaded[name]]
         fastsql.update(dossier, changed)
     dossier._loaded_values = _column_values(dossier)
 
@@ -231,15 +232,18 @@ def _record(
     dossier.version += 1
     _save_changes(dossier)
     step = step if step is not None else dossier.current_step
-    event = DossierEvent(
-        dossier=dossier,
+    actor = actor if getattr(actor, "pk", None) else None
+    event = fastsql.new(
+        DossierEvent,
+        {"dossier": dossier, "step": step, "actor": actor},
+        dossier_id=dossier.pk,
         seq=dossier.event_seq,
         action=action,
         from_status=from_status,
         to_status=dossier.status,
-        step=step,
+        step_id=step.pk if step is not None else None,
         step_name=step.name if step else "",
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor_id=actor.pk if actor is not None else None,
         actor_name=_actor_name(actor),
         at=at,
         note=note or "",
@@ -281,9 +285,11 @@ def _clock(
     new_due_at=None,
     reason: str = "",
 ) -> ClockEvent:
-    return ClockEvent(
-        dossier=dossier,
-        step=step,
+    return fastsql.new(
+        ClockEvent,
+        {"dossier": dossier, "step": step},
+        dossier_id=dossier.pk,
+        step_id=step.pk if step is not None else None,
         kind=kind,
         at=at,
         budget_seconds=budget_seconds,

@@ -9,11 +9,24 @@ rows whose models define no behaviour there beyond what the caller does itself.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from functools import cache
 
 from django.db import connections, router
-from django.db.models import Model
+from django.db.models import (
+    BooleanField,
+    CharField,
+    DateTimeField,
+    FloatField,
+    ForeignKey,
+    IntegerField,
+    JSONField,
+    Model,
+    TextField,
+)
+from django.db.models.base import ModelState
+from django.db.models.signals import post_init, pre_init
 
 
 def _connection(model):
@@ -36,17 +49,94 @@ def _insert_sql(model, vendor: str, rows: int) -> str:
     )
 
 
+# Values of these types go to the driver unchanged for these fields: it is what the fields' own
+# `get_db_prep_save` would return for them, without the calls. Anything else takes the fields' path.
+_AS_IS = {
+    CharField: (str,),
+    TextField: (str,),
+    IntegerField: (int,),
+    FloatField: (float, int),
+    BooleanField: (bool,),
+}
+_SLOW = object()
+
+
+def _plain_types(field) -> tuple[type, ...] | None:
+    if isinstance(field, ForeignKey):
+        target = field.target_field
+        return (int,) if isinstance(target, IntegerField) else _plain_types(target)
+    for cls, types in _AS_IS.items():
+        if isinstance(field, cls) and type(field).get_db_prep_save is cls.get_db_prep_save:
+            return types
+    return None
+
+
+def _fast_path(field, conn):
+    """A function giving the driver's value for the common Python values of `field` exactly as the
+    field's `get_db_prep_save` would, and `_SLOW` for the rest; None if the field has no fast path."""
+    types = _plain_types(field)
+    if types is not None:
+        return lambda v: v if v is None or type(v) in types else _SLOW
+    if type(field) is DateTimeField and not (field.auto_now or field.auto_now_add) and conn.vendor in _AWARE:
+        return _AWARE[conn.vendor](conn)
+    if type(field) is JSONField:
+        ops, encoder = conn.ops, field.encoder
+        return lambda v: v if v is None else ops.adapt_json_value(v, encoder) if type(v) in (dict, list) else _SLOW
+    return None
+
+
+def _aware_sqlite(conn):
+    tz = conn.timezone  # what `adapt_datetimefield_value` makes aware values naive in
+
+    def prepare(v):
+        if v is None:
+            return None
+        if type(v) is dt.datetime and v.tzinfo is not None:
+            return str(v.astimezone(tz).replace(tzinfo=None))
+        return _SLOW
+
+    return prepare
+
+
+def _aware_postgresql(conn):
+    return lambda v: v if v is None or (type(v) is dt.datetime and v.tzinfo is not None) else _SLOW
+
+
+_AWARE = {"sqlite": _aware_sqlite, "postgresql": _aware_postgresql}
+
+
+@cache
+def _preparers(model, vendor: str, names: tuple[str, ...] | None, add: bool):
+    """(attname, fast path or None, field) for the columns of an INSERT (names None) or an UPDATE of
+    `names`."""
+    conn = _connection(model)
+    fields = _insert_fields(model) if names is None else [model._meta.get_field(n) for n in names]
+    return tuple((f.attname, _fast_path(f, conn), f) for f in fields)
+
+
+def _params(obj, preparers, add: bool, conn) -> list:
+    params = []
+    values = obj.__dict__
+    for attname, fast, field in preparers:
+        if fast is not None and attname in values:
+            value = fast(values[attname])
+            if value is not _SLOW:
+                params.append(value)
+                continue
+        params.append(field.get_db_prep_save(field.pre_save(obj, add), connection=conn))
+    return params
+
+
 def insert(objs: Sequence[Model]) -> None:
     """INSERT new rows of one model in one statement and set their primary keys."""
     if not objs:
         return
     model = type(objs[0])
     conn = _connection(model)
-    fields = _insert_fields(model)
+    preparers = _preparers(model, conn.vendor, None, True)
     params = []
     for obj in objs:
-        for f in fields:
-            params.append(f.get_db_prep_save(f.pre_save(obj, True), connection=conn))
+        params += _params(obj, preparers, True, conn)
     with conn.cursor() as cursor:
         cursor.execute(_insert_sql(model, conn.vendor, len(objs)), params)
         ids = [row[0] for row in cursor.fetchall()]
@@ -71,8 +161,9 @@ def update(obj: Model, names: Sequence[str]) -> None:
         return
     model = type(obj)
     conn = _connection(model)
-    sql, fields = _update_sql(model, conn.vendor, tuple(names))
-    params = [f.get_db_prep_save(f.pre_save(obj, False), connection=conn) for f in fields]
+    names = tuple(names)
+    sql, _fields = _update_sql(model, conn.vendor, names)
+    params = _params(obj, _preparers(model, conn.vendor, names, False), False, conn)
     params.append(obj.pk)
     with conn.cursor() as cursor:
         cursor.execute(sql, params)
@@ -91,6 +182,26 @@ def _reader(model, vendor: str):
     return fields, converters
 
 
+@cache
+def _attnames(model) -> tuple[str, ...]:
+    return tuple(f.attname for f in model._meta.concrete_fields)
+
+
+def _plain_init(model) -> bool:
+    """Whether an instance may be built without `Model.__init__`: nothing listens to its init signals
+    (`__init__` would only assign each field's attribute, which is what `_instance` does)."""
+    return not (pre_init.has_listeners(model) or post_init.has_listeners(model))
+
+
+def _instance(model, alias: str | None, values: dict):
+    obj = model.__new__(model)
+    obj._state = state = ModelState()
+    state.adding = alias is None
+    state.db = alias
+    obj.__dict__.update(values)
+    return obj
+
+
 def _build(model, conn, values):
     fields, converters = _reader(model, conn.vendor)
     converted = []
@@ -98,7 +209,40 @@ def _build(model, conn, values):
         for converter in found:
             value = converter(value, col, conn)
         converted.append(value)
-    return model.from_db(conn.alias, [f.attname for f in fields], converted)
+    if _plain_init(model):
+        return _instance(model, conn.alias, dict(zip(_attnames(model), converted, strict=True)))
+    return model.from_db(conn.alias, list(_attnames(model)), converted)
+
+
+@cache
+def _defaults(model) -> tuple[tuple[str, object, bool], ...]:
+    """(attname, default, whether the default is a callable) per concrete field."""
+    found = []
+    for f in model._meta.concrete_fields:
+        if f.has_default() and callable(f.default):
+            found.append((f.attname, f.default, True))
+        else:
+            found.append((f.attname, f.get_default(), False))
+    return tuple(found)
+
+
+def new(model, related: dict | None = None, /, **values):
+    """A new, unsaved instance of `model`, as `model(**kwargs)` builds it, faster: `values` by attribute
+    name (`dossier_id`, not `dossier`), defaults for the rest, and `related` objects put in the relation
+    cache so reading them costs no query."""
+    if not _plain_init(model):
+        obj = model(**values)
+    else:
+        filled = {}
+        for attname, default, call in _defaults(model):
+            if attname in values:
+                filled[attname] = values[attname]
+            else:
+                filled[attname] = default() if call else default
+        obj = _instance(model, None, filled)
+    if related:
+        obj._state.fields_cache.update(related)
+    return obj
 
 
 @cache
@@ -141,5 +285,5 @@ def get(model, *, where: str, params: Sequence, related: Sequence[str] = (), loc
         size = len(target._meta.concrete_fields)
         values = row[offset : offset + size]
         offset += size
-        setattr(obj, name, None if values[0] is None else _build(target, conn, values))
+        obj._state.fields_cache[name] = None if values[0] is None else _build(target, conn, values)
     return obj

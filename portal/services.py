@@ -53,7 +53,9 @@ def record_change(*, dossier: Dossier, event: DossierEvent) -> OutboxMessage | N
     national = mapping.national_code(dossier.status, reason)
     kind = message_kind(event)
     now = timezone.now()
-    message = OutboxMessage(
+    message = fastsql.new(
+        OutboxMessage,
+        None,
         dossier_id=dossier.pk,
         dossier_code=dossier.code,
         seq=event.seq,
