@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
+from bisect import bisect_left
 
 import holidays
 from django.core.cache import cache
@@ -35,6 +36,7 @@ class WorkingCalendar:
         self._year_loader = year_loader
         self._years_checked: set[int] = set()
         self._span_cache: dict[dt.date, tuple[tuple[float, float], ...]] = {}
+        self._year_tables: dict[int, list[float]] = {}
 
     # -- days ---------------------------------------------------------------------------------------
     def _check_year(self, year: int) -> None:
@@ -42,6 +44,7 @@ class WorkingCalendar:
             self._years_checked.add(year)
             self.days.update(self._year_loader(year))
             self._span_cache.clear()
+            self._year_tables.clear()
 
     def intervals(self, day: dt.date) -> list[tuple[dt.time, dt.time]]:
         """The working intervals of a day, in local time."""
@@ -98,21 +101,47 @@ class WorkingCalendar:
             day, sod = day + _ONE_DAY, 0.0
         raise ValueError("no working time found in ten years: check the calendar")
 
+    # A year's table holds the working seconds before each of its days (and, last, the year's total),
+    # so `add` and `between` find a day by bisection instead of walking the days one by one.
+    def _year_table(self, year: int) -> list[float]:
+        table = self._year_tables.get(year)
+        if table is None:
+            self._check_year(year)
+            day, total, table = dt.date(year, 1, 1), 0.0, [0.0]
+            while day.year == year:
+                total += sum(b - a for a, b in self._spans(day))
+                table.append(total)
+                day += _ONE_DAY
+            self._year_tables[year] = table
+        return table
+
+    def _worked_before(self, day: dt.date, sod: float) -> float:
+        """Working seconds of `day` before `sod` seconds past its midnight."""
+        return sum(min(b, sod) - a for a, b in self._spans(day) if a < sod)
+
     def add(self, start: dt.datetime, seconds: float) -> dt.datetime:
         """The instant when `seconds` of working time have passed from `start`."""
-        remaining = float(seconds)
-        if remaining <= 0:
+        if float(seconds) <= 0:
             return self.next_working_instant(start)
         day, sod = self._split(self._local(start))
-        for _ in range(_MAX_DAYS):
-            for a, b in self._spans(day):
-                if b <= sod:
-                    continue
-                a = max(a, sod)
-                if remaining <= b - a:
-                    return self._at(day, a + remaining)
-                remaining -= b - a
-            day, sod = day + _ONE_DAY, 0.0
+        year, index = day.year, day.timetuple().tm_yday - 1
+        table = self._year_table(year)
+        # The target as working seconds since the start of `year`; it lies in the first day whose end
+        # reaches it (the end of a working interval, not the start of the next one).
+        target = table[index] + self._worked_before(day, sod) + float(seconds)
+        for _ in range(_MAX_DAYS // 365 + 1):
+            k = bisect_left(table, target, index + 1)
+            if k < len(table):
+                found = dt.date(year, 1, 1) + dt.timedelta(days=k - 1)
+                remaining = target - table[k - 1]
+                for a, b in self._spans(found):
+                    if remaining <= b - a:
+                        return self._at(found, a + remaining)
+                    remaining -= b - a
+                return self._at(found, self._spans(found)[-1][1])  # float rounding at the day's end
+            target -= table[-1]
+            year, index = year + 1, 0
+            table = self._year_table(year)
         raise ValueError("no working time found in ten years: check the calendar")
 
     def subtract(self, end: dt.datetime, seconds: float) -> dt.datetime:
@@ -139,17 +168,15 @@ class WorkingCalendar:
         a, b = self._local(a), self._local(b)
         if b < a:
             return -self.between(b, a)
-        day, sod = self._split(a)
-        last_day, end_sod = self._split(b)
-        total = 0.0
-        while day <= last_day:
-            limit = end_sod if day == last_day else _DAY_END
-            for s, e in self._spans(day):
-                s, e = max(s, sod), min(e, limit)
-                if e > s:
-                    total += e - s
-            day, sod = day + _ONE_DAY, 0.0
+        total = self._position(b) - self._position(a)
+        for year in range(a.year, b.year):
+            total += self._year_table(year)[-1]
         return total
+
+    def _position(self, instant: dt.datetime) -> float:
+        """Working seconds from the start of the instant's (local) year to the instant."""
+        day, sod = self._split(instant)
+        return self._year_table(day.year)[day.timetuple().tm_yday - 1] + self._worked_before(day, sod)
 
 
 _MAX_DAYS = 3660  # ten years of days is a broken calendar, not a long procedure

@@ -235,3 +235,66 @@ def test_a_later_start_never_ends_earlier(province, start, later, seconds):
 def test_add_ends_in_working_time(province, start, seconds):
     end = province.add(start, seconds).astimezone(province.tz)
     assert any(a < end.time() <= b for a, b in province.intervals(end.date()))
+
+
+# The day-by-day walk `add` and `between` replaced by year tables, kept as the oracle they must agree with.
+def walk_add(calendar, start, seconds):
+    if seconds <= 0:
+        return calendar.next_working_instant(start)
+    local = start.astimezone(calendar.tz)
+    day = local.date()
+    sod = local.hour * 3600 + local.minute * 60 + local.second + local.microsecond / 1e6
+    remaining = float(seconds)
+    while True:
+        for a, b in calendar._spans(day):
+            if b <= sod:
+                continue
+            a = max(a, sod)
+            if remaining <= b - a:
+                return dt.datetime.combine(day, dt.time(), tzinfo=calendar.tz) + dt.timedelta(seconds=a + remaining)
+            remaining -= b - a
+        day, sod = day + dt.timedelta(days=1), 0.0
+
+
+def walk_between(calendar, a, b):
+    total, moment = 0.0, a.astimezone(calendar.tz)
+    end = b.astimezone(calendar.tz)
+    while moment.date() <= end.date():
+        day = moment.date()
+        sod = moment.hour * 3600 + moment.minute * 60 + moment.second + moment.microsecond / 1e6
+        limit = 86400.0 if day < end.date() else end.hour * 3600 + end.minute * 60 + end.second + end.microsecond / 1e6
+        total += sum(max(0.0, min(e, limit) - max(s, sod)) for s, e in calendar._spans(day))
+        moment = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=calendar.tz)
+    return total
+
+
+long_durations = st.integers(min_value=1, max_value=400 * 8 * HOUR)
+
+
+@SLOW
+@given(start=instants, seconds=long_durations)
+def test_add_agrees_with_the_day_by_day_walk(province, start, seconds):
+    assert province.add(start, seconds) == walk_add(province, start, seconds)
+
+
+@SLOW
+@given(a=instants, b=instants)
+def test_between_agrees_with_the_day_by_day_walk(province, a, b):
+    a, b = sorted((a, b))
+    assert province.between(a, b) == pytest.approx(walk_between(province, a, b), abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    "start, seconds, expected",
+    [
+        # The end of a working interval is the answer, not the start of the next one.
+        (at(2025, 8, 18, 7), 4.5 * HOUR, at(2025, 8, 18, 11, 30)),
+        (at(2025, 8, 18, 7), 8 * HOUR, at(2025, 8, 18, 17)),
+        # Across the new year: Wednesday 31 December 2025 afternoon, then Thursday 1 January (a holiday)
+        # is skipped and the rest runs from Friday 2 January.
+        (at(2025, 12, 31, 13, 30), 3.5 * HOUR + 1 * HOUR, at(2026, 1, 2, 8)),
+    ],
+)
+def test_add_at_interval_and_year_ends(province, start, seconds, expected):
+    assert province.add(start, seconds) == expected
+    assert province.between(start, expected) == seconds
