@@ -165,6 +165,45 @@ def throughput_phase(backlog: int) -> tuple[float, int, float]:
     return backlog / max(seconds, 1e-6), backlog, wall
 
 
+def _post_share(portal_url: str, batch: int, prefix: str, dossiers: int, per_dossier: int, templates: list) -> int:
+    """One client process of the limit phase: its dossiers' messages, round by round, in batches."""
+    sys.path.insert(0, str(ROOT))
+    from portal.client import PROGRESS_PATH, SYNC_PATH, PortalClient
+
+    client = PortalClient(portal_url)
+    sent = 0
+    for seq in range(1, per_dossier + 1):
+        path, template = (SYNC_PATH, templates[0]) if seq == 1 else (PROGRESS_PATH, templates[1])
+        items = [{**template, "MaHoSo": f"{prefix}-{n:06d}", "SoThuTu": seq} for n in range(dossiers)]
+        for i in range(0, len(items), batch):
+            results = client.send(path, items[i : i + batch])
+            sent += sum(r.get("status") == "applied" for r in results)
+    client.close()
+    return sent
+
+
+def limit_phase(portal_url: str, backlog: int, batch: int) -> float:
+    """The simulator's own rate in the same run: the same batches posted straight to it by two client
+    processes, with no database, outbox or Celery in between. Delivery cannot be faster than this."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from portal.models import OutboxMessage
+
+    templates = [dict(m.payload) for m in OutboxMessage.objects.order_by("id")[:2]]
+    per_dossier = 10
+    share = backlog // per_dossier // 2
+    started = time.monotonic()
+    with ProcessPoolExecutor(2) as pool:
+        futures = [
+            pool.submit(_post_share, portal_url, batch, f"LIMIT{w}", share, per_dossier, templates) for w in range(2)
+        ]
+        sent = sum(f.result() for f in futures)
+    seconds = time.monotonic() - started
+    if sent != share * per_dossier * 2:
+        raise SystemExit(f"the limit phase expected {share * per_dossier * 2} applied messages, got {sent}")
+    return sent / seconds
+
+
 def lag_phase(officer, dossiers, rate: float, seconds: float) -> dict:
     from django.db.models import F
     from django.utils import timezone
@@ -227,6 +266,7 @@ def main():
         rate, count, wall = throughput_phase(args.backlog)
         lag = lag_phase(officer, dossiers, args.rate, args.seconds)
         stats = stack.stats()
+        limit = limit_phase(stack.portal_url, args.backlog, args.batch)
     finally:
         stack.stop()
         if redis:
@@ -236,6 +276,10 @@ def main():
     print(
         f"  throughput: {rate:8.0f} updates/s delivered ({count} messages, {wall:.1f} s wall)"
         f"   target ≥ {TARGET_THROUGHPUT}  {'OK' if rate >= TARGET_THROUGHPUT else 'BELOW'}"
+    )
+    print(
+        f"  limit:      {limit:8.0f} updates/s the simulator takes when the same batches are posted to it "
+        f"directly by two processes ({rate / limit:.2f} of it reached through the outbox)"
     )
     print(
         f"  lag at {lag['achieved_rate']:.0f} transitions/s (asked {args.rate:.0f}/s, {lag['count']} messages): "
