@@ -319,6 +319,7 @@ def _render_dossier(request, dossier, *, failed=None, status=200):
         "steps": progress(dossier),
         "documents": selectors.latest_documents(dossier),
         "fee": fee if fee and fee.get("has_fee") else None,
+        "is_counter": perms.is_counter_officer(dossier, request.user),
         "events": list(selectors.history(dossier).select_related("step")),
         "panels": _action_panels(request, dossier, failed),
         "just_received": request.GET.get("tiep_nhan") == "1",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/docs/assets/<path:path>", docs_asset, name="api-docs-asset"),
     path("api/v1/", include("dossiers.api.urls")),
     path("api/v1/", include("payments.urls")),
+    path("can-bo/", include("payments.officer_urls")),
     path("", include("portal.urls")),
     path("", include("dossiers.urls")),
 ]

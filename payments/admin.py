@@ -1,5 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
+from dossiers.services import DossierError
+
+from . import services
 from .models import Charge, FeeExemption, FeeItem, Payment, PlatformNotification, Refund
 
 
@@ -48,8 +52,30 @@ class PaymentAdmin(ReadOnlyAdmin):
 
 @admin.register(Refund)
 class RefundAdmin(ReadOnlyAdmin):
-    list_display = ("reference", "payment", "amount", "status", "requested_at", "completed_at")
+    list_display = ("reference", "payment", "amount", "status", "requested_at", "completed_at", "last_error")
     list_filter = ("status",)
+    search_fields = ("reference", "payment__reference", "payment__dossier__code")
+    actions = ("complete_at_counter", "retry_online")
+
+    def _apply(self, request, queryset, service, done_message):
+        done = 0
+        for refund in queryset:
+            try:
+                service(refund_id=refund.pk, actor=request.user)
+            except DossierError as exc:
+                self.message_user(request, f"{refund.reference}: {exc.message}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, done_message % {"n": done}, messages.SUCCESS)
+
+    @admin.action(description=_("Ghi nhận đã hoàn trả tại Bộ phận Một cửa"))
+    def complete_at_counter(self, request, queryset):
+        self._apply(request, queryset, services.complete_refund_at_counter, _("Đã ghi nhận hoàn trả %(n)s khoản."))
+
+    @admin.action(description=_("Thử hoàn trả trực tuyến lại"))
+    def retry_online(self, request, queryset):
+        self._apply(request, queryset, services.retry_refund, _("Đã gửi lại %(n)s yêu cầu hoàn trả."))
 
 
 @admin.register(PlatformNotification)

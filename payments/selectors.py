@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from dossiers.models import Action, Channel, DocumentVersion, Dossier, DossierEvent, Status
 from workflows.models import OnlineLevel, ReturnChannel
 
-from .models import Charge, ChargeKind, Method, Payment, PaymentStatus, Refund
+from .models import Charge, ChargeKind, Method, Payment, PaymentStatus, Refund, RefundStatus
 from .services import amounts, must_pay_online, vnd
 
 
@@ -94,7 +94,9 @@ def payment_summary(dossier: Dossier, *, public: bool = False) -> dict:
                 "recorded_by": p.recorded_by.get_username() if p.recorded_by else None,
                 "refund": (
                     {
+                        "reference": refunds[p.pk].reference,
                         "status": refunds[p.pk].status,
+                        "status_label": str(RefundStatus(refunds[p.pk].status).label),
                         "amount": refunds[p.pk].amount,
                         "completed_at": _iso(refunds[p.pk].completed_at),
                     }

@@ -43,3 +43,7 @@ class CallbackAnswerSerializer(serializers.Serializer):
     result = serializers.CharField()
     reference = serializers.CharField()
     status = serializers.CharField(required=False)
+
+
+class RefundActionSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)

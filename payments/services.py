@@ -692,3 +692,63 @@ def execute_refund(*, refund_id: int) -> str:
             data={**_payment_data(payment), "refund": refund.reference, "refund_status": RefundStatus.DONE},
         )
     return "done"
+
+
+def _refund_locked(refund_id: int, actor) -> Refund:
+    refund = Refund.objects.select_for_update().select_related("payment__dossier").filter(pk=refund_id).first()
+    if refund is None:
+        raise DossierNotFound(_("Không tìm thấy khoản hoàn trả."))
+    if not perms.is_counter_officer(refund.payment.dossier, actor):
+        raise ActionForbidden(
+            _("Chỉ cán bộ Bộ phận Một cửa của cơ quan tiếp nhận được xử lý hoàn trả của hồ sơ %(code)s.")
+            % {"code": refund.payment.dossier.code}
+        )
+    return refund
+
+
+def complete_refund_at_counter(*, refund_id: int, actor, note: str = "", at=None) -> Refund:
+    """The counter hands the fee back (a cash or bank payment, or an online refund the platform could
+    not make): the refund is done, the payment refunded, and the history says who gave it back."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        refund = _refund_locked(refund_id, actor)
+        if refund.status not in (RefundStatus.AT_COUNTER, RefundStatus.FAILED):
+            raise TransitionNotAllowed(
+                _("Khoản hoàn trả %(ref)s đang ở trạng thái “%(state)s”, không ghi nhận hoàn trả tại quầy được.")
+                % {"ref": refund.reference, "state": RefundStatus(refund.status).label},
+                current_status=refund.status,
+            )
+        payment = refund.payment
+        refund.status, refund.completed_at, refund.last_error = RefundStatus.DONE, at, ""
+        refund.save(update_fields=["status", "completed_at", "last_error"])
+        payment.status = PaymentStatus.REFUNDED
+        payment.save(update_fields=["status"])
+        record_event(
+            dossier=payment.dossier,
+            actor=actor,
+            action=HISTORY_ACTION,
+            at=at,
+            note=_("Đã hoàn trả %(amount)s đồng tại Bộ phận Một cửa (biên lai %(no)s).")
+            % {"amount": vnd(refund.amount), "no": payment.receipt_number or payment.reference}
+            + (f" {note.strip()}" if note.strip() else ""),
+            data={**_payment_data(payment), "refund": refund.reference, "refund_status": RefundStatus.DONE},
+        )
+    return refund
+
+
+def retry_refund(*, refund_id: int, actor) -> Refund:
+    """Ask the platform again for an online refund it refused (after the cause was fixed)."""
+    from . import tasks
+
+    with transaction.atomic():
+        refund = _refund_locked(refund_id, actor)
+        if refund.status != RefundStatus.FAILED or refund.payment.method != Method.ONLINE:
+            raise TransitionNotAllowed(
+                _("Chỉ thử lại được khoản hoàn trả trực tuyến không thành công (%(ref)s đang “%(state)s”).")
+                % {"ref": refund.reference, "state": RefundStatus(refund.status).label},
+                current_status=refund.status,
+            )
+        refund.status, refund.last_error = RefundStatus.REQUESTED, ""
+        refund.save(update_fields=["status", "last_error"])
+        transaction.on_commit(lambda: tasks.refund_payment.delay(refund.pk))
+    return refund

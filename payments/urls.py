@@ -14,5 +14,10 @@ urlpatterns = [
         views.FinancialObligationView.as_view(),
         name="financial-obligation",
     ),
+    path(
+        "dossiers/<str:code>/refunds/<str:reference>/<str:action>/",
+        views.RefundActionView.as_view(),
+        name="refund-action",
+    ),
     path("payments/callback/", views.PaymentCallbackView.as_view(), name="callback"),
 ]

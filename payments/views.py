@@ -7,7 +7,7 @@ import json
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -17,7 +17,14 @@ from dossiers.models import Dossier
 from dossiers.services import DossierNotFound, InvalidInput
 
 from . import selectors, services
-from .serializers import CallbackAnswerSerializer, CounterPaymentSerializer, ObligationSerializer, PaymentSerializer
+from .models import Refund
+from .serializers import (
+    CallbackAnswerSerializer,
+    CounterPaymentSerializer,
+    ObligationSerializer,
+    PaymentSerializer,
+    RefundActionSerializer,
+)
 
 
 def _dossier(code: str, user) -> Dossier:
@@ -64,6 +71,30 @@ class CounterPaymentView(APIView):
         form.is_valid(raise_exception=True)
         payment = services.record_counter_payment(dossier=dossier, actor=request.user, **form.validated_data)
         return Response(PaymentSerializer(payment).data, status=status.HTTP_201_CREATED)
+
+
+class RefundActionView(APIView):
+    """The counter records a refund handed back at the counter (`complete`), or asks the platform
+    again for an online refund it refused (`retry`)."""
+
+    permission_classes = [IsAuthenticated]
+    ACTIONS = {"complete": services.complete_refund_at_counter, "retry": services.retry_refund}
+
+    @extend_schema(request=RefundActionSerializer, responses={200: dict}, summary="Xử lý khoản hoàn trả")
+    def post(self, request, code, reference, action):
+        if action not in self.ACTIONS:
+            raise NotFound(_("Không có thao tác “%(action)s”; dùng “complete” hoặc “retry”.") % {"action": action})
+        dossier = _dossier(code, request.user)
+        refund = Refund.objects.filter(reference=reference, payment__dossier=dossier).first()
+        if refund is None:
+            raise DossierNotFound(
+                _("Hồ sơ %(code)s không có khoản hoàn trả %(ref)s.") % {"code": code, "ref": reference}
+            )
+        form = RefundActionSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        extra = form.validated_data if action == "complete" else {}
+        self.ACTIONS[action](refund_id=refund.pk, actor=request.user, **extra)
+        return Response(selectors.payment_summary(dossier))
 
 
 class FinancialObligationView(APIView):

@@ -80,6 +80,66 @@ def test_cash_payment_is_refunded_at_the_counter(world, fees, sim, settings, dja
     assert "0000777" in row.note and "Bộ phận Một cửa" in row.note
 
 
+def _withdraw_after_cash(world, fees, django_capture_on_commit_callbacks, receipt="0000778"):
+    dossier = fees.received_online(fees.partial)
+    api(world.counter).post(
+        f"/api/v1/dossiers/{dossier.code}/payments/counter/", {"method": "cash", "receipt_number": receipt}
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.withdraw_dossier(dossier=dossier, actor=world.counter, note="Công dân xin rút")
+    return dossier, Refund.objects.get(payment__dossier=dossier)
+
+
+def test_the_counter_records_the_cash_handed_back(world, fees, sim, settings, django_capture_on_commit_callbacks):
+    settings.PAYMENT_REFUNDS_ENABLED = True
+    dossier, refund = _withdraw_after_cash(world, fees, django_capture_on_commit_callbacks)
+    url = f"/api/v1/dossiers/{dossier.code}/refunds/{refund.reference}/complete/"
+
+    outsider = api(world.outsider).post(url, {"note": "x"})
+    not_counter = api(world.specialist).post(url, {"note": "x"})
+    done = api(world.counter).post(url, {"note": "Công dân đã ký nhận."})
+    again = api(world.counter).post(url, {})
+
+    assert outsider.status_code == not_counter.status_code == 403
+    assert "Bộ phận Một cửa" in not_counter.json()["detail"]
+    assert done.status_code == 200, done.json()
+    (payment,) = done.json()["payments"]
+    assert payment["status"] == "refunded" and payment["refund"]["status"] == "done"
+    assert done.json()["status"] == "refunded"
+    assert again.status_code == 409 and "Đã hoàn trả" in again.json()["detail"]
+    rows = _refund_rows(dossier)
+    assert [r.data["refund_status"] for r in rows] == ["at_counter", "done"]
+    assert rows[-1].actor == world.counter and "Công dân đã ký nhận." in rows[-1].note
+    assert api(world.counter).post(url.replace("/complete/", "/undo/")).status_code == 404
+
+
+def test_an_online_refund_the_platform_refused_can_be_retried(
+    world, fees, sim, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.PAYMENT_REFUNDS_ENABLED = True
+    dossier = fees.received_online(fees.full)
+    fees.pay_online(sim, api, dossier)
+
+    def refuse(**kwargs):
+        raise platform.PlatformError("HTTP 422 tài khoản nhận hoàn trả không hợp lệ", status=422)
+
+    with monkeypatch.context() as patch, django_capture_on_commit_callbacks(execute=True):
+        patch.setattr(platform, "refund_payment", refuse)
+        services.withdraw_dossier(dossier=dossier, actor=world.applicant)
+    refund = Refund.objects.get(payment__dossier=dossier)
+    assert refund.status == RefundStatus.FAILED and "422" in refund.last_error
+    url = f"/api/v1/dossiers/{dossier.code}/refunds/{refund.reference}/retry/"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = api(world.counter).post(url)
+
+    assert answer.status_code == 200, answer.json()
+    refund.refresh_from_db()
+    assert refund.status == RefundStatus.DONE
+    assert [r.data["refund_status"] for r in _refund_rows(dossier)] == ["failed", "done"]
+    assert api(world.counter).post(url).status_code == 409  # nothing left to retry
+
+
 def test_financial_obligation_pauses_and_payment_resumes(world, fees, sim, django_capture_on_commit_callbacks):
     dossier = fees.received_online(fees.full)
     fees.pay_online(sim, api, dossier)
@@ -124,3 +184,23 @@ def test_only_a_handler_asks_for_a_financial_obligation(world, fees, sim):
     assert api(world.counter).post(url, {"amount": 0, "reason": "x"}).status_code == 400
     dossier.refresh_from_db()
     assert dossier.status == Status.PROCESSING
+
+
+def test_the_admin_action_records_a_counter_refund_and_says_why_it_refuses(
+    world, fees, sim, settings, client, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    settings.PAYMENT_REFUNDS_ENABLED = True
+    dossier, refund = _withdraw_after_cash(world, fees, django_capture_on_commit_callbacks, receipt="0000779")
+    client.force_login(world.admin)
+    url = reverse("admin:payments_refund_changelist")
+
+    done = client.post(url, {"action": "complete_at_counter", "_selected_action": [refund.pk]}, follow=True)
+    retried = client.post(url, {"action": "retry_online", "_selected_action": [refund.pk]}, follow=True)
+
+    refund.refresh_from_db()
+    assert refund.status == RefundStatus.DONE
+    assert any("Đã ghi nhận hoàn trả 1 khoản" in str(m) for m in done.context["messages"])
+    assert any("Chỉ thử lại được" in str(m) for m in retried.context["messages"])
+    assert _refund_rows(dossier)[-1].actor == world.admin

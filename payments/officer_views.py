@@ -1,0 +1,56 @@
+"""The counter's money actions on the officers' dossier screen (/can-bo/): record a fee paid in cash or
+at a bank, and record a refund handed back. Thin: each calls its service and returns to the dossier."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dossiers.officer_views import _dossier_or_404, officer_required
+from dossiers.services import DossierError
+
+from . import services
+from .models import Method, Refund
+
+
+@officer_required
+@require_POST
+def counter_payment(request, code):
+    dossier = _dossier_or_404(request.user, code)
+    method = request.POST.get("method") or Method.CASH
+    try:
+        payment = services.record_counter_payment(
+            dossier=dossier,
+            actor=request.user,
+            method=method,
+            receipt_number=request.POST.get("receipt_number", ""),
+            note=request.POST.get("note", ""),
+        )
+    except DossierError as error:
+        messages.error(request, _("Chưa ghi nhận thu phí: %(why)s") % {"why": error.message})
+    else:
+        messages.success(
+            request,
+            _("Đã ghi nhận thu %(amount)s đồng, biên lai số %(no)s.")
+            % {"amount": services.vnd(payment.amount), "no": payment.receipt_number},
+        )
+    return redirect("officer:dossier", code=code)
+
+
+@officer_required
+@require_POST
+def refund_handed_back(request, code, reference):
+    dossier = _dossier_or_404(request.user, code)
+    refund = Refund.objects.filter(reference=reference, payment__dossier=dossier).first()
+    if refund is None:
+        messages.error(request, _("Hồ sơ %(code)s không có khoản hoàn trả %(ref)s.") % {"code": code, "ref": reference})
+        return redirect("officer:dossier", code=code)
+    try:
+        services.complete_refund_at_counter(refund_id=refund.pk, actor=request.user, note=request.POST.get("note", ""))
+    except DossierError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Đã ghi nhận hoàn trả %(amount)s đồng.") % {"amount": services.vnd(refund.amount)})
+    return redirect("officer:dossier", code=code)

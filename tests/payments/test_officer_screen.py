@@ -1,0 +1,104 @@
+"""The fee card of the officers' dossier screen: the counter records a fee paid in cash or at a bank and a
+refund handed back; the screen says why a full-online dossier cannot be paid at the counter."""
+
+import pytest
+from django.urls import reverse
+
+from dossiers import services
+from dossiers.models import DossierEvent
+from payments.models import Payment, PaymentStatus, Refund, RefundStatus
+
+pytestmark = pytest.mark.xdist_group("payment-sim")
+
+
+def page(client, dossier):
+    return client.get(reverse("officer:dossier", args=[dossier.code]))
+
+
+def test_the_counter_collects_the_fee_from_the_screen(client, world, fees, sim):
+    dossier = fees.received_online(fees.partial)
+    client.force_login(world.counter)
+    before = page(client, dossier).content.decode()
+    assert "Thu phí tại quầy" in before and "Ghi nhận đã thu 30.000 đ" in before
+
+    answer = client.post(
+        reverse("officer-payments:counter-payment", args=[dossier.code]),
+        {"method": "cash", "receipt_number": "BL-0042"},
+        follow=True,
+    )
+
+    assert answer.status_code == 200
+    text = answer.content.decode()
+    assert "Đã ghi nhận thu 30.000 đồng, biên lai số BL-0042." in text
+    assert "Thu phí tại quầy" not in text  # nothing left to collect
+    payment = Payment.objects.get(dossier=dossier)
+    assert (payment.status, payment.receipt_number) == (PaymentStatus.PAID, "BL-0042")
+    assert payment.recorded_by == world.counter
+
+
+def test_a_missing_receipt_number_is_refused_with_a_message_and_nothing_recorded(client, world, fees, sim):
+    dossier = fees.received_online(fees.partial)
+    client.force_login(world.counter)
+
+    answer = client.post(
+        reverse("officer-payments:counter-payment", args=[dossier.code]), {"method": "cash"}, follow=True
+    )
+
+    assert "Chưa ghi nhận thu phí: Phải ghi số biên lai thu phí, lệ phí." in answer.content.decode()
+    assert not Payment.objects.filter(dossier=dossier).exists()
+
+
+def test_a_full_online_dossier_shows_what_to_pay_and_no_counter_form(client, world, fees, sim):
+    dossier = fees.received_online(fees.full)
+    client.force_login(world.counter)
+    text = page(client, dossier).content.decode()
+    assert "trực tuyến qua Nền tảng thanh toán" in text
+    assert "Thu phí tại quầy" not in text
+    forced = client.post(
+        reverse("officer-payments:counter-payment", args=[dossier.code]),
+        {"method": "cash", "receipt_number": "BL-1"},
+        follow=True,
+    )
+    assert "phải được thanh toán trực tuyến" in forced.content.decode()
+    assert not Payment.objects.filter(dossier=dossier).exists()
+
+
+def test_only_a_counter_officer_sees_and_uses_the_forms(client, world, fees, sim):
+    dossier = fees.received_online(fees.partial)
+    client.force_login(world.specialist)
+    assert "Thu phí tại quầy" not in page(client, dossier).content.decode()
+    answer = client.post(
+        reverse("officer-payments:counter-payment", args=[dossier.code]),
+        {"method": "cash", "receipt_number": "BL-2"},
+        follow=True,
+    )
+    assert "Chỉ cán bộ Bộ phận Một cửa" in answer.content.decode()
+    assert not Payment.objects.filter(dossier=dossier).exists()
+
+
+def test_the_counter_records_a_refund_handed_back(
+    client, world, fees, sim, settings, django_capture_on_commit_callbacks
+):
+    settings.PAYMENT_REFUNDS_ENABLED = True
+    dossier = fees.received_online(fees.partial)
+    client.force_login(world.counter)
+    client.post(
+        reverse("officer-payments:counter-payment", args=[dossier.code]), {"method": "cash", "receipt_number": "BL-7"}
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.withdraw_dossier(dossier=dossier, actor=world.counter, note="Công dân xin rút")
+    refund = Refund.objects.get(payment__dossier=dossier)
+    assert "Đã hoàn trả cho người nộp" in page(client, dossier).content.decode()
+
+    answer = client.post(
+        reverse("officer-payments:refund", args=[dossier.code, refund.reference]),
+        {"note": "Đã ký nhận"},
+        follow=True,
+    )
+
+    refund.refresh_from_db()
+    assert refund.status == RefundStatus.DONE
+    text = answer.content.decode()
+    assert "Đã ghi nhận hoàn trả 30.000 đồng." in text and "Đã hoàn trả cho người nộp" not in text
+    last = DossierEvent.objects.filter(dossier=dossier, action="payment").order_by("seq").last()
+    assert last.actor == world.counter and "Đã ký nhận" in last.note
