@@ -199,6 +199,9 @@ class ProcessStatus(models.TextChoices):
     RETIRED = "retired", _("Ngừng áp dụng")
 
 
+_FROZEN_MESSAGE = _("Quy trình đã ban hành không được sửa; hãy tạo phiên bản mới.")
+
+
 class ProcessFrozen(Exception):
     """A published or retired process version cannot be edited."""
 
@@ -327,7 +330,7 @@ class ProcessVersion(models.Model):
         if self.pk:  # publish() writes through super().save, so any save here is an edit
             stored = ProcessVersion.objects.filter(pk=self.pk).values_list("status", flat=True).first()
             if stored and stored != ProcessStatus.DRAFT:
-                raise ProcessFrozen(_("Quy trình đã ban hành không được sửa; hãy tạo phiên bản mới."))
+                raise ProcessFrozen(_FROZEN_MESSAGE)
         if not self.number:
             self.number = (
                 ProcessVersion.objects.filter(procedure=self.procedure, agency=self.agency).aggregate(m=Max("number"))[
@@ -365,6 +368,39 @@ class StepKind(models.TextChoices):
     OTHER = "other", _("Khác")
 
 
+class ProcessStepQuerySet(models.QuerySet):
+    """Bulk writes keep the rule `save()` and `delete()` keep: steps of a published or retired version
+    never change."""
+
+    def _refuse_frozen(self, process_ids=None) -> None:
+        frozen = ProcessVersion.objects.exclude(status=ProcessStatus.DRAFT)
+        if process_ids is None:
+            touched = self.exclude(process__status=ProcessStatus.DRAFT).exists()
+        else:
+            touched = frozen.filter(pk__in=set(process_ids)).exists()
+        if touched:
+            raise ProcessFrozen(_FROZEN_MESSAGE)
+
+    def update(self, **kwargs):
+        self._refuse_frozen()
+        return super().update(**kwargs)
+
+    def delete(self):
+        self._refuse_frozen()
+        return super().delete()
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        self._refuse_frozen([o.process_id for o in objs])
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, *args, **kwargs):
+        objs = list(objs)
+        self._refuse_frozen([o.process_id for o in objs])
+        self.filter(pk__in=[o.pk for o in objs])._refuse_frozen()  # nor moved out of a frozen one
+        return super().bulk_update(objs, *args, **kwargs)
+
+
 class ProcessStep(models.Model):
     """One step of an internal process: who does it and within how many working hours."""
 
@@ -385,6 +421,8 @@ class ProcessStep(models.Model):
     )
     time_limit_hours = models.DecimalField(_("thời hạn (giờ làm việc)"), max_digits=7, decimal_places=2)
 
+    objects = ProcessStepQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("bước xử lý")
         verbose_name_plural = _("các bước xử lý")
@@ -396,12 +434,12 @@ class ProcessStep(models.Model):
 
     def save(self, *args, **kwargs):
         if self.process_id and self.process.is_frozen:
-            raise ProcessFrozen(_("Quy trình đã ban hành không được sửa; hãy tạo phiên bản mới."))
+            raise ProcessFrozen(_FROZEN_MESSAGE)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         if self.process.is_frozen:
-            raise ProcessFrozen(_("Quy trình đã ban hành không được sửa; hãy tạo phiên bản mới."))
+            raise ProcessFrozen(_FROZEN_MESSAGE)
         return super().delete(*args, **kwargs)
 
 
@@ -436,6 +474,30 @@ class DayPart(models.TextChoices):
     AFTERNOON = "afternoon", _("Buổi chiều")
 
 
+class CalendarDayQuerySet(models.QuerySet):
+    """Bulk writes tell the calendars too, as `save()` and `delete()` do."""
+
+    def update(self, **kwargs):
+        result = super().update(**kwargs)
+        _calendar_changed()
+        return result
+
+    def delete(self):
+        result = super().delete()
+        _calendar_changed()
+        return result
+
+    def bulk_create(self, *args, **kwargs):
+        result = super().bulk_create(*args, **kwargs)
+        _calendar_changed()
+        return result
+
+    def bulk_update(self, *args, **kwargs):
+        result = super().bulk_update(*args, **kwargs)
+        _calendar_changed()
+        return result
+
+
 class CalendarDay(models.Model):
     """The working calendar as an editable per-year table (DOMAIN §3): public holidays (loaded from the
     `holidays` package's Vietnam calendar), extra days off and make-up working Saturdays."""
@@ -453,6 +515,8 @@ class CalendarDay(models.Model):
         related_name="calendar_days",
     )
     source = models.CharField(_("nguồn"), max_length=20, default="admin", editable=False)
+
+    objects = CalendarDayQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("lịch làm việc")

@@ -116,6 +116,17 @@ def test_an_extra_day_off_changes_results_at_once(db):
     assert calendar_for(None).add(at(2025, 8, 15, 16), 2 * HOUR) == at(2025, 8, 19, 8)
 
 
+def test_bulk_edits_of_the_calendar_change_results_at_once(db):
+    friday_afternoon = at(2025, 8, 15, 16)
+    assert calendar_for(None).add(friday_afternoon, 2 * HOUR) == at(2025, 8, 18, 8)
+    CalendarDay.objects.bulk_create([CalendarDay(date=d(2025, 8, 18), kind=DayKind.DAY_OFF, name="Nghỉ")])
+    assert calendar_for(None).add(friday_afternoon, 2 * HOUR) == at(2025, 8, 19, 8)
+    CalendarDay.objects.filter(date=d(2025, 8, 18)).update(part=DayPart.MORNING)
+    assert calendar_for(None).add(friday_afternoon, 2 * HOUR) == at(2025, 8, 18, 14, 30)
+    CalendarDay.objects.filter(date=d(2025, 8, 18)).delete()
+    assert calendar_for(None).add(friday_afternoon, 2 * HOUR) == at(2025, 8, 18, 8)
+
+
 def test_a_morning_off_leaves_the_afternoon(db):
     CalendarDay.objects.create(date=d(2025, 8, 19), kind=DayKind.DAY_OFF, part=DayPart.MORNING)
     cal = calendar_for(None)

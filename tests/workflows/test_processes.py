@@ -102,6 +102,34 @@ def test_the_steps_of_a_published_version_cannot_be_edited(world):
     ]
 
 
+def test_bulk_writes_cannot_change_the_steps_of_a_published_version(world):
+    steps = ProcessStep.objects.filter(process=world.process)
+    first = world.process.ordered_steps()[0]
+    first.time_limit_hours = Decimal(1)
+    with pytest.raises(ProcessFrozen):
+        steps.update(time_limit_hours=Decimal(1))
+    with pytest.raises(ProcessFrozen):
+        steps.delete()
+    with pytest.raises(ProcessFrozen):
+        ProcessStep.objects.bulk_update([first], ["time_limit_hours"])
+    with pytest.raises(ProcessFrozen):
+        ProcessStep.objects.bulk_create(
+            [ProcessStep(process=world.process, order=9, name="Thêm", role=StaffRole.LEADER, time_limit_hours=1)]
+        )
+    assert sum(s.time_limit_hours for s in world.process.ordered_steps()) == Decimal(24)
+
+
+def test_bulk_writes_on_a_draft_are_allowed(world):
+    draft = world.process.new_draft()
+    assert ProcessStep.objects.filter(process=draft, order=1).update(name="Tiếp nhận, kiểm tra") == 1
+    assert draft.ordered_steps()[0].name == "Tiếp nhận, kiểm tra"
+    # Moving a published version's step into a draft is still a change to the published version.
+    published_step = world.process.ordered_steps()[0]
+    published_step.process = draft
+    with pytest.raises(ProcessFrozen):
+        ProcessStep.objects.bulk_update([published_step], ["process"])
+
+
 def test_a_retired_version_cannot_be_edited(world):
     v1 = world.process
     v1.new_draft().publish()
