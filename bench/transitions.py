@@ -301,9 +301,13 @@ def main() -> None:
         result = json.loads(out.stdout.strip().splitlines()[-1])
         service, raw = statistics.median(result["service"]), statistics.median(result["raw"])
         target = TARGETS[backend]
+        verdict = f"{'meets' if service >= target else 'BELOW'} target"
+        if backend == "postgresql":
+            # The target was set as half the raw limit of the machine it was measured on; here the raw
+            # limit (commit-bound: every transition is a durable commit) is what this machine's disk allows.
+            verdict += f", {'meets' if service >= raw / 2 else 'BELOW'} half the raw limit ({raw / 2:.0f}/s)"
         print(
-            f"{backend:<11} {service:>10.0f} {raw:>12.0f} {service / raw:>6.2f} {target:>9}  "
-            f"{'meets' if service >= target else 'BELOW'} target"
+            f"{backend:<11} {service:>10.0f} {raw:>12.0f} {service / raw:>6.2f} {target:>9}  {verdict}"
             f"{'' if result['outbox'] else ' (no outbox table yet)'}; history rows {result['history_rows']}"
         )
         print(

@@ -157,7 +157,7 @@ def _locked(dossier: Dossier | str, expected_version: int | None = None) -> Doss
         Dossier,
         where="code = %s" if by_code else "id = %s",
         params=[dossier if by_code else dossier.pk],
-        related=("procedure", "current_step", "competent_agency", "receiving_agency"),
+        related=("procedure", "current_step", "competent_agency"),  # receiving_agency: only the first sync reads it
         lock=True,
     )
     if locked is None:
