@@ -33,8 +33,13 @@ def payment_summary(dossier: Dossier, *, public: bool = False) -> dict:
     )
     online_only = must_pay_online(dossier)
     owed = figures.outstanding
+    ended_unresolved = not dossier.is_open and dossier.status not in (Status.RESOLVED, Status.RETURNED)
+    if ended_unresolved and owed > 0:
+        owed = 0  # refused, withdrawn or stopped: what was not paid is no longer owed
     if figures.due == 0:
         status = "none"
+    elif ended_unresolved and figures.paid == 0 and not any(p.status == PaymentStatus.REFUNDED for p in payments):
+        status = "not_due"
     elif figures.paid == 0 and any(p.status == PaymentStatus.REFUNDED for p in payments):
         status = "refunded"
     elif owed == 0:
@@ -45,6 +50,7 @@ def payment_summary(dossier: Dossier, *, public: bool = False) -> dict:
         status = "unpaid"
     labels = {
         "none": _("Không thu phí, lệ phí"),
+        "not_due": _("Không phải nộp (hồ sơ đã kết thúc mà chưa giải quyết)"),
         "unpaid": _("Chưa nộp phí, lệ phí"),
         "pending": _("Đang chờ thanh toán trực tuyến"),
         "paid": _("Đã nộp đủ phí, lệ phí"),

@@ -174,3 +174,14 @@ def test_public_summary_for_the_tracking_page_lists_no_payments(world, fees, sim
     full = api(world.applicant).get(f"/api/v1/dossiers/{dossier.code}/payments/").json()
     assert full["payments"][0]["recorded_by"] == world.counter.username
     assert api(world.outsider).get(f"/api/v1/dossiers/{dossier.code}/payments/").status_code == 403
+
+
+def test_an_unpaid_dossier_that_ended_unresolved_owes_nothing(world, fees, sim):
+    dossier = fees.received_online(fees.partial)
+    assert payment_summary(dossier)["outstanding"] == 30_000
+
+    dossier = services.withdraw_dossier(dossier=dossier, actor=world.counter, note="Công dân xin rút")
+
+    summary = payment_summary(dossier)
+    assert (summary["status"], summary["outstanding"], summary["what_to_pay"]) == ("not_due", 0, "")
+    assert "không phải nộp" in summary["status_label"].lower()
