@@ -14,6 +14,7 @@ so compare the two columns of one run, not runs with each other.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import statistics
@@ -138,94 +139,121 @@ def _outbox_table():
 
 
 def _raw_rounds(backend: str, dossiers, transitions: int, rounds: int) -> list[float]:
-    """The writes of one transition with no ORM: lock, clock insert, ledger read, step and dossier update,
-    history insert, outbox insert (when the app has one), commit."""
+    """The statements of one transition as the service sends them (the same texts and columns, values of
+    the same kinds and sizes), sent straight through the driver with no ORM: lock the row (with the
+    procedure, current step and competent agency joined), insert the two clock events, update the step and
+    the dossier, insert the history row and the outbox row, commit."""
     from django.db import connection
 
     from dossiers.models import ClockEvent, Dossier, DossierEvent, DossierStep
+    from onestop import fastsql
 
+    lock_sql = fastsql._select_sql(
+        Dossier, connection.vendor, ("procedure", "current_step", "competent_agency"), "id = %s", True
+    )
     dossier_t, event_t = Dossier._meta.db_table, DossierEvent._meta.db_table
     clock_t, step_t = ClockEvent._meta.db_table, DossierStep._meta.db_table
     outbox_t, outbox_row = _outbox_table()
+    rows = {
+        d.pk: Dossier.objects.values_list("clock_state", "code").get(pk=d.pk)
+        + DossierStep.objects.values_list("clock_state").get(pk=d.current_step_id)
+        for d in dossiers
+    }
+    ids = [(d.pk, d.current_step_id) for d in dossiers]
     settings = connection.settings_dict
     connection.close()
-    ids = [(d.pk, d.current_step_id) for d in dossiers]
-    code_of = {d.pk: d.code for d in dossiers}
     if backend == "postgresql":
         import psycopg
 
         conn = psycopg.connect(
             dbname=settings["NAME"], user=settings["USER"], host=settings["HOST"], port=settings["PORT"] or 5432
         )
-        ph, now_sql = "%s", "now()"
+        ph, jsonb = "%s", psycopg.types.json.Jsonb
     else:
         import sqlite3
 
         conn = sqlite3.connect(settings["NAME"], isolation_level=None)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
-        ph, now_sql = "?", "CURRENT_TIMESTAMP"
-    lock_sql = f"SELECT * FROM {dossier_t} WHERE id = {ph}" + (" FOR UPDATE" if backend == "postgresql" else "")
+        ph, jsonb = "?", json.dumps
+        lock_sql = lock_sql.replace("%s", "?")
     clock_sql = (
-        f"INSERT INTO {clock_t} (dossier_id, step_id, kind, at, recorded_at, reason) VALUES "
-        f"({ph}, NULL, {ph}, {now_sql}, {now_sql}, ''), ({ph}, {ph}, {ph}, {now_sql}, {now_sql}, '')"
+        f'INSERT INTO "{clock_t}" ("dossier_id", "step_id", "kind", "at", "recorded_at", "budget_seconds", '
+        f'"new_due_at", "reason") VALUES ({", ".join([ph] * 8)}), ({", ".join([ph] * 8)}) RETURNING "id"'
     )
-    ledger_sql = (
-        f"SELECT step_id, kind, at, budget_seconds, new_due_at FROM {clock_t} "
-        f"WHERE dossier_id = {ph} AND (step_id = {ph} OR step_id IS NULL) ORDER BY id"
+    step_sql = (
+        f'UPDATE "{step_t}" SET "clock_state" = {ph}, "due_at" = {ph}, "remaining_seconds" = {ph}, '
+        f'"verdict" = {ph}, "status" = {ph}, "completed_at" = {ph} WHERE "id" = {ph}'
     )
-    step_sql = f"UPDATE {step_t} SET due_at = {now_sql}, remaining_seconds = {ph} WHERE id = {ph}"
     dossier_sql = (
-        f"UPDATE {dossier_t} SET status = {ph}, event_seq = event_seq + 1, version = version + 1, "
-        f"due_at = {now_sql}, remaining_seconds = {ph}, clock_running = {ph} WHERE id = {ph}"
+        f'UPDATE "{dossier_t}" SET "status" = {ph}, "clock_running" = {ph}, "clock_state" = {ph}, '
+        f'"due_at" = {ph}, "remaining_seconds" = {ph}, "pause_reason" = {ph}, "version" = {ph}, '
+        f'"event_seq" = {ph} WHERE "id" = {ph}'
     )
     event_sql = (
-        f"INSERT INTO {event_t} (dossier_id, seq, action, from_status, to_status, step_id, step_name, "
-        f"actor_id, actor_name, at, note, data) VALUES ({ph}, {ph}, {ph}, {ph}, {ph}, {ph}, '', NULL, "
-        f"'', {now_sql}, '', '{{}}')"
+        f'INSERT INTO "{event_t}" ("dossier_id", "seq", "action", "from_status", "to_status", "step_id", '
+        f'"step_name", "actor_id", "actor_name", "at", "note", "data") VALUES ({", ".join([ph] * 12)}) '
+        'RETURNING "id"'
     )
     outbox_sql = None
     if outbox_t and outbox_row:
         cols = [c for c in outbox_row if c != "id"]
-        outbox_sql = f"INSERT INTO {outbox_t} ({', '.join(cols)}) VALUES ({', '.join([ph] * len(cols))})"
-        outbox_values = [json.dumps(v) if isinstance(v, dict | list) else v for k, v in outbox_row.items() if k != "id"]
-        seq_index = cols.index("seq") if "seq" in cols else None
+        outbox_sql = (
+            f'INSERT INTO "{outbox_t}" ({", ".join(f"{c!r}".replace(chr(39), chr(34)) for c in cols)}) '
+            f'VALUES ({", ".join([ph] * len(cols))}) RETURNING "id"'
+        )
+        outbox_values = [jsonb(v) if isinstance(v, dict | list) else v for k, v in outbox_row.items() if k != "id"]
     cur = conn.cursor()
-    seq_of = {}
-    cur.execute(f"SELECT id, event_seq FROM {dossier_t}")
-    seq_of.update(dict(cur.fetchall()))
+    cur.execute(f'SELECT "id", "event_seq", "version" FROM "{dossier_t}"')
+    seq_of = {pk: [seq, version] for pk, seq, version in cur.fetchall()}
     if backend == "postgresql":
         conn.commit()
-    status_of = {pk: "paused" for pk, _ in ids}
+
+    def when():
+        now = dt.datetime.now(dt.UTC)
+        return now if backend == "postgresql" else now.replace(tzinfo=None).isoformat(" ")
+
+    status_of = dict.fromkeys(seq_of, "paused")
     per_round = transitions // rounds
     rates, i = [], 0
     for _ in range(rounds):
         began = time.perf_counter()
         for _ in range(per_round):
             pk, step_id = ids[i % len(ids)]
+            dossier_clock, code, step_clock = rows[pk]
             before = status_of[pk]
             after = "processing" if before == "paused" else "paused"
             kind = "resumed" if after == "processing" else "paused"
-            seq_of[pk] += 1
+            reason = "verification" if after == "paused" else ""
+            seq_of[pk][0] += 1
+            seq_of[pk][1] += 1
+            seq, version = seq_of[pk][0] + 1_000_000, seq_of[pk][1]
+            at = when()
             if backend == "sqlite":
                 cur.execute("BEGIN IMMEDIATE")
             cur.execute(lock_sql, (pk,))
             cur.fetchone()
-            cur.execute(clock_sql, (pk, kind, pk, step_id, kind))
-            cur.execute(ledger_sql, (pk, step_id))
+            cur.execute(
+                clock_sql, (pk, None, kind, at, at, None, None, reason, pk, step_id, kind, at, at, None, None, reason)
+            )
             cur.fetchall()
-            cur.execute(step_sql, (1.0, step_id))
-            cur.execute(dossier_sql, (after, 1.0, after == "processing", pk))
-            cur.execute(event_sql, (pk, seq_of[pk] + 1_000_000, "pause", before, after, step_id))
+            cur.execute(step_sql, (jsonb(step_clock), at, 1440000.0, "", "active", None, step_id))
+            cur.execute(
+                dossier_sql,
+                (after, after == "processing", jsonb(dossier_clock), at, 1728000.0, reason, version, seq, pk),
+            )
+            cur.execute(
+                event_sql,
+                (pk, seq, kind[:-1], before, after, step_id, "Thẩm định", None, "bench.officer", at, "", jsonb({})),
+            )
+            event_id = cur.fetchone()[0]
             if outbox_sql:
                 values = list(outbox_values)
-                if seq_index is not None:
-                    values[seq_index] = seq_of[pk] + 1_000_000
-                if "dossier_id" in cols:
-                    values[cols.index("dossier_id")] = pk
-                if "dossier_code" in cols:
-                    values[cols.index("dossier_code")] = code_of[pk]
+                for name, value in (("seq", seq), ("dossier_id", pk), ("dossier_code", code), ("event_id", event_id)):
+                    if name in cols:
+                        values[cols.index(name)] = value
                 cur.execute(outbox_sql, values)
+                cur.fetchone()
             if backend == "sqlite":
                 cur.execute("COMMIT")
             else:

@@ -30,7 +30,39 @@ from django.db.models.signals import post_init, pre_init
 
 
 def _connection(model):
-    return connections[router.db_for_write(model)]
+    return connections[_alias(model)]
+
+
+@cache
+def _alias(model) -> str:
+    return router.db_for_write(model)  # the routers are read once from the settings, as Django does
+
+
+def _run(conn, sql: str, params, fetch: str | None = None):
+    """Execute one statement and fetch its rows ("one", "all" or None).
+
+    On SQLite, when nothing watches the queries (no debug cursor, no `CaptureQueriesContext`, no execute
+    wrappers), the statement goes straight to the driver's cursor in its own placeholder style: Django's
+    cursor wrapper would rewrite the placeholders with a regular expression on every call. Errors still
+    come out as Django's database errors, and a broken transaction is still refused."""
+    if conn.vendor == "sqlite" and not conn.queries_logged and not conn.execute_wrappers:
+        conn.ensure_connection()
+        conn.validate_no_broken_transaction()
+        with conn.wrap_database_errors:
+            cursor = conn.connection.cursor()
+            try:
+                cursor.execute(_qmark(sql), params)
+                return cursor.fetchone() if fetch == "one" else cursor.fetchall() if fetch == "all" else None
+            finally:
+                cursor.close()
+    with conn.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone() if fetch == "one" else cursor.fetchall() if fetch == "all" else None
+
+
+@cache
+def _qmark(sql: str) -> str:
+    return sql.replace("%s", "?")
 
 
 def _insert_fields(model):
@@ -137,9 +169,7 @@ def insert(objs: Sequence[Model]) -> None:
     params = []
     for obj in objs:
         params += _params(obj, preparers, True, conn)
-    with conn.cursor() as cursor:
-        cursor.execute(_insert_sql(model, conn.vendor, len(objs)), params)
-        ids = [row[0] for row in cursor.fetchall()]
+    ids = [row[0] for row in _run(conn, _insert_sql(model, conn.vendor, len(objs)), params, "all")]
     for obj, pk in zip(objs, ids, strict=True):
         obj.pk = pk
         obj._state.adding = False
@@ -165,8 +195,7 @@ def update(obj: Model, names: Sequence[str]) -> None:
     sql, _fields = _update_sql(model, conn.vendor, names)
     params = _params(obj, _preparers(model, conn.vendor, names, False), False, conn)
     params.append(obj.pk)
-    with conn.cursor() as cursor:
-        cursor.execute(sql, params)
+    _run(conn, sql, params)
 
 
 @cache
@@ -272,9 +301,7 @@ def get(model, *, where: str, params: Sequence, related: Sequence[str] = (), loc
     %s placeholders, e.g. "id = %s"."""
     conn = _connection(model)
     sql = _select_sql(model, conn.vendor, tuple(related), where, lock)
-    with conn.cursor() as cursor:
-        cursor.execute(sql, list(params))
-        row = cursor.fetchone()
+    row = _run(conn, sql, list(params), "one")
     if row is None:
         return None
     width = len(model._meta.concrete_fields)
