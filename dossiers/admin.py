@@ -459,7 +459,7 @@ class DossierAdmin(admin.ModelAdmin):
         change_url = reverse("admin:dossiers_dossier_change", args=[dossier.pk])
         status = 200
         if request.method == "POST":
-            form = form_class(request.POST, dossier=dossier)
+            form = form_class(request.POST, request.FILES, dossier=dossier)
             if form.is_valid():
                 try:
                     services.ACTION_SERVICES[action](dossier=dossier, actor=request.user, **form.service_kwargs())

@@ -69,8 +69,59 @@ class AssigneeMixin(forms.Form):
         return _user_by_username(self.cleaned_data.get("assignee"), "assignee")
 
 
-class ReceiveForm(ActionForm):
-    pass
+RESULT_COMPONENT = "ket-qua"
+
+
+class DocumentUploadMixin(forms.Form):
+    """One optional file for the actions that take documents, filed under a component of the procedure
+    (or, where the action can end the process, as the result)."""
+
+    offers_result = False
+
+    document_component = forms.ChoiceField(label=_("Thành phần hồ sơ của tệp"), required=False)
+    document_file = forms.FileField(
+        label=_("Tệp đính kèm"),
+        required=False,
+        help_text=_("PDF, JPEG, PNG, DOCX hoặc XML. Tệp mới là phiên bản mới; phiên bản cũ vẫn được giữ."),
+    )
+
+    def __init__(self, *args, dossier=None, **kwargs):
+        super().__init__(*args, dossier=dossier, **kwargs)
+        choices = [("", _("— Chọn thành phần —"))]
+        if self.offers_result:
+            choices.append((RESULT_COMPONENT, _("Kết quả giải quyết")))
+        if dossier is not None:
+            choices += [(d.code, d.name) for d in dossier.procedure.documents.order_by("order")]
+        self.fields["document_component"].choices = choices
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("document_file")
+        if upload and not data.get("document_component"):
+            self.add_error("document_component", _("Chọn thành phần hồ sơ cho tệp đính kèm."))
+        if upload:
+            from .services import InvalidInput, validate_upload
+
+            try:
+                validate_upload(upload)
+            except InvalidInput as error:
+                self.add_error("document_file", error.message)
+        return data
+
+    def documents(self) -> list:
+        from .services import DocumentInput
+
+        upload = self.cleaned_data.get("document_file")
+        if not upload:
+            return []
+        component = self.cleaned_data["document_component"]
+        name = _("Kết quả giải quyết") if component == RESULT_COMPONENT else ""
+        return [DocumentInput(component=component, name=str(name), file=upload)]
+
+
+class ReceiveForm(DocumentUploadMixin, ActionForm):
+    def action_kwargs(self):
+        return {"documents": self.documents()}
 
 
 class RefuseForm(ActionForm):
@@ -114,7 +165,8 @@ class AssignForm(ActionForm):
         }
 
 
-class CompleteStepForm(AssigneeMixin, ActionForm):
+class CompleteStepForm(AssigneeMixin, DocumentUploadMixin, ActionForm):
+    offers_result = True
     result = forms.ChoiceField(
         label=_("Kết quả (khi hoàn thành bước cuối)"),
         choices=[("", _("— Chấp thuận (mặc định) —")), *Result.choices],
@@ -122,7 +174,11 @@ class CompleteStepForm(AssigneeMixin, ActionForm):
     )
 
     def action_kwargs(self):
-        return {"assignee": self.cleaned_data.get("assignee"), "result": self.cleaned_data.get("result", "")}
+        return {
+            "assignee": self.cleaned_data.get("assignee"),
+            "result": self.cleaned_data.get("result", ""),
+            "documents": self.documents(),
+        }
 
 
 class SendBackForm(ActionForm):
@@ -147,8 +203,9 @@ class RequestSupplementForm(ActionForm):
         return {"missing_documents": self.cleaned_data["missing_documents"]}
 
 
-class SubmitSupplementForm(ActionForm):
-    pass
+class SubmitSupplementForm(DocumentUploadMixin, ActionForm):
+    def action_kwargs(self):
+        return {"documents": self.documents()}
 
 
 class PauseForm(ActionForm):

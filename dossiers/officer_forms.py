@@ -47,9 +47,9 @@ def _target_step(dossier: Dossier, action: str):
     return None
 
 
-def action_form(action: str, dossier: Dossier, data=None):
-    """The admin's form for `action`, bound to `data` when given, with pick lists of officers."""
-    form = ACTION_FORMS[action](data, dossier=dossier)
+def action_form(action: str, dossier: Dossier, data=None, files=None):
+    """The admin's form for `action`, bound to `data` (and `files`) when given, with pick lists of officers."""
+    form = ACTION_FORMS[action](data, files, dossier=dossier)
     field_name = _OFFICER_FIELDS.get(action)
     if field_name:
         if action == Action.ASSIGN:

@@ -343,7 +343,7 @@ def dossier_action(request, code, action):
     if action not in services.ACTION_SERVICES:
         raise Http404(_("Không có thao tác “%(a)s”.") % {"a": action})
     dossier = _dossier_or_404(request.user, code)
-    form = action_form(action, dossier, request.POST)
+    form = action_form(action, dossier, request.POST, request.FILES)
     label = Action(action).label
     if form.is_valid():
         try:

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from dossiers.models import Action, ClockEvent, DocumentVersion, Dossier, DossierEvent, Status
 from dossiers.services import DocumentInput
+from tests.dossiers.api_support import pdf_file
 from workflows.calendar import load_national_year
 from workflows.models import (
     CalendarDay,
@@ -275,12 +276,25 @@ def test_a_dossier_goes_through_its_whole_life_in_the_admin(admin_client, world)
         ("start", {"assignee": "canbo.motcua"}, Status.PROCESSING),
         ("complete-step", {"assignee": "chuyenvien", "note": "Đã kiểm tra"}, Status.PROCESSING),
         ("request-supplement", {"missing_documents": "Bản sao giấy khai sinh\nẢnh 4x6"}, Status.SUPPLEMENT),
-        ("submit-supplement", {"note": "Đã nộp đủ"}, Status.PROCESSING),
+        (
+            "submit-supplement",
+            {"note": "Đã nộp đủ", "document_component": "cccd", "document_file": pdf_file("cccd.pdf")},
+            Status.PROCESSING,
+        ),
         ("complete-step", {"assignee": "lanhdao"}, Status.PROCESSING),
         ("pause", {"reason": "verification", "note": "Chờ xác minh"}, Status.PAUSED),
         ("resume", {}, Status.PROCESSING),
         ("complete-step", {}, Status.PROCESSING),
-        ("complete-step", {"result": "approved", "note": "Cấp giấy"}, Status.RESOLVED),
+        (
+            "complete-step",
+            {
+                "result": "approved",
+                "note": "Cấp giấy",
+                "document_component": "ket-qua",
+                "document_file": pdf_file("giay-phep.pdf"),
+            },
+            Status.RESOLVED,
+        ),
         ("return-result", {"channel": "counter"}, Status.RETURNED),
     ]
     for action, data, expected in steps:
@@ -314,6 +328,8 @@ def test_a_dossier_goes_through_its_whole_life_in_the_admin(admin_client, world)
     assert dossier.steps.count() == 4
     assert dossier.steps.get(order=2).assignee == world.specialist
     assert dossier.result == "approved" and dossier.return_channel == "counter"
+    uploaded = dossier.documents.order_by("id").values_list("component", "is_result")
+    assert list(uploaded) == [("cccd", False), ("ket-qua", True)]
     assert ClockEvent.objects.filter(dossier=dossier, step__isnull=True, kind="paused").count() == 2
     # The history shows on the (read-only) change page.
     page = admin_client.get(change_url).content.decode()

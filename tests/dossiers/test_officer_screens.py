@@ -326,3 +326,79 @@ def test_counter_receipt_is_for_counter_officers(signed_in, world):
 
     assert response.status_code == 403
     assert "Chỉ cán bộ Bộ phận Một cửa" in response.content.decode()
+
+
+# -- documents with an action ----------------------------------------------------------------------
+def _at_last_step(world):
+    d = services.start_processing(dossier=world.dossier_in(Status.RECEIVED), actor=world.counter)
+    d = services.complete_step(dossier=d, actor=world.counter)
+    d = services.complete_step(dossier=d, actor=world.specialist)
+    return services.complete_step(dossier=d, actor=world.leader)
+
+
+def test_the_last_step_is_completed_with_the_signed_result_attached(signed_in, world):
+    dossier = _at_last_step(world)
+    client = signed_in(world.leader)
+    assert 'enctype="multipart/form-data"' in client.get(f"/can-bo/ho-so/{dossier.code}/").content.decode()
+
+    response = client.post(
+        f"/can-bo/ho-so/{dossier.code}/thao-tac/complete-step/",
+        {
+            "version": dossier.version,
+            "result": "approved",
+            "document_component": "ket-qua",
+            "document_file": pdf_file("quyet-dinh.pdf"),
+        },
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    dossier.refresh_from_db()
+    assert dossier.status == Status.RESOLVED
+    (version,) = DocumentVersion.objects.filter(dossier=dossier, is_result=True)
+    assert (version.component, version.name, version.size) == ("ket-qua", "Kết quả giải quyết", len(PDF_BYTES))
+    event = DossierEvent.objects.filter(dossier=dossier).order_by("-seq").first()
+    assert event.action == Action.COMPLETE_STEP and event.data["documents"][0]["component"] == "ket-qua"
+
+
+def test_a_supplement_is_filed_from_the_screen_as_a_new_version(signed_in, world):
+    dossier = world.dossier_in(Status.SUPPLEMENT)
+    DocumentVersion.objects.create(dossier=dossier, component="cccd", name="Căn cước", version=1)
+    client = signed_in(world.counter)
+
+    response = client.post(
+        f"/can-bo/ho-so/{dossier.code}/thao-tac/submit-supplement/",
+        {"version": dossier.version, "document_component": "cccd", "document_file": pdf_file("cccd-moi.pdf")},
+    )
+
+    assert response.status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.status != Status.SUPPLEMENT
+    assert list(
+        DocumentVersion.objects.filter(dossier=dossier, component="cccd")
+        .order_by("version")
+        .values_list("version", "size")
+    ) == [(1, 0), (2, len(PDF_BYTES))]
+
+
+@pytest.mark.parametrize(
+    "fields, error",
+    [
+        ({"document_file": "exe"}, "không đúng định dạng"),
+        ({"document_file": "pdf"}, "Chọn thành phần hồ sơ cho tệp đính kèm."),
+    ],
+)
+def test_a_bad_attachment_is_refused_on_the_form_and_nothing_changes(signed_in, world, fields, error):
+    dossier = _at_last_step(world)
+    before = (dossier.version, DocumentVersion.objects.filter(dossier=dossier).count())
+    upload = pdf_file("virus.exe", b"MZ\x90\x00" * 10) if fields["document_file"] == "exe" else pdf_file()
+    data = {"version": dossier.version, "document_file": upload}
+    if fields["document_file"] == "exe":
+        data["document_component"] = "ket-qua"
+
+    response = signed_in(world.leader).post(f"/can-bo/ho-so/{dossier.code}/thao-tac/complete-step/", data)
+
+    assert response.status_code == 400
+    assert error in response.content.decode()
+    dossier.refresh_from_db()
+    assert (dossier.version, DocumentVersion.objects.filter(dossier=dossier).count()) == before
+    assert dossier.status == Status.PROCESSING
