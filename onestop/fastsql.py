@@ -41,23 +41,26 @@ def _alias(model) -> str:
 def _run(conn, sql: str, params, fetch: str | None = None):
     """Execute one statement and fetch its rows ("one", "all" or None).
 
-    On SQLite, when nothing watches the queries (no debug cursor, no `CaptureQueriesContext`, no execute
-    wrappers), the statement goes straight to the driver's cursor in its own placeholder style: Django's
-    cursor wrapper would rewrite the placeholders with a regular expression on every call. Errors still
-    come out as Django's database errors, and a broken transaction is still refused."""
-    if conn.vendor == "sqlite" and not conn.queries_logged and not conn.execute_wrappers:
-        conn.ensure_connection()
-        conn.validate_no_broken_transaction()
-        with conn.wrap_database_errors:
-            cursor = conn.connection.cursor()
-            try:
-                cursor.execute(_qmark(sql), params)
-                return cursor.fetchone() if fetch == "one" else cursor.fetchall() if fetch == "all" else None
-            finally:
-                cursor.close()
-    with conn.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone() if fetch == "one" else cursor.fetchall() if fetch == "all" else None
+    When nothing watches the queries (no debug cursor, no `CaptureQueriesContext`, no execute wrappers),
+    the statement goes to the backend's own cursor without Django's cursor wrapper, and on SQLite already
+    in the driver's placeholder style (the wrapper would rewrite it with a regular expression on every
+    call). Errors still come out as Django's database errors, and a broken transaction is still refused."""
+    if conn.queries_logged or conn.execute_wrappers:
+        with conn.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone() if fetch == "one" else cursor.fetchall() if fetch == "all" else None
+    conn.ensure_connection()
+    conn.validate_no_broken_transaction()
+    with conn.wrap_database_errors:
+        if conn.vendor == "sqlite":
+            cursor, sql = conn.connection.cursor(), _qmark(sql)
+        else:
+            cursor = conn.create_cursor()  # what Django's own cursor wraps (time zone loaders included)
+        try:
+            cursor.execute(sql, params)
+            return cursor.fetchone() if fetch == "one" else cursor.fetchall() if fetch == "all" else None
+        finally:
+            cursor.close()
 
 
 @cache
