@@ -628,6 +628,19 @@ def request_refunds(*, dossier: Dossier, action: str) -> list[Refund]:
     return created
 
 
+def _refund_event(refund: Refund, status: str, note: str, *, actor=None, at=None) -> None:
+    """The history row of a step of a refund, in the caller's transaction."""
+    payment = refund.payment
+    record_event(
+        dossier=payment.dossier,
+        actor=actor,
+        action=HISTORY_ACTION,
+        at=at,
+        note=note,
+        data={**_payment_data(payment), "refund": refund.reference, "refund_status": status},
+    )
+
+
 def execute_refund(*, refund_id: int) -> str:
     """Carry out one refund; safe to run twice (the platform refunds once per refund reference)."""
     refund = Refund.objects.select_related("payment__dossier").filter(pk=refund_id).first()
@@ -640,13 +653,11 @@ def execute_refund(*, refund_id: int) -> str:
                 status=RefundStatus.AT_COUNTER
             ):
                 return "no_change"
-            record_event(
-                dossier=payment.dossier,
-                actor=None,
-                action=HISTORY_ACTION,
-                note=_("Hồ sơ được hoàn trả %(amount)s đồng (biên lai %(no)s) tại Bộ phận Một cửa; lý do: %(why)s.")
+            _refund_event(
+                refund,
+                RefundStatus.AT_COUNTER,
+                _("Hồ sơ được hoàn trả %(amount)s đồng (biên lai %(no)s) tại Bộ phận Một cửa; lý do: %(why)s.")
                 % {"amount": vnd(refund.amount), "no": payment.receipt_number, "why": refund.reason},
-                data={**_payment_data(payment), "refund": refund.reference, "refund_status": RefundStatus.AT_COUNTER},
             )
         return "at_counter"
     try:
@@ -664,13 +675,11 @@ def execute_refund(*, refund_id: int) -> str:
             status=RefundStatus.FAILED if final else RefundStatus.REQUESTED,
         )
         if final:
-            record_event(
-                dossier=payment.dossier,
-                actor=None,
-                action=HISTORY_ACTION,
-                note=_("Hoàn trả %(amount)s đồng không thành công; cán bộ cần xử lý thủ công.")
+            _refund_event(
+                refund,
+                RefundStatus.FAILED,
+                _("Hoàn trả %(amount)s đồng không thành công; cán bộ cần xử lý thủ công.")
                 % {"amount": vnd(refund.amount)},
-                data={**_payment_data(payment), "refund": refund.reference, "refund_status": RefundStatus.FAILED},
             )
             return "failed"
         return "retry"
@@ -682,14 +691,12 @@ def execute_refund(*, refund_id: int) -> str:
             return "no_change"
         Payment.objects.filter(pk=payment.pk).update(status=PaymentStatus.REFUNDED)
         payment.status = PaymentStatus.REFUNDED
-        record_event(
-            dossier=payment.dossier,
-            actor=None,
-            action=HISTORY_ACTION,
-            at=now,
-            note=_("Đã hoàn trả %(amount)s đồng qua Nền tảng thanh toán; lý do: %(why)s.")
+        _refund_event(
+            refund,
+            RefundStatus.DONE,
+            _("Đã hoàn trả %(amount)s đồng qua Nền tảng thanh toán; lý do: %(why)s.")
             % {"amount": vnd(refund.amount), "why": refund.reason},
-            data={**_payment_data(payment), "refund": refund.reference, "refund_status": RefundStatus.DONE},
+            at=now,
         )
     return "done"
 
@@ -723,15 +730,14 @@ def complete_refund_at_counter(*, refund_id: int, actor, note: str = "", at=None
         refund.save(update_fields=["status", "completed_at", "last_error"])
         payment.status = PaymentStatus.REFUNDED
         payment.save(update_fields=["status"])
-        record_event(
-            dossier=payment.dossier,
-            actor=actor,
-            action=HISTORY_ACTION,
-            at=at,
-            note=_("Đã hoàn trả %(amount)s đồng tại Bộ phận Một cửa (biên lai %(no)s).")
+        _refund_event(
+            refund,
+            RefundStatus.DONE,
+            _("Đã hoàn trả %(amount)s đồng tại Bộ phận Một cửa (biên lai %(no)s).")
             % {"amount": vnd(refund.amount), "no": payment.receipt_number or payment.reference}
             + (f" {note.strip()}" if note.strip() else ""),
-            data={**_payment_data(payment), "refund": refund.reference, "refund_status": RefundStatus.DONE},
+            actor=actor,
+            at=at,
         )
     return refund
 
