@@ -90,7 +90,7 @@ _AS_IS = {
     CharField: (str,),
     TextField: (str,),
     IntegerField: (int,),
-    FloatField: (float, int),
+    FloatField: (float,),
     BooleanField: (bool,),
 }
 _SLOW = object()
@@ -109,6 +109,9 @@ def _plain_types(field) -> tuple[type, ...] | None:
 def _fast_path(field, conn):
     """A function giving the driver's value for the common Python values of `field` exactly as the
     field's `get_db_prep_save` would, and `_SLOW` for the rest; None if the field has no fast path."""
+    if isinstance(field, FloatField) and type(field).get_db_prep_save is FloatField.get_db_prep_save:
+        # FloatField.get_prep_value gives float(value): an int goes as the float it would become
+        return lambda v: v if v is None or type(v) is float else float(v) if type(v) is int else _SLOW
     types = _plain_types(field)
     if types is not None:
         return lambda v: v if v is None or type(v) in types else _SLOW
