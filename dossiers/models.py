@@ -121,6 +121,15 @@ def fee_settled(dossier) -> bool:
 fee_settled.message = _("Hồ sơ chưa hoàn thành nghĩa vụ tài chính.")
 
 
+def _fee_refusal(dossier) -> str | None:
+    from .gates import start_refusal
+
+    return start_refusal(dossier)
+
+
+fee_settled.reason = _fee_refusal  # the gate that held it back says why
+
+
 def has_current_step(dossier) -> bool:
     return dossier.current_step_id is not None
 

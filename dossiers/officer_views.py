@@ -200,7 +200,7 @@ def worklist(request):
     rows = [(d, *time_left(d, now, calendar)) for d in page.object_list]
 
     agencies = Agency.objects.filter(is_active=True).order_by("name")
-    if not selectors.sees_everything(user):
+    if not perms.sees_everything(user):
         agencies = agencies.filter(pk__in=perms.agencies_of(user))
     keep = {k: v for k, v in {"q": q, "thu_tuc": procedure_id, "co_quan": agency_id}.items() if v}
     context = {

@@ -29,6 +29,11 @@ def _superuser(user) -> bool:
     return bool(getattr(user, "is_superuser", False))
 
 
+def sees_everything(user) -> bool:
+    """Superusers and centre supervisors see every dossier of the province."""
+    return _superuser(user) or any(role == StaffRole.SUPERVISOR for _agency, role in memberships(user))
+
+
 def is_applicant(dossier, user) -> bool:
     return bool(user is not None and user.pk and dossier.applicant_user_id == user.pk)
 
@@ -60,8 +65,13 @@ def handles_current_step(dossier, user) -> bool:
         return True
     if has_role(user, step.agency_id, step.role) or is_leader(dossier, user):
         return True
-    # Co-handlers act too; followers only watch.
-    return step.assignments.filter(user_id=getattr(user, "pk", None)).exclude(role="follower").exists()
+    # Co-handlers act too; followers only watch. A page that prefetched the handlers reads them from there.
+    from .models import HandlerRole
+
+    user_id = getattr(user, "pk", None)
+    if "assignments" in getattr(step, "_prefetched_objects_cache", {}):
+        return any(a.user_id == user_id and a.role != HandlerRole.FOLLOWER for a in step.assignments.all())
+    return step.assignments.filter(user_id=user_id).exclude(role=HandlerRole.FOLLOWER).exists()
 
 
 def can_start(dossier, user) -> bool:
@@ -77,7 +87,8 @@ def applicant_or_counter(dossier, user) -> bool:
 
 
 def can_view(dossier, user) -> bool:
-    if _superuser(user) or is_applicant(dossier, user):
+    """The same rule as `selectors.visible_dossiers`, for one dossier in hand."""
+    if sees_everything(user) or is_applicant(dossier, user):
         return True
     mine = agencies_of(user)
     if dossier.receiving_agency_id in mine or dossier.competent_agency_id in mine:

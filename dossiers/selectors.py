@@ -8,8 +8,6 @@ import datetime as dt
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from workflows.models import StaffRole
-
 from . import permissions as perms
 from .models import (
     CLOCK_RUNNING_STATES,
@@ -20,13 +18,6 @@ from .models import (
     DossierStep,
     StepAssignment,
 )
-
-
-def sees_everything(user) -> bool:
-    """Superusers and centre supervisors see every dossier of the province."""
-    if getattr(user, "is_superuser", False):
-        return True
-    return any(role == StaffRole.SUPERVISOR for _agency, role in perms.memberships(user))
 
 
 def is_officer(user) -> bool:
@@ -40,7 +31,7 @@ def visible_dossiers(user) -> QuerySet[Dossier]:
     dossiers = Dossier.objects.all()
     if user is None or not user.is_authenticated:
         return dossiers.none()
-    if sees_everything(user):
+    if perms.sees_everything(user):
         return dossiers
     mine = perms.agencies_of(user)
     seen = Q(applicant_user=user)

@@ -34,7 +34,6 @@ from workflows.models import (
 )
 
 from . import permissions as perms
-from .gates import start_refusal
 from .models import (
     Action,
     ApplicantKind,
@@ -129,18 +128,22 @@ def _check(dossier: Dossier, action: str, actor) -> None:
     tr = _transition_of(dossier, action)
     label = Action(action).label
     if tr is None:
-        allowed = ", ".join(f"“{Action(a).label}”" for a in allowed_actions(dossier)) or _("không có")
+        allowed = allowed_actions(dossier)
         raise TransitionNotAllowed(
             _("Không thể “%(action)s” khi hồ sơ đang ở trạng thái “%(state)s”. Thao tác được phép: %(allowed)s.")
-            % {"action": label, "state": Status(dossier.status).label, "allowed": allowed},
+            % {
+                "action": label,
+                "state": Status(dossier.status).label,
+                "allowed": ", ".join(f"“{Action(a).label}”" for a in allowed) or _("không có"),
+            },
             current_status=dossier.status,
-            allowed_actions=allowed_actions(dossier),
+            allowed_actions=allowed,
         )
     for cond in tr.conditions:
         if not cond(dossier):
-            message = getattr(cond, "message", _("Điều kiện chưa đáp ứng."))
-            if cond.__name__ == "fee_settled":  # the gate that held it back says why
-                message = start_refusal(dossier) or message
+            # A condition may say why it failed (`reason`), else its fixed `message`.
+            reason = getattr(cond, "reason", None)
+            message = (reason(dossier) if reason else None) or getattr(cond, "message", _("Điều kiện chưa đáp ứng."))
             raise TransitionNotAllowed(message, code="condition_failed", current_status=dossier.status)
     if not tr.has_perm(dossier, actor):
         raise ActionForbidden(
@@ -357,12 +360,9 @@ def read_dossier_clock(dossier: Dossier):
     return read_clock(entries, _dossier_calendar(dossier))
 
 
-def _budget(procedure: Procedure) -> float:
-    return float(procedure.time_limit_hours) * 3600
-
-
-def _step_budget(step: ProcessStep) -> float:
-    return float(step.time_limit_hours) * 3600
+def _budget(item: Procedure | ProcessStep) -> float:
+    """A procedure's or a step's time limit, in working seconds."""
+    return float(item.time_limit_hours) * 3600
 
 
 # -- codes ------------------------------------------------------------------------------------------
@@ -539,6 +539,7 @@ def create_dossier(
             # Direct receipt: the counter officer must be one of the receiving agency.
             _check(dossier, Action.RECEIVE, actor)
         dossier.save()
+        dossier._loaded_values = _column_values(dossier)  # later writes in this use case update what changed
         versions = _add_documents(dossier, documents, actor)
         if channel == Channel.ONLINE:
             _record(
@@ -685,7 +686,7 @@ def submit_supplement(
                         kind,
                         at,
                         step=step,
-                        budget_seconds=_step_budget(step.process_step) if restart else None,
+                        budget_seconds=_budget(step.process_step) if restart else None,
                     )
                 )
             _append_clocks(dossier, events)
@@ -725,16 +726,12 @@ def _close_step(dossier: Dossier, step: DossierStep | None, at, status: str) -> 
     return [_clock(dossier, ClockEventKind.STOPPED, at, step=step)]
 
 
-def _check_assignee(user, agency_id: int, role: str | None = None):
-    if user is None:
-        return None
-    roles = [role] if role else StaffRole.values
-    if not user.is_superuser and not perms.has_role(user, agency_id, *roles):
+def _check_assignee(user, agency_id: int) -> None:
+    if user is not None and not user.is_superuser and not perms.has_role(user, agency_id, *StaffRole.values):
         raise InvalidInput(
             _("Cán bộ %(user)s không thuộc cơ quan thực hiện bước này.") % {"user": user.get_username()},
             errors={"assignee": [_("Không thuộc cơ quan thực hiện.")]},
         )
-    return user
 
 
 def start_processing(*, dossier, actor, note: str = "", assignee=None, expected_version=None, at=None) -> Dossier:
@@ -749,9 +746,7 @@ def start_processing(*, dossier, actor, note: str = "", assignee=None, expected_
         _check_assignee(assignee, first.agency_id or dossier.competent_agency_id)
         step = _open_step(dossier, first, at, assignee=assignee, by=actor)
         dossier.start(first_step=step)
-        _append_clocks(
-            dossier, [_clock(dossier, ClockEventKind.STARTED, at, step=step, budget_seconds=_step_budget(first))]
-        )
+        _append_clocks(dossier, [_clock(dossier, ClockEventKind.STARTED, at, step=step, budget_seconds=_budget(first))])
         _record(
             dossier,
             action=Action.START,
@@ -795,7 +790,7 @@ def complete_step(
             _check_assignee(assignee, following.agency_id or dossier.competent_agency_id)
             next_step = _open_step(dossier, following, at, assignee=assignee, by=actor)
             clocks.append(
-                _clock(dossier, ClockEventKind.STARTED, at, step=next_step, budget_seconds=_step_budget(following))
+                _clock(dossier, ClockEventKind.STARTED, at, step=next_step, budget_seconds=_budget(following))
             )
         dossier.complete_step(next_step=next_step, at=at, result=result, result_note=note)
         if next_step is None:
@@ -834,7 +829,7 @@ def send_back(
         )
         clocks = _close_step(dossier, current, at, StepStatus.SENT_BACK)
         step = _open_step(dossier, previous, at, assignee=last_pass.assignee if last_pass else None, by=actor)
-        clocks.append(_clock(dossier, ClockEventKind.STARTED, at, step=step, budget_seconds=_step_budget(previous)))
+        clocks.append(_clock(dossier, ClockEventKind.STARTED, at, step=step, budget_seconds=_budget(previous)))
         dossier.send_back(previous_step=step)
         _append_clocks(dossier, clocks)
         _record(

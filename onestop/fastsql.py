@@ -90,7 +90,6 @@ _AS_IS = {
     CharField: (str,),
     TextField: (str,),
     IntegerField: (int,),
-    FloatField: (float,),
     BooleanField: (bool,),
 }
 _SLOW = object()
@@ -144,7 +143,7 @@ _AWARE = {"sqlite": _aware_sqlite, "postgresql": _aware_postgresql}
 
 
 @cache
-def _preparers(model, vendor: str, names: tuple[str, ...] | None, add: bool):
+def _preparers(model, vendor: str, names: tuple[str, ...] | None):
     """(attname, fast path or None, field) for the columns of an INSERT (names None) or an UPDATE of
     `names`."""
     conn = _connection(model)
@@ -171,7 +170,7 @@ def insert(objs: Sequence[Model]) -> None:
         return
     model = type(objs[0])
     conn = _connection(model)
-    preparers = _preparers(model, conn.vendor, None, True)
+    preparers = _preparers(model, conn.vendor, None)
     params = []
     for obj in objs:
         params += _params(obj, preparers, True, conn)
@@ -183,12 +182,10 @@ def insert(objs: Sequence[Model]) -> None:
 
 
 @cache
-def _update_sql(model, vendor: str, names: tuple[str, ...]) -> tuple[str, tuple]:
-    conn = _connection(model)
-    qn = conn.ops.quote_name
-    fields = tuple(model._meta.get_field(n) for n in names)
-    sets = ", ".join(f"{qn(f.column)} = %s" for f in fields)
-    return f"UPDATE {qn(model._meta.db_table)} SET {sets} WHERE {qn(model._meta.pk.column)} = %s", fields
+def _update_sql(model, vendor: str, names: tuple[str, ...]) -> str:
+    qn = _connection(model).ops.quote_name
+    sets = ", ".join(f"{qn(model._meta.get_field(n).column)} = %s" for n in names)
+    return f"UPDATE {qn(model._meta.db_table)} SET {sets} WHERE {qn(model._meta.pk.column)} = %s"
 
 
 def update(obj: Model, names: Sequence[str]) -> None:
@@ -198,8 +195,8 @@ def update(obj: Model, names: Sequence[str]) -> None:
     model = type(obj)
     conn = _connection(model)
     names = tuple(names)
-    sql, _fields = _update_sql(model, conn.vendor, names)
-    params = _params(obj, _preparers(model, conn.vendor, names, False), False, conn)
+    sql = _update_sql(model, conn.vendor, names)
+    params = _params(obj, _preparers(model, conn.vendor, names), False, conn)
     params.append(obj.pk)
     _run(conn, sql, params)
 

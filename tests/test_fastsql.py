@@ -62,18 +62,17 @@ def test_insert_values_match_the_orm(world, when):
         next_attempt_at=when,
     )
     for obj in (event, clock, outbox):
-        fast = fastsql._params(obj, fastsql._preparers(type(obj), connection.vendor, None, True), True, connection)
+        fast = fastsql._params(obj, fastsql._preparers(type(obj), connection.vendor, None), True, connection)
         assert comparable(fast) == comparable(generic(obj, True)), type(obj).__name__
     assert (
-        fastsql._params(clock, fastsql._preparers(ClockEvent, connection.vendor, None, True), True, connection)[5]
-        == 3600.0
+        fastsql._params(clock, fastsql._preparers(ClockEvent, connection.vendor, None), True, connection)[5] == 3600.0
     )  # an int for a FloatField goes as the float the field makes of it
 
 
 def test_update_values_and_rows_read_match_the_orm(world):
     dossier = services.pause_dossier(dossier=world.dossier_in("processing"), actor=world.counter, reason="verification")
     names = ("status", "clock_state", "due_at", "remaining_seconds", "clock_running", "pause_reason", "version")
-    fast = fastsql._params(dossier, fastsql._preparers(Dossier, connection.vendor, names, False), False, connection)
+    fast = fastsql._params(dossier, fastsql._preparers(Dossier, connection.vendor, names), False, connection)
     assert comparable(fast) == comparable(generic(dossier, False, names))
 
     read = fastsql.get(Dossier, where="id = %s", params=[dossier.pk], related=("procedure", "current_step"))

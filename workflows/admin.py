@@ -222,7 +222,7 @@ class ProcessVersionAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("tổng thời hạn các bước / thời hạn thủ tục"))
     def hours_vs_limit(self, obj):
-        total = sum((s.time_limit_hours for s in obj.steps.all()), Decimal(0))
+        total = obj.total_hours()
         limit = obj.procedure.time_limit_hours
         ok = total == limit
         return format_html(

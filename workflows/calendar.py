@@ -27,12 +27,10 @@ _RECHECK_SECONDS = 5.0
 class WorkingCalendar:
     """Working intervals of each day for one agency: its hours minus days off plus make-up days."""
 
-    def __init__(
-        self, *, hours=DEFAULT_HOURS, days: dict[dt.date, tuple[str, str]] | None = None, tz=None, year_loader=None
-    ):
+    def __init__(self, *, hours=DEFAULT_HOURS, year_loader=None):
         self.hours = tuple(hours)
-        self.days = dict(days or {})
-        self.tz = tz or timezone.get_default_timezone()
+        self.days: dict[dt.date, tuple[str, str]] = {}
+        self.tz = timezone.get_default_timezone()
         self._year_loader = year_loader
         self._years_checked: set[int] = set()
         self._span_cache: dict[dt.date, tuple[tuple[float, float], ...]] = {}
@@ -255,10 +253,11 @@ def calendar_for(agency: Agency | None) -> WorkingCalendar:
             state["calendars"].clear()
             state["version"] = version
         state["checked"] = now
-    key = agency.pk if agency is not None else None
+    agency_id = agency.pk if agency is not None else None
+    hours = tuple(agency.working_hours) if agency is not None else DEFAULT_HOURS
+    key = (agency_id, hours)  # an agency whose hours were edited gets a new calendar
     found = state["calendars"].get(key)
     if found is None:
-        hours = agency.working_hours if agency is not None else DEFAULT_HOURS
-        found = WorkingCalendar(hours=hours, year_loader=lambda year: _rows_for_year(key, year))
+        found = WorkingCalendar(hours=hours, year_loader=lambda year: _rows_for_year(agency_id, year))
         state["calendars"][key] = found
     return found

@@ -7,7 +7,7 @@ early / on-time / late verdict. Worklists, the tracking page and reports all use
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
 
 from django.db import models
@@ -147,7 +147,3 @@ def classify(
     if end_at.astimezone(tz).date() < due_at.astimezone(tz).date():
         return Verdict.EARLY
     return Verdict.ON_TIME
-
-
-def due_at_for(entries: Sequence[ClockEntry], calendar: WorkingCalendar) -> dt.datetime | None:
-    return read_clock(entries, calendar).due_at

@@ -255,8 +255,8 @@ class ProcessVersion(models.Model):
     def ordered_steps(self) -> list[ProcessStep]:
         return list(self.steps.order_by("order"))
 
-    def total_hours(self) -> Decimal:
-        return sum((s.time_limit_hours for s in self.steps.all()), Decimal(0))
+    def total_hours(self, steps=None) -> Decimal:
+        return sum((s.time_limit_hours for s in (self.steps.all() if steps is None else steps)), Decimal(0))
 
     def validate_for_publishing(self) -> list[str]:
         """Every problem that stops this version from being published, in words a person reads."""
@@ -271,7 +271,7 @@ class ProcessVersion(models.Model):
         for step in steps:
             if step.time_limit_hours <= 0:
                 problems.append(str(_("Bước “%(name)s” chưa có thời hạn.") % {"name": step.name}))
-        total = sum((s.time_limit_hours for s in steps), Decimal(0))
+        total = self.total_hours(steps)
         expected = self.procedure.time_limit_hours
         if total != expected:
             problems.append(
@@ -310,15 +310,7 @@ class ProcessVersion(models.Model):
     def new_draft(self) -> ProcessVersion:
         """Start the next version as a draft copy of this one (editing never touches a published one)."""
         with transaction.atomic():
-            number = (
-                ProcessVersion.objects.filter(procedure=self.procedure, agency=self.agency).aggregate(m=Max("number"))[
-                    "m"
-                ]
-                or 0
-            ) + 1
-            draft = ProcessVersion.objects.create(
-                procedure=self.procedure, agency=self.agency, number=number, note=self.note
-            )
+            draft = ProcessVersion.objects.create(procedure=self.procedure, agency=self.agency, note=self.note)
             for step in self.ordered_steps():
                 step.pk = None
                 step.process = draft
@@ -339,10 +331,6 @@ class ProcessVersion(models.Model):
                 or 0
             ) + 1
         super().save(*args, **kwargs)
-
-    def retire(self) -> None:
-        ProcessVersion.objects.filter(pk=self.pk).update(status=ProcessStatus.RETIRED)
-        self.status = ProcessStatus.RETIRED
 
 
 def _fmt(value: Decimal) -> str:

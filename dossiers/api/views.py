@@ -163,7 +163,7 @@ class DossierListCreate(generics.ListCreateAPIView):
         if (
             agency is not None
             and selectors.is_officer(user)
-            and not selectors.sees_everything(user)
+            and not perms.sees_everything(user)
             and agency.pk not in perms.agencies_of(user)
         ):
             raise PermissionDenied(
