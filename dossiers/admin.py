@@ -280,11 +280,10 @@ class OverdueFilter(admin.SimpleListFilter):
         return [("yes", _("Đang quá hạn")), ("no", _("Chưa quá hạn"))]
 
     def queryset(self, request, queryset):
-        late = {"clock_running": True, "due_at__lt": timezone.now()}
         if self.value() == "yes":
-            return queryset.filter(**late)
+            return queryset.filter(Dossier.overdue_q())
         if self.value() == "no":
-            return queryset.exclude(**late)
+            return queryset.exclude(Dossier.overdue_q())
         return queryset
 
 

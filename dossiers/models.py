@@ -392,6 +392,16 @@ class Dossier(FSMModelMixin, models.Model):
     def is_overdue(self) -> bool:
         return bool(self.clock_running and self.due_at and self.due_at < timezone.now())
 
+    @staticmethod
+    def clock_running_q() -> Q:
+        """Dossiers whose clock runs (worklists' due-soon and overdue tabs filter within these)."""
+        return Q(clock_running=True, status__in=CLOCK_RUNNING_STATES)
+
+    @classmethod
+    def overdue_q(cls, now=None) -> Q:
+        """The rows `is_overdue` is true of, as a filter."""
+        return cls.clock_running_q() & Q(due_at__lt=now or timezone.now())
+
 
 class StepStatus(models.TextChoices):
     ACTIVE = "active", _("Đang thực hiện")

@@ -32,6 +32,7 @@ from .models import (
     CLOCK_RUNNING_STATES,
     Action,
     DocumentVersion,
+    Dossier,
     HandlerRole,
     Status,
     StepAssignment,
@@ -117,12 +118,12 @@ def tab_filters(user, now: dt.datetime) -> dict[str, Q]:
     """Each tab as a filter on the dossiers the user sees (DOMAIN §3: worklists show due-soon and overdue)."""
     calendar = calendar_for(None)
     soon = calendar.add(now, calendar.day_seconds())
-    running = Q(clock_running=True, status__in=CLOCK_RUNNING_STATES)
+    running = Dossier.clock_running_q()
     return {
         "cho-tiep-nhan": Q(status=Status.SUBMITTED),
         "cua-toi": _mine(user),
         "sap-den-han": running & Q(due_at__gte=now, due_at__lt=soon),
-        "qua-han": running & Q(due_at__lt=now),
+        "qua-han": Dossier.overdue_q(now),
         "cho-bo-sung": Q(status=Status.SUPPLEMENT) | Q(status=Status.SUBMITTED, awaiting_documents=True),
         "tam-dung": Q(status=Status.PAUSED),
         "cho-tra": Q(status=Status.RESOLVED),
@@ -156,11 +157,11 @@ def working_span(seconds: float, day_seconds: float) -> str:
     return _("%(m)s phút") % {"m": max(rest // 60, 1)}
 
 
-def time_left(dossier, now: dt.datetime, calendar) -> tuple[str, str]:
+def time_left(dossier, now: dt.datetime) -> tuple[str, str]:
     """(text, css class) of the time left before the due date, or how late it is."""
-    day = calendar.day_seconds()
+    day = services.dossier_calendar(dossier).day_seconds()
     if dossier.status in CLOCK_RUNNING_STATES and dossier.clock_running and dossier.due_at:
-        left = calendar.between(now, dossier.due_at)
+        left = services.remaining_working_seconds(dossier, now)
         if dossier.due_at < now:
             return _("Quá hạn %(t)s") % {"t": working_span(left, day)}, "late"
         return _("Còn %(t)s") % {"t": working_span(left, day)}, "soon" if left <= day else "ok"
@@ -196,8 +197,7 @@ def worklist(request):
     paginator = Paginator(base.filter(tabs[tab]), PAGE_SIZE)
     paginator.count = counts[tab]  # known from the counts: no second COUNT query
     page = paginator.get_page(request.GET.get("trang"))
-    calendar = calendar_for(None)
-    rows = [(d, *time_left(d, now, calendar)) for d in page.object_list]
+    rows = [(d, *time_left(d, now)) for d in page.object_list]
 
     agencies = Agency.objects.filter(is_active=True).order_by("name")
     if not perms.sees_everything(user):
@@ -305,8 +305,7 @@ def _action_panels(request, dossier, failed=None) -> list[dict]:
 
 def _render_dossier(request, dossier, *, failed=None, status=200):
     now = timezone.now()
-    calendar = calendar_for(None)
-    left, left_class = time_left(dossier, now, calendar)
+    left, left_class = time_left(dossier, now)
     fee = section("payment", dossier, public=False)
     if fee and fee.get("has_fee"):
         fee["money"] = {k: money(fee.get(k) or 0) for k in ("amount_due", "paid_amount", "outstanding")}

@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from . import permissions as perms
 from .models import (
-    CLOCK_RUNNING_STATES,
     Action,
     DocumentVersion,
     Dossier,
@@ -69,11 +68,10 @@ def worklist(
         dossiers = dossiers.filter(Q(receiving_agency=agency) | Q(competent_agency=agency))
     if procedure is not None:
         dossiers = dossiers.filter(procedure=procedure)
-    running = Q(clock_running=True, status__in=CLOCK_RUNNING_STATES, due_at__lt=now)
     if overdue is True:
-        dossiers = dossiers.filter(running)
+        dossiers = dossiers.filter(Dossier.overdue_q(now))
     elif overdue is False:
-        dossiers = dossiers.exclude(running)
+        dossiers = dossiers.exclude(Dossier.overdue_q(now))
     if due_before is not None:
         end = dt.datetime.combine(due_before, dt.time.min, tzinfo=timezone.get_current_timezone())
         dossiers = dossiers.filter(due_at__lt=end)

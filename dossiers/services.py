@@ -268,13 +268,22 @@ def _now(at: dt.datetime | None) -> dt.datetime:
 
 
 # -- clocks -----------------------------------------------------------------------------------------
-def _dossier_calendar(dossier: Dossier) -> WorkingCalendar:
+def dossier_calendar(dossier: Dossier) -> WorkingCalendar:
+    """The working calendar a dossier's time is counted in: its competent agency's."""
     return calendar_for(dossier.competent_agency)
+
+
+def remaining_working_seconds(dossier: Dossier, now: dt.datetime | None = None) -> float | None:
+    """Working time left before the due date (negative when late); the stored remainder while the
+    clock is stopped."""
+    if not dossier.clock_running or dossier.due_at is None:
+        return dossier.remaining_seconds
+    return dossier_calendar(dossier).between(now or timezone.now(), dossier.due_at)
 
 
 def _step_calendar(dossier: Dossier, step: DossierStep) -> WorkingCalendar:
     if step.agency_id == dossier.competent_agency_id:
-        return _dossier_calendar(dossier)
+        return dossier_calendar(dossier)
     return calendar_for(step.agency)
 
 
@@ -309,7 +318,7 @@ def _append_clocks(dossier: Dossier, events: Sequence[ClockEvent]) -> None:
     fastsql.insert(events)
     dossier_events = [e for e in events if e.step_id is None]
     if dossier_events:
-        calendar = _dossier_calendar(dossier)
+        calendar = dossier_calendar(dossier)
         reading = read_clock((_entry(e) for e in dossier_events), calendar, ClockReading.from_json(dossier.clock_state))
         _apply_dossier_reading(dossier, reading)
     steps = {e.step_id: e.step for e in events if e.step_id}
@@ -345,7 +354,7 @@ def _apply_dossier_reading(dossier: Dossier, reading: ClockReading) -> None:
             end_at=reading.ended_at,
             due_at=dossier.due_at,
             supplement_requests=dossier.supplement_requests,
-            calendar=_dossier_calendar(dossier),
+            calendar=dossier_calendar(dossier),
         )
 
 
@@ -357,7 +366,7 @@ def read_dossier_clock(dossier: Dossier):
         .order_by("id")
         .values_list("kind", "at", "budget_seconds", "new_due_at")
     ]
-    return read_clock(entries, _dossier_calendar(dossier))
+    return read_clock(entries, dossier_calendar(dossier))
 
 
 def _budget(item: Procedure | ProcessStep) -> float:
@@ -560,7 +569,7 @@ def _receive(dossier: Dossier, *, actor, at, note, from_status, versions=()):
     # DOMAIN §3: an online submission outside working hours counts from the next working time; the
     # legal time runs from submission for online dossiers and from receipt at the counter.
     start = dossier.submitted_at if dossier.channel == Channel.ONLINE and dossier.submitted_at else at
-    start = _dossier_calendar(dossier).next_working_instant(start)
+    start = dossier_calendar(dossier).next_working_instant(start)
     dossier.receive(by=actor if getattr(actor, "pk", None) else None, at=at)
     _append_clocks(dossier, [_clock(dossier, ClockEventKind.STARTED, start, budget_seconds=_budget(dossier.procedure))])
     return _record(
@@ -946,7 +955,7 @@ def apologize(*, dossier, actor, new_appointment, note: str, expected_version=No
         dossier = _locked(dossier, expected_version)
         _check(dossier, Action.APOLOGIZE, actor)
         at, before = _now(at), dossier.status
-        calendar = _dossier_calendar(dossier)
+        calendar = dossier_calendar(dossier)
         new_at = _appointment_instant(new_appointment, dossier)
         if not calendar.is_working_day(timezone.localtime(new_at).date()):
             raise InvalidInput(

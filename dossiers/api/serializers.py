@@ -33,8 +33,7 @@ from dossiers.models import (
     PauseReason,
     Result,
 )
-from dossiers.services import DocumentInput
-from workflows.calendar import calendar_for
+from dossiers.services import DocumentInput, remaining_working_seconds
 from workflows.models import Agency, Procedure, ProcedureDocument, ProcessStep, ReturnChannel
 
 User = get_user_model()
@@ -356,9 +355,7 @@ class DossierDetailSerializer(DossierListSerializer):
 
     @extend_schema_field(OpenApiTypes.FLOAT)
     def get_remaining_working_seconds(self, dossier):
-        if not dossier.clock_running or dossier.due_at is None:
-            return dossier.remaining_seconds
-        return calendar_for(dossier.competent_agency).between(timezone.now(), dossier.due_at)
+        return remaining_working_seconds(dossier)
 
     @extend_schema_field(FlagsSerializer)
     def get_flags(self, dossier):
