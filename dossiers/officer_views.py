@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from onestop.formats import vnd
 from workflows.calendar import calendar_for
 from workflows.clock import Verdict
 from workflows.models import Agency, StaffRole
@@ -275,11 +276,6 @@ def progress(dossier) -> list[dict]:
     return line
 
 
-def money(amount: int) -> str:
-    """VND the Vietnamese way: 1.250.000."""
-    return f"{int(amount):,}".replace(",", ".")
-
-
 def _action_panels(request, dossier, failed=None) -> list[dict]:
     """One panel per action the user may take; a failed one keeps its form as typed and its message."""
     allowed = services.allowed_actions(dossier, request.user)
@@ -308,9 +304,9 @@ def _render_dossier(request, dossier, *, failed=None, status=200):
     left, left_class = time_left(dossier, now)
     fee = section("payment", dossier, public=False)
     if fee and fee.get("has_fee"):
-        fee["money"] = {k: money(fee.get(k) or 0) for k in ("amount_due", "paid_amount", "outstanding")}
+        fee["money"] = {k: vnd(fee.get(k) or 0) for k in ("amount_due", "paid_amount", "outstanding")}
         for line in fee.get("items", []):
-            line["due_text"] = money(line.get("due", line.get("amount", 0)))
+            line["due_text"] = vnd(line.get("due", line.get("amount", 0)))
     context = {
         "dossier": dossier,
         "time_left": left,

@@ -20,6 +20,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
+from dossiers.extensions import section
+from onestop.formats import vnd
+
 from .models import DocumentVersion, Dossier
 
 FONT = "NotoSans"
@@ -155,8 +158,9 @@ def render_receipt(dossier: Dossier) -> bytes:
     page.field(_("Thời gian tiếp nhận"), _when(dossier.received_at))
     page.field(_("Thời gian hẹn trả kết quả"), _when(dossier.appointment_at))
     page.field(_("Nhận kết quả tại"), dossier.get_return_channel_display())
-    if dossier.fee_amount:
-        page.field(_("Phí, lệ phí"), f"{dossier.fee_amount:,} đồng".replace(",", "."))
+    fee = section("payment", dossier, public=False)
+    if fee and fee.get("amount_due"):
+        page.field(_("Phí, lệ phí"), f"{vnd(fee['amount_due'])} đồng")
     page.gap(4 * mm)
     page.text(
         _("Tra cứu tình trạng hồ sơ bằng mã hồ sơ hoặc quét mã QR tại trang Tra cứu hồ sơ của Trung tâm."),

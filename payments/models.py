@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dossiers.models import Dossier
+from onestop.formats import vnd
 from workflows.models import Procedure
 
 
@@ -38,7 +39,7 @@ class FeeItem(models.Model):
         ordering = ["procedure", "order", "id"]
 
     def __str__(self):
-        return f"{self.name}: {self.amount:,} đ".replace(",", ".")
+        return f"{self.name}: {vnd(self.amount)} đ"
 
 
 class FeeExemption(models.Model):
@@ -193,7 +194,7 @@ class Payment(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.reference} {self.amount:,} đ {self.status}".replace(",", ".")
+        return f"{self.reference} {vnd(self.amount)} đ {self.status}"
 
 
 class RefundStatus(models.TextChoices):

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from dossiers.officer_views import _dossier_or_404, officer_required
 from dossiers.services import DossierError
+from onestop.formats import vnd
 
 from . import services
 from .models import Method, Refund
@@ -34,7 +35,7 @@ def counter_payment(request, code):
         messages.success(
             request,
             _("Đã ghi nhận thu %(amount)s đồng, biên lai số %(no)s.")
-            % {"amount": services.vnd(payment.amount), "no": payment.receipt_number},
+            % {"amount": vnd(payment.amount), "no": payment.receipt_number},
         )
     return redirect("officer:dossier", code=code)
 
@@ -52,5 +53,5 @@ def refund_handed_back(request, code, reference):
     except DossierError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("Đã ghi nhận hoàn trả %(amount)s đồng.") % {"amount": services.vnd(refund.amount)})
+        messages.success(request, _("Đã ghi nhận hoàn trả %(amount)s đồng.") % {"amount": vnd(refund.amount)})
     return redirect("officer:dossier", code=code)

@@ -6,10 +6,11 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from dossiers.models import Action, Channel, DocumentVersion, Dossier, DossierEvent, Status
+from onestop.formats import vnd
 from workflows.models import OnlineLevel, ReturnChannel
 
 from .models import Charge, ChargeKind, Method, Payment, PaymentStatus, Refund, RefundStatus
-from .services import amounts, must_pay_online, vnd
+from .services import amounts, must_pay_online
 
 
 def _iso(value) -> str | None:

@@ -30,6 +30,7 @@ from dossiers.services import (
     record_event,
     resume_dossier,
 )
+from onestop.formats import vnd
 from workflows.models import OnlineLevel
 
 from . import conf, platform, signing
@@ -86,9 +87,6 @@ class NotificationRefused(DossierError):
 
 
 # -- amounts ----------------------------------------------------------------------------------------
-def vnd(amount: int) -> str:
-    """50000 → "50.000" (Vietnamese grouping)."""
-    return f"{int(amount):,}".replace(",", ".")
 
 
 def compute_fees(dossier: Dossier, *, on: dt.date) -> tuple[int, list[dict]]:

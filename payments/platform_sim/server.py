@@ -31,6 +31,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from zoneinfo import ZoneInfo
 
+from onestop.formats import vnd
 from payments import signing
 
 from .store import Store
@@ -38,10 +39,6 @@ from .store import Store
 logger = logging.getLogger("onestop.payments.sim")
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 TOLERANCE = 300
-
-
-def vnd(amount: int) -> str:
-    return f"{amount:,}".replace(",", ".")
 
 
 class Platform:

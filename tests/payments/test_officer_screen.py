@@ -7,6 +7,7 @@ from django.urls import reverse
 from dossiers import services
 from dossiers.models import DossierEvent
 from payments.models import Payment, PaymentStatus, Refund, RefundStatus
+from tests.dossiers.api_support import client_for
 
 pytestmark = pytest.mark.xdist_group("payment-sim")
 
@@ -88,3 +89,19 @@ def test_the_counter_records_a_refund_handed_back(
     assert "Đã ghi nhận hoàn trả 30.000 đồng." in text and "Đã hoàn trả cho người nộp" not in text
     last = DossierEvent.objects.filter(dossier=dossier, action="payment").order_by("seq").last()
     assert last.actor == world.counter and "Đã ký nhận" in last.note
+
+
+def test_the_receipt_prints_the_amount_due_after_exemptions(world, fees, sim):
+    from payments.models import FeeExemption, FeeItem
+    from tests.dossiers.test_receipt import pdf_text
+
+    item = FeeItem.objects.create(procedure=fees.full, kind="charge", name="Lệ phí cấp phiếu", amount=50_000)
+    FeeExemption.objects.create(
+        name="Giảm 50% khi nộp trực tuyến", procedure=fees.full, fee_item=item, percent=50, online_only=True,
+        valid_from="2025-01-01", valid_until="2025-12-31",
+    )  # fmt: skip
+    dossier = fees.received_online(fees.full)
+
+    text = pdf_text(client_for(world.counter).get(f"/api/v1/dossiers/{dossier.code}/receipt.pdf").content)
+
+    assert "25.000 đồng" in text and "50.000 đồng" not in text
