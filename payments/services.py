@@ -14,7 +14,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -449,7 +449,8 @@ def reconcile_payment(*, payment_id: int) -> str:
 def sweep_payments(*, min_age_seconds: float = 60, now=None) -> dict[str, int]:
     """The periodic job: reconcile pending online payments older than `min_age_seconds` (expiry is
     decided by the platform's answer, so a payment made at the last second is never lost), retry
-    refunds not yet done, and forget nonces far outside the replay window."""
+    refunds not yet done (those older than `min_age_seconds`: a new one is its own task's), and forget
+    nonces far outside the replay window. It is the only retry of a refund."""
     now = now or timezone.now()
     counts: dict[str, int] = {}
     pending = Payment.objects.filter(
@@ -460,7 +461,10 @@ def sweep_payments(*, min_age_seconds: float = 60, now=None) -> dict[str, int]:
     for payment_id in list(pending):
         outcome = reconcile_payment(payment_id=payment_id)
         counts[outcome] = counts.get(outcome, 0) + 1
-    for refund_id in list(Refund.objects.filter(status=RefundStatus.REQUESTED).values_list("pk", flat=True)):
+    waiting = Refund.objects.filter(
+        status=RefundStatus.REQUESTED, requested_at__lte=now - dt.timedelta(seconds=min_age_seconds)
+    )
+    for refund_id in list(waiting.values_list("pk", flat=True)):
         execute_refund(refund_id=refund_id)
         counts["refund"] = counts.get("refund", 0) + 1
     keep = max(conf.timestamp_tolerance_seconds() * 2, 30 * 24 * 3600)
@@ -511,26 +515,28 @@ def record_counter_payment(
             raise PaymentInProgress(
                 _("Công dân đang có giao dịch thanh toán trực tuyến chưa kết thúc; chờ giao dịch hết hạn rồi thu.")
             )
-        if Payment.objects.filter(method=method, receipt_number=receipt_number).exists():
+        try:
+            with transaction.atomic():  # the unique receipt number is the database's to guarantee
+                payment = Payment.objects.create(
+                    dossier=dossier,
+                    method=method,
+                    status=PaymentStatus.PAID,
+                    amount=owed,
+                    reference=_new_reference("TQ"),
+                    receipt_number=receipt_number,
+                    created_at=at,
+                    paid_at=at,
+                    closed_at=at,
+                    recorded_by=actor,
+                    confirmed_via="counter",
+                    note=note[:500],
+                )
+        except IntegrityError:
             raise InvalidInput(
                 _("Số biên lai %(no)s đã được dùng.") % {"no": receipt_number},
                 code="duplicate_receipt",
                 errors={"receipt_number": [receipt_number]},
-            )
-        payment = Payment.objects.create(
-            dossier=dossier,
-            method=method,
-            status=PaymentStatus.PAID,
-            amount=owed,
-            reference=_new_reference("TQ"),
-            receipt_number=receipt_number,
-            created_at=at,
-            paid_at=at,
-            closed_at=at,
-            recorded_by=actor,
-            confirmed_via="counter",
-            note=note[:500],
-        )
+            ) from None
         record_event(
             dossier=dossier,
             actor=actor,
@@ -668,7 +674,7 @@ def execute_refund(*, refund_id: int) -> str:
     except platform.PlatformError as exc:
         final = exc.status is not None and 400 <= exc.status < 500
         Refund.objects.filter(pk=refund.pk, status=RefundStatus.REQUESTED).update(
-            attempts=refund.attempts + 1,
+            attempts=F("attempts") + 1,
             last_error=str(exc)[:500],
             status=RefundStatus.FAILED if final else RefundStatus.REQUESTED,
         )
@@ -684,7 +690,7 @@ def execute_refund(*, refund_id: int) -> str:
     now = timezone.now()
     with transaction.atomic():
         if not Refund.objects.filter(pk=refund.pk, status=RefundStatus.REQUESTED).update(
-            status=RefundStatus.DONE, completed_at=now, attempts=refund.attempts + 1, last_error=""
+            status=RefundStatus.DONE, completed_at=now, attempts=F("attempts") + 1, last_error=""
         ):
             return "no_change"
         Payment.objects.filter(pk=payment.pk).update(status=PaymentStatus.REFUNDED)

@@ -5,12 +5,10 @@ from celery import shared_task
 from . import services
 
 
-@shared_task(name="payments.refund_payment", bind=True, max_retries=8, default_retry_delay=60)
-def refund_payment(self, refund_id: int) -> str:
-    outcome = services.execute_refund(refund_id=refund_id)
-    if outcome == "retry":
-        raise self.retry(countdown=min(3600, 60 * 2**self.request.retries))
-    return outcome
+@shared_task(name="payments.refund_payment")
+def refund_payment(refund_id: int) -> str:
+    """The first attempt, right after the refund is requested; `sweep_payments` retries what is left."""
+    return services.execute_refund(refund_id=refund_id)
 
 
 @shared_task(name="payments.reconcile_payment")
