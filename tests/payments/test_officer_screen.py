@@ -105,3 +105,16 @@ def test_the_receipt_prints_the_amount_due_after_exemptions(world, fees, sim):
     text = pdf_text(client_for(world.counter).get(f"/api/v1/dossiers/{dossier.code}/receipt.pdf").content)
 
     assert "25.000 đồng" in text and "50.000 đồng" not in text
+
+
+def test_a_receipt_number_is_used_once(world, fees, sim):
+    first, second = fees.received_online(fees.partial), fees.received_online(fees.partial)
+    url = "/api/v1/dossiers/{}/payments/counter/"
+    body = {"method": "cash", "receipt_number": "BL-0100"}
+
+    assert client_for(world.counter).post(url.format(first.code), body).status_code == 201
+    again = client_for(world.counter).post(url.format(second.code), body)
+
+    assert again.status_code == 400 and again.json()["code"] == "duplicate_receipt"
+    assert "BL-0100 đã được dùng" in again.json()["detail"]
+    assert not Payment.objects.filter(dossier=second).exists()
