@@ -333,7 +333,7 @@ def test_a_dossier_goes_through_its_whole_life_in_the_admin(admin_client, world)
     assert ClockEvent.objects.filter(dossier=dossier, step__isnull=True, kind="paused").count() == 2
     # The history shows on the (read-only) change page.
     page = admin_client.get(change_url).content.decode()
-    assert "Bản sao giấy khai sinh" in page or "Yêu cầu bổ sung" in page
+    assert "Bản sao giấy khai sinh" in page
     assert "Bạn không có thao tác nào" in page
 
 
@@ -447,7 +447,7 @@ def test_national_holidays_are_loaded_for_a_year_from_the_admin(admin_client, wo
     edited.refresh_from_db()
     assert edited.name == "Sửa bởi quản trị"
     page = admin_client.get(_url(CalendarDay, "changelist") + "?year=2026").content.decode()
-    assert "Quốc khánh" in page or "Independence" in page or "2 tháng 9" in page or "02/09/2026" in page
+    assert "Quốc khánh" in page
 
 
 def test_calendar_year_is_read_only(admin_client, world):

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from dossiers import services
 from dossiers.models import Dossier, DossierEvent, IdempotencyRecord, StepAssignment
+from tests.concurrency import race
 from tests.dossiers.api_support import action_url, client_for, create_body
 from workflows.calendar import calendar_for
 
@@ -360,22 +361,15 @@ def test_a_refused_request_is_not_stored_and_may_be_retried_with_its_key(world):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_duplicates_apply_once(world):
-    """Two requests with one key at the same moment: one applies, the other replays its answer."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from django.db import connection
-
+    """Requests with one key at the same moment: one applies, the others replay its answer."""
     dossier = services.start_processing(dossier=world.counter_dossier(), actor=world.counter, assignee=world.counter)
 
-    def call(_):
-        try:
-            return post(world.counter, dossier.code, "complete-step", {}, HTTP_IDEMPOTENCY_KEY="same")
-        finally:
-            connection.close()
+    def call():
+        return post(world.counter, dossier.code, "complete-step", {}, HTTP_IDEMPOTENCY_KEY="same")
 
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        responses = list(pool.map(call, range(4)))
+    responses = race(*[call] * 4)
 
+    assert not [r for r in responses if isinstance(r, Exception)], responses
     assert [r.status_code for r in responses] == [200] * 4
     assert len({r.json()["version"] for r in responses}) == 1
     assert events(dossier).count("complete-step") == 1

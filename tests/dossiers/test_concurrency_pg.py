@@ -1,41 +1,15 @@
 """Concurrent changes on real PostgreSQL: the dossier row lock lets exactly one of two conflicting
 actions win, and concurrent receipts never share a code (DOMAIN §3)."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from dossiers import services
 from dossiers.models import Dossier, DossierEvent, Status
 from dossiers.services import ChangedUnderYou, DossierError, TransitionNotAllowed
+from tests.concurrency import race
 from tests.factories import at
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def race(*calls, timeout=60):
-    """Run each call in its own thread with its own connection, released together by a barrier.
-    Returns what each returned or raised, in order."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait(timeout=timeout)
-            outcomes[i] = call()
-        except Exception as error:  # noqa: BLE001 - the outcome is what the test checks
-            outcomes[i] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout)
-    assert not any(thread.is_alive() for thread in threads)
-    return outcomes
 
 
 def one_winner(outcomes, *loser_types):

@@ -8,23 +8,19 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from dossiers import services
 from dossiers.models import DocumentVersion, Status
 from dossiers.services import ActionForbidden, DocumentInput, InvalidInput, TransitionNotAllowed, validate_upload
+from tests.dossiers.api_support import PDF_BYTES, pdf_file
 from tests.factories import UserFactory, at
 
-PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
 DOCX = b"PK\x03\x04" + b"\x00" * 32
 EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 32
 
 
-def upload(name, content, content_type="application/octet-stream"):
-    return SimpleUploadedFile(name, content, content_type=content_type)
-
-
 # -- validate_upload --------------------------------------------------------------------------------
 def test_an_empty_file_is_refused():
     with pytest.raises(InvalidInput) as refused:
-        validate_upload(upload("to-khai.pdf", b""))
+        validate_upload(pdf_file("to-khai.pdf", b""))
     assert refused.value.status == 400
     assert refused.value.message == "Tệp “to-khai.pdf” rỗng."
 
@@ -32,11 +28,11 @@ def test_an_empty_file_is_refused():
 def test_an_oversize_file_is_refused(settings):
     settings.DOCUMENT_MAX_BYTES = 2_000_000
     with pytest.raises(InvalidInput) as refused:
-        validate_upload(upload("ban-ve.pdf", PDF + b"0" * 3_000_000))
+        validate_upload(pdf_file("ban-ve.pdf", PDF_BYTES + b"0" * 3_000_000))
     assert refused.value.code == "file_too_large"
     assert "“ban-ve.pdf”" in refused.value.message
     assert "vượt giới hạn 2 MB" in refused.value.message
-    validate_upload(upload("vua-du.pdf", PDF + b"0" * (2_000_000 - len(PDF))))
+    validate_upload(pdf_file("vua-du.pdf", PDF_BYTES + b"0" * (2_000_000 - len(PDF_BYTES))))
 
 
 @pytest.mark.parametrize(
@@ -50,7 +46,7 @@ def test_an_oversize_file_is_refused(settings):
 )
 def test_a_file_of_the_wrong_type_is_refused(name, content):
     with pytest.raises(InvalidInput) as refused:
-        validate_upload(upload(name, content, "application/pdf"))
+        validate_upload(pdf_file(name, content))
     assert refused.value.code == "unsupported_file_type"
     assert f"Tệp “{name}” không đúng định dạng cho phép" in refused.value.message
 
@@ -58,7 +54,7 @@ def test_a_file_of_the_wrong_type_is_refused(name, content):
 @pytest.mark.parametrize(
     ("content", "content_type"),
     [
-        (PDF, "application/pdf"),
+        (PDF_BYTES, "application/pdf"),
         (PNG, "image/png"),
         (JPEG, "image/jpeg"),
         (DOCX, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
@@ -67,17 +63,21 @@ def test_a_file_of_the_wrong_type_is_refused(name, content):
 )
 def test_the_real_type_is_read_from_the_content(content, content_type):
     # The declared type and the name do not decide; the bytes do.
-    assert validate_upload(upload("tep-bat-ky.bin", content, "text/plain")) == content_type
+    assert validate_upload(SimpleUploadedFile("tep-bat-ky.bin", content, content_type="text/plain")) == content_type
 
 
 # -- add_documents ----------------------------------------------------------------------------------
 def test_an_accepted_file_records_its_hash_size_and_type(world):
     dossier = world.online_dossier()
-    content = PDF + b"noi dung to khai"
+    content = PDF_BYTES + b"noi dung to khai"
     (version,) = services.add_documents(
         dossier=dossier,
         actor=world.applicant,
-        documents=[DocumentInput(component="to-khai", file=upload("to-khai.pdf", content, "text/plain"))],
+        documents=[
+            DocumentInput(
+                component="to-khai", file=SimpleUploadedFile("to-khai.pdf", content, content_type="text/plain")
+            )
+        ],
         at=at(2025, 8, 12, 10),
     )
     version = DocumentVersion.objects.get(pk=version.pk)
@@ -99,7 +99,7 @@ def test_a_second_file_for_a_component_is_a_new_version(world):
         services.add_documents(
             dossier=dossier,
             actor=world.applicant,
-            documents=[DocumentInput(component="cccd", file=upload("cccd.pdf", PDF + body))],
+            documents=[DocumentInput(component="cccd", file=pdf_file("cccd.pdf", PDF_BYTES + body))],
         )
     assert list(dossier.documents.values_list("component", "version")) == [("cccd", 1), ("cccd", 2)]
 
@@ -112,8 +112,8 @@ def test_a_refused_file_adds_nothing(world):
             dossier=dossier,
             actor=world.applicant,
             documents=[
-                DocumentInput(component="to-khai", file=upload("to-khai.pdf", PDF)),
-                DocumentInput(component="cccd", file=upload("cccd.pdf", b"plain text")),
+                DocumentInput(component="to-khai", file=pdf_file("to-khai.pdf")),
+                DocumentInput(component="cccd", file=pdf_file("cccd.pdf", b"plain text")),
             ],
         )
     assert not DocumentVersion.objects.filter(dossier=dossier).exists()
@@ -132,7 +132,7 @@ def _add(dossier, actor, *, is_result=False):
     return services.add_documents(
         dossier=dossier,
         actor=actor,
-        documents=[DocumentInput(component="ket-qua" if is_result else "cccd", file=upload("tep.pdf", PDF))],
+        documents=[DocumentInput(component="ket-qua" if is_result else "cccd", file=pdf_file("tep.pdf"))],
         is_result=is_result,
     )
 

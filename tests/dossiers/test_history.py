@@ -4,20 +4,14 @@ a code that never changes, and documents kept as versions."""
 import datetime as dt
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from dossiers import services
 from dossiers.models import ClockEvent, DocumentVersion, Dossier, DossierEvent, Status
 from dossiers.services import DocumentInput
 from dossiers.signals import dossier_changed
+from tests.dossiers.api_support import PDF_BYTES, pdf_file
 from tests.factories import at
-
-PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
-
-
-def pdf(name="to-khai.pdf", body=b""):
-    return SimpleUploadedFile(name, PDF + body, content_type="application/pdf")
 
 
 def counts(dossier):
@@ -106,7 +100,7 @@ def test_a_failed_create_leaves_no_dossier(world):
     dossier_changed.connect(boom, dispatch_uid="history-test-boom")
     try:
         with pytest.raises(RuntimeError):
-            world.counter_dossier(documents=[DocumentInput(component="to-khai", file=pdf())])
+            world.counter_dossier(documents=[DocumentInput(component="to-khai", file=pdf_file("to-khai.pdf"))])
     finally:
         dossier_changed.disconnect(dispatch_uid="history-test-boom")
     assert not Dossier.objects.exists()
@@ -117,7 +111,7 @@ def test_a_failed_create_leaves_no_dossier(world):
 # -- append-only ------------------------------------------------------------------------------------
 @pytest.fixture
 def rows(world):
-    dossier = world.counter_dossier(documents=[DocumentInput(component="to-khai", file=pdf())])
+    dossier = world.counter_dossier(documents=[DocumentInput(component="to-khai", file=pdf_file("to-khai.pdf"))])
     return {
         "event": DossierEvent.objects.filter(dossier=dossier).first(),
         "clock": ClockEvent.objects.filter(dossier=dossier).first(),
@@ -191,7 +185,9 @@ def test_the_code_never_changes_across_supplements_send_backs_and_apologies(worl
 def test_a_supplement_adds_a_document_version_and_keeps_the_first(world):
     when = at(2025, 8, 12, 9)
     h = dt.timedelta(hours=1)
-    dossier = world.online_dossier(when=when, documents=[DocumentInput(component="to-khai", file=pdf(body=b"v1"))])
+    dossier = world.online_dossier(
+        when=when, documents=[DocumentInput(component="to-khai", file=pdf_file("to-khai.pdf", PDF_BYTES + b"v1"))]
+    )
     services.receive_dossier(dossier=dossier, actor=world.counter, at=when + h)
     services.start_processing(dossier=dossier, actor=world.counter, at=when + 2 * h)
     services.request_supplement(
@@ -203,7 +199,7 @@ def test_a_supplement_adds_a_document_version_and_keeps_the_first(world):
     services.submit_supplement(
         dossier=dossier,
         actor=world.applicant,
-        documents=[DocumentInput(component="to-khai", file=pdf(body=b"v2"))],
+        documents=[DocumentInput(component="to-khai", file=pdf_file("to-khai.pdf", PDF_BYTES + b"v2"))],
         at=when + 4 * h,
     )
     versions = list(DocumentVersion.objects.filter(dossier=dossier, component="to-khai").order_by("version"))

@@ -15,9 +15,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from rest_framework.test import APIClient
 
 from dossiers import services
+from tests.dossiers.api_support import client_for
 from tests.factories import ProcedureFactory, at, make_process
 from workflows.models import OnlineLevel
 
@@ -158,11 +158,7 @@ def deliver(client, message: dict):
     )
 
 
-def api(user=None) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        client.force_authenticate(user)
-    return client
+api = client_for  # an API client, signed in as the user if one is given
 
 
 class Fees:

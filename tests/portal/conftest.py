@@ -7,6 +7,22 @@ from portal import client as portal_client_module
 from portal import conf, mapping, payloads
 from portal.simulator import PortalSimulator
 
+# Our state (with the pause reason) → the national code the portal must end up holding, written out
+# here rather than read from the mapping under test.
+NATIONAL = {
+    ("submitted", ""): 1,
+    ("received", ""): 2,
+    ("rejected", ""): 3,
+    ("processing", ""): 4,
+    ("supplement", ""): 5,
+    ("paused", "financial"): 6,
+    ("paused", "verification"): 4,
+    ("withdrawn", ""): 7,
+    ("stopped", ""): 8,
+    ("resolved", ""): 9,
+    ("returned", ""): 10,
+}
+
 
 @pytest.fixture(autouse=True)
 def _fresh_portal_caches():

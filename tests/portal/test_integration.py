@@ -16,6 +16,7 @@ from dossiers import services
 from dossiers.models import DossierEvent
 from portal.models import OutboxMessage, OutboxState, PortalLink
 from portal.processes import RedisServer, Stack, use_broker
+from tests.portal.conftest import NATIONAL
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.xdist_group("portal-integration")]
 
@@ -33,18 +34,6 @@ SYNC_ENV = {
     "PORTAL_BATCH_SIZE": "100",
     "PORTAL_RECONCILE_SECONDS": "86400",
     "LOG_LEVEL": "WARNING",
-}
-
-# Our state (with the pause reason) → the national code the portal must end up holding, written out
-# here rather than read from the mapping under test.
-NATIONAL = {
-    ("received", ""): 2,
-    ("processing", ""): 4,
-    ("supplement", ""): 5,
-    ("paused", "financial"): 6,
-    ("paused", "verification"): 4,
-    ("resolved", ""): 9,
-    ("returned", ""): 10,
 }
 
 

@@ -9,6 +9,7 @@ from portal.mapping import UnmappedStatus, active_mapping, load_mapping, missing
 from portal.models import MappingVersion, MessageKind, NationalStatus, OutboxMessage, StatusMapping
 from portal.services import record_change
 from tests.factories import ProcedureFactory, at, make_process
+from tests.portal.conftest import NATIONAL
 
 
 def rows(dossier):
@@ -36,7 +37,8 @@ def test_without_any_mapping_version_the_seed_applies(world):
 def test_every_state_reaches_the_outbox_with_its_national_code(world, state):
     dossier = world.dossier_in(state)
     last = rows(dossier)[-1]
-    expected = active_mapping().national_code(dossier.status, dossier.pause_reason)
+    assert dossier.status == state
+    expected = NATIONAL[(state, dossier.pause_reason or "")]
     assert last.seq == dossier.event_seq
     assert last.national_status == expected
     assert last.payload.get("TrangThaiHoSo", last.payload.get("TrangThai")) == expected

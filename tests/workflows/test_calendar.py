@@ -23,11 +23,6 @@ def d(year, month, day):
     return dt.date(year, month, day)
 
 
-@pytest.fixture
-def province(db):
-    return calendar_for(None)
-
-
 # -- hours ------------------------------------------------------------------------------------------
 def test_a_weekday_has_the_default_counter_hours_of_eight_hours(province):
     tuesday = d(2025, 8, 12)

@@ -299,11 +299,6 @@ def _ledger(start, budget, pairs):
     return entries
 
 
-@pytest.fixture
-def province(db):
-    return calendar_for(None)
-
-
 @PROPERTY
 @given(start=starts, budget=budgets, pairs=gaps)
 def test_pauses_never_make_the_due_date_earlier(province, start, budget, pairs):
