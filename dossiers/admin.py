@@ -21,7 +21,7 @@ from workflows.diagrams import Edge, Group, Node, render_diagram
 from workflows.models import ReturnChannel
 
 from . import services
-from .admin_forms import ACTION_FORMS, CounterDossierForm
+from .admin_forms import ACTION_FORMS, CounterDossierForm, add_service_errors
 from .models import (
     OPEN_STATES,
     Action,
@@ -464,9 +464,7 @@ class DossierAdmin(admin.ModelAdmin):
                     services.ACTION_SERVICES[action](dossier=dossier, actor=request.user, **form.service_kwargs())
                 except services.DossierError as error:
                     messages.error(request, error.message)
-                    for field, problems in (error.errors or {}).items():
-                        if field in form.fields and field not in form.errors:
-                            form.add_error(field, [str(p) for p in problems])
+                    add_service_errors(form, error)
                     status = error.status
                     dossier.refresh_from_db()
                 else:

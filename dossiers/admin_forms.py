@@ -12,6 +12,13 @@ from workflows.models import Agency, Procedure, ReturnChannel
 from .models import Action, ApplicantKind, PauseReason, Result
 
 
+def add_service_errors(form: forms.Form, error) -> None:
+    """Show a service's per-field refusals (`DossierError.errors`) on the form's own fields."""
+    for field, problems in (error.errors or {}).items():
+        if field in form.fields and field not in form.errors:
+            form.add_error(field, [str(p) for p in problems])
+
+
 class ActionForm(forms.Form):
     """The fields every action has: a note, and the record version the officer was looking at."""
 

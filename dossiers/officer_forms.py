@@ -12,7 +12,7 @@ from workflows.models import Agency, Membership, Procedure, ReturnChannel, Staff
 from . import permissions as perms
 from .admin_forms import ACTION_FORMS, CounterDossierForm
 from .models import Action, Dossier
-from .services import DocumentInput
+from .services import DocumentInput, missing_required_documents
 
 # The field of each action form that names an officer, and which step's agency he must belong to.
 _OFFICER_FIELDS = {Action.START: "assignee", Action.COMPLETE_STEP: "assignee", Action.ASSIGN: "main"}
@@ -111,11 +111,7 @@ class OfficerCounterForm(CounterDossierForm):
 
     def clean(self):
         data = super().clean()
-        missing = [
-            doc.name
-            for doc in self.components
-            if doc.required and not data.get(f"paper_{doc.code}") and not data.get(f"file_{doc.code}")
-        ]
+        missing = missing_required_documents(self.procedure, self.documents())
         if missing:
             raise forms.ValidationError(
                 _("Chưa nhận đủ thành phần hồ sơ bắt buộc: %(names)s."), params={"names": "; ".join(missing)}

@@ -28,6 +28,7 @@ from workflows.models import Agency, StaffRole
 
 from . import permissions as perms
 from . import selectors, services
+from .admin_forms import add_service_errors
 from .extensions import section
 from .models import (
     CLOCK_RUNNING_STATES,
@@ -53,7 +54,7 @@ def officer_required(view):
     def wrapped(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), LOGIN_URL)
-        if not selectors.is_officer(request.user):
+        if not perms.is_officer(request.user):
             return forbidden(
                 request,
                 _(
@@ -71,7 +72,7 @@ def forbidden(request, message: str):
     return render(
         request,
         "dossiers/officer/forbidden.html",
-        {"message": message, "hide_nav": not selectors.is_officer(request.user)},
+        {"message": message, "hide_nav": not perms.is_officer(request.user)},
         status=403,
     )
 
@@ -344,9 +345,7 @@ def dossier_action(request, code, action):
         try:
             services.ACTION_SERVICES[action](dossier=dossier, actor=request.user, **form.service_kwargs())
         except services.DossierError as error:
-            for field, problems in (error.errors or {}).items():
-                if field in form.fields and field not in form.errors:
-                    form.add_error(field, [str(p) for p in problems])
+            add_service_errors(form, error)
             failed, status = {"action": action, "form": form, "error": error.message}, error.status
         else:
             messages.success(request, _("Đã thực hiện “%(a)s” đối với hồ sơ %(c)s.") % {"a": label, "c": code})
@@ -387,9 +386,7 @@ def counter_receipt(request):
             try:
                 dossier = services.create_dossier(actor=request.user, **form.service_kwargs())
             except services.DossierError as problem:
-                for field, problems in (problem.errors or {}).items():
-                    if field in form.fields and field not in form.errors:
-                        form.add_error(field, [str(p) for p in problems])
+                add_service_errors(form, problem)
                 error, status = problem.message, problem.status
             else:
                 when = timezone.localtime(dossier.appointment_at) if dossier.appointment_at else None

@@ -29,6 +29,11 @@ def _superuser(user) -> bool:
     return bool(getattr(user, "is_superuser", False))
 
 
+def is_officer(user) -> bool:
+    """A staff member: someone with a role in an agency (or a superuser)."""
+    return bool(_superuser(user) or memberships(user))
+
+
 def sees_everything(user) -> bool:
     """Superusers and centre supervisors see every dossier of the province."""
     return _superuser(user) or any(role == StaffRole.SUPERVISOR for _agency, role in memberships(user))

@@ -19,11 +19,6 @@ from .models import (
 )
 
 
-def is_officer(user) -> bool:
-    """A staff member: someone with a role in an agency (or a superuser)."""
-    return bool(getattr(user, "is_superuser", False) or perms.memberships(user))
-
-
 def visible_dossiers(user) -> QuerySet[Dossier]:
     """Dossiers the user may see: his own as an applicant, and as an officer those of his agencies
     (receiving, competent, or an agency doing one of its steps). Supervisors see all."""

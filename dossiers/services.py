@@ -435,6 +435,12 @@ def validate_upload(upload: UploadedFile) -> str:
     return content_type
 
 
+def missing_required_documents(procedure: Procedure, documents: Iterable[DocumentInput]) -> list[str]:
+    """Names of the procedure's required components that `documents` (paper or file) leave out."""
+    given = {d.component for d in documents if d.paper_copy or d.file is not None}
+    return [d.name for d in procedure.documents.order_by("order") if d.required and d.code not in given]
+
+
 def _add_documents(
     dossier: Dossier, documents: Iterable[DocumentInput], actor, *, is_result=False
 ) -> list[DocumentVersion]:
@@ -485,6 +491,20 @@ def _doc_refs(versions: Sequence[DocumentVersion]) -> list[dict]:
 
 
 # -- creating ---------------------------------------------------------------------------------------
+def filing_channel(*, actor, requested: str | None) -> dict:
+    """How `actor` files a new dossier (API.md): an officer receives it at the counter or by post; anyone
+    else files online, as its applicant. The `channel` and `applicant_user` arguments of `create_dossier`."""
+    if perms.is_officer(actor):
+        if requested == Channel.ONLINE:
+            message = _("Cán bộ tiếp nhận trực tiếp (counter) hoặc qua bưu chính (post).")
+            raise InvalidInput(message, errors={"channel": [message]})
+        return {"channel": requested or Channel.COUNTER}
+    if requested not in (None, Channel.ONLINE):
+        message = _("Người nộp chỉ nộp hồ sơ trực tuyến (online).")
+        raise InvalidInput(message, errors={"channel": [message]})
+    return {"channel": Channel.ONLINE, "applicant_user": actor}
+
+
 def create_dossier(
     *,
     actor,

@@ -12,20 +12,16 @@ from rest_framework.throttling import ScopedRateThrottle
 SCOPE = "track"
 
 
-class TrackThrottle(ScopedRateThrottle):
-    """ScopedRateThrottle that also works for a plain Django view (the tracking page)."""
-
-    scope_attr = "throttle_scope"
-
-
 class _PageView:
+    """Stands in for a DRF view, so the tracking page counts against the same scope."""
+
     throttle_scope = SCOPE
 
 
 def track_wait(request) -> float | None:
     """Seconds the client must wait before another look-up, or None when it may go on now. Counts the
     look-up when allowed."""
-    throttle = TrackThrottle()
+    throttle = ScopedRateThrottle()
     if throttle.allow_request(request, _PageView()):
         return None
     return throttle.wait() or 1.0

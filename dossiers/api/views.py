@@ -19,18 +19,18 @@ from rest_framework import generics, permissions, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from dossiers import permissions as perms
 from dossiers import selectors, services
-from dossiers.models import Action, Channel
 from dossiers.receipts import render_receipt
 from workflows.models import Agency, Procedure, ProcessStatus, ProcessVersion
 
 from . import serializers as s
 from .filters import WORKLIST_PARAMETERS, parse_worklist_query
 from .idempotency import idempotent
-from .throttles import SCOPE, TrackThrottle, throttled_error
+from .throttles import SCOPE, throttled_error
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
     "Idempotency-Key",
@@ -162,7 +162,7 @@ class DossierListCreate(generics.ListCreateAPIView):
         agency, user = filters["agency"], self.request.user
         if (
             agency is not None
-            and selectors.is_officer(user)
+            and perms.is_officer(user)
             and not perms.sees_everything(user)
             and agency.pk not in perms.agencies_of(user)
         ):
@@ -193,18 +193,7 @@ class DossierListCreate(generics.ListCreateAPIView):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         documents = data.pop("documents", [])
-        channel = data.pop("channel", None)
-        if selectors.is_officer(request.user):
-            if channel == Channel.ONLINE:
-                raise ValidationError(
-                    {"channel": [_("Cán bộ tiếp nhận trực tiếp (counter) hoặc qua bưu chính (post).")]}
-                )
-            data["channel"] = channel or Channel.COUNTER
-        else:
-            if channel not in (None, Channel.ONLINE):
-                raise ValidationError({"channel": [_("Người nộp chỉ nộp hồ sơ trực tuyến (online).")]})
-            data["channel"] = Channel.ONLINE
-            data["applicant_user"] = request.user
+        data.update(services.filing_channel(actor=request.user, requested=data.pop("channel", None)))
         dossier = services.create_dossier(actor=request.user, documents=documents, **data)
         return _detail(request, dossier.code, status_code=status.HTTP_201_CREATED)
 
@@ -228,11 +217,6 @@ def _service_kwargs(action: str, data: dict) -> dict:
     data.pop("expected_version", None)
     if "step" in data:
         data["expected_step"] = data.pop("step")
-    if action == Action.APOLOGIZE:
-        data["new_appointment"] = data.pop("new_appointment")
-    if action == Action.ASSIGN:
-        data["co_handlers"] = list(data.get("co_handlers") or [])
-        data["followers"] = list(data.get("followers") or [])
     return {k: v for k, v in data.items() if v is not None}
 
 
@@ -312,7 +296,6 @@ class DossierDocuments(APIView):
         serializer = s.DocumentUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        services.validate_upload(data["file"])
         versions = services.add_documents(
             dossier=dossier,
             actor=request.user,
@@ -349,7 +332,7 @@ class Tracking(APIView):
 
     permission_classes = [permissions.AllowAny]
     authentication_classes: list = []
-    throttle_classes = [TrackThrottle]
+    throttle_classes = [ScopedRateThrottle]
     throttle_scope = SCOPE
 
     def throttled(self, request, wait):

@@ -43,6 +43,21 @@ def test_counter_officer_receives_directly_and_the_clock_starts(world):
     assert Dossier.objects.get(code=body["code"]).applicant_user is None
 
 
+@pytest.mark.parametrize(
+    "who, channel, message",
+    [
+        ("counter", "online", "Cán bộ tiếp nhận trực tiếp (counter) hoặc qua bưu chính (post)."),
+        ("applicant", "counter", "Người nộp chỉ nộp hồ sơ trực tuyến (online)."),
+    ],
+)
+def test_a_channel_the_filer_cannot_use_is_400_and_nothing_is_written(world, who, channel, message):
+    response = client_for(getattr(world, who)).post(URL, create_body(world, channel=channel), format="json")
+
+    assert response.status_code == 400
+    assert response.json()["errors"]["channel"] == [message]
+    assert not Dossier.objects.exists()
+
+
 def test_counter_officer_files_with_multipart_files(world):
     body = create_body(world)
     body.pop("documents")
