@@ -204,6 +204,10 @@ class RefundStatus(models.TextChoices):
     FAILED = "failed", _("Hoàn trả không thành công")
 
 
+# A refund the counter may record as handed back: cash or bank ones, and online ones the platform refused.
+HANDED_BACK_AT_COUNTER = (RefundStatus.AT_COUNTER, RefundStatus.FAILED)
+
+
 class Refund(models.Model):
     """Giving back a paid fee when the dossier is refused or withdrawn (where the province allows it)."""
 

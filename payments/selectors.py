@@ -9,8 +9,8 @@ from dossiers.models import Action, Channel, DocumentVersion, Dossier, DossierEv
 from onestop.formats import vnd
 from workflows.models import OnlineLevel, ReturnChannel
 
-from .models import Charge, ChargeKind, Method, Payment, PaymentStatus, Refund, RefundStatus
-from .services import amounts, must_pay_online
+from .models import HANDED_BACK_AT_COUNTER, Charge, ChargeKind, Method, Payment, PaymentStatus, Refund, RefundStatus
+from .services import accepts_payment, amounts, must_pay_online
 
 
 def _iso(value) -> str | None:
@@ -58,7 +58,7 @@ def payment_summary(dossier: Dossier, *, public: bool = False) -> dict:
         "refunded": _("Đã hoàn trả phí, lệ phí"),
     }
     what_to_pay = ""
-    if owed > 0 and dossier.is_open or owed > 0 and dossier.status == Status.RESOLVED:
+    if owed > 0 and accepts_payment(dossier):
         if online_only:
             what_to_pay = _("Nộp %(amount)s đồng trực tuyến qua Nền tảng thanh toán của Cổng Dịch vụ công quốc gia.")
         else:
@@ -82,6 +82,7 @@ def payment_summary(dossier: Dossier, *, public: bool = False) -> dict:
         "receipt_number": last_paid.receipt_number if last_paid else None,
         "paid_at": _iso(last_paid.paid_at) if last_paid else None,
         "what_to_pay": what_to_pay,
+        "collectable_at_counter": owed > 0 and accepts_payment(dossier) and not online_only,
         "pay_url": pending.pay_url if pending is not None and owed > 0 else None,
         "pay_expires_at": _iso(pending.expires_at) if pending is not None and owed > 0 else None,
         "financial_obligation": any(c.kind == ChargeKind.ADDITIONAL for c in charges),
@@ -104,6 +105,7 @@ def payment_summary(dossier: Dossier, *, public: bool = False) -> dict:
                         "reference": refunds[p.pk].reference,
                         "status": refunds[p.pk].status,
                         "status_label": str(RefundStatus(refunds[p.pk].status).label),
+                        "can_hand_back": refunds[p.pk].status in HANDED_BACK_AT_COUNTER,
                         "amount": refunds[p.pk].amount,
                         "completed_at": _iso(refunds[p.pk].completed_at),
                     }

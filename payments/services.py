@@ -35,6 +35,7 @@ from workflows.models import OnlineLevel
 
 from . import conf, platform, signing
 from .models import (
+    HANDED_BACK_AT_COUNTER,
     Charge,
     ChargeKind,
     FeeExemption,
@@ -191,8 +192,13 @@ def _dossier_locked(dossier: Dossier | str) -> Dossier:
         raise DossierNotFound(_("Không tìm thấy hồ sơ %(code)s.") % {"code": key.get("code", "")}) from None
 
 
+def accepts_payment(dossier: Dossier) -> bool:
+    """Fees are paid while the dossier is open, or when its result is handed over."""
+    return dossier.is_open or dossier.status == Status.RESOLVED
+
+
 def _payable(dossier: Dossier) -> None:
-    if not (dossier.is_open or dossier.status == Status.RESOLVED):
+    if not accepts_payment(dossier):
         raise TransitionNotAllowed(
             _("Hồ sơ ở trạng thái “%(state)s” không còn nhận thanh toán.") % {"state": dossier.get_status_display()},
             current_status=dossier.status,
@@ -723,7 +729,7 @@ def complete_refund_at_counter(*, refund_id: int, actor, note: str = "", at=None
     at = at or timezone.now()
     with transaction.atomic():
         refund = _refund_locked(refund_id, actor)
-        if refund.status not in (RefundStatus.AT_COUNTER, RefundStatus.FAILED):
+        if refund.status not in HANDED_BACK_AT_COUNTER:
             raise TransitionNotAllowed(
                 _("Khoản hoàn trả %(ref)s đang ở trạng thái “%(state)s”, không ghi nhận hoàn trả tại quầy được.")
                 % {"ref": refund.reference, "state": RefundStatus(refund.status).label},

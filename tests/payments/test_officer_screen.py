@@ -118,3 +118,12 @@ def test_a_receipt_number_is_used_once(world, fees, sim):
     assert again.status_code == 400 and again.json()["code"] == "duplicate_receipt"
     assert "BL-0100 đã được dùng" in again.json()["detail"]
     assert not Payment.objects.filter(dossier=second).exists()
+
+
+def test_the_fee_is_collected_when_the_result_is_handed_over(client, world, fees, sim):
+    dossier = services.start_processing(dossier=fees.received_online(fees.partial), actor=world.counter)
+    dossier = services.resolve_dossier(dossier=dossier, actor=world.leader, result="approved")
+    client.force_login(world.counter)
+
+    assert "Ghi nhận đã thu 30.000 đ" in page(client, dossier).content.decode()
+    assert "Đã ghi nhận thu 30.000 đồng" in collect(client, dossier, receipt_number="BL-0200")
