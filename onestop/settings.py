@@ -187,18 +187,9 @@ CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # workers and beat reconnect for as
 # (kombu's SQLAlchemy transport passes every transport option on to create_engine(), so it takes none
 # here; it polls its queue table once a second.)
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {
-    # The portal outbox sweeper: delivers what no after-commit kick reached (broker down, worker died).
-    "portal-sweep-outbox": {
-        "task": "portal.sweep_outbox",
-        "schedule": float(os.environ.get("PORTAL_SWEEP_SECONDS", "5")),
-    },
-    # Compares the recent period with the national portal and re-sends what it lacks.
-    "portal-reconcile": {
-        "task": "portal.reconcile",
-        "schedule": float(os.environ.get("PORTAL_RECONCILE_SECONDS", "3600")),
-    },
-}
+# Each app adds its own periodic tasks in its AppConfig.ready() (portal: PORTAL_SWEEP_SECONDS and
+# PORTAL_RECONCILE_SECONDS, read in portal/conf.py).
+CELERY_BEAT_SCHEDULE: dict = {}
 
 # The national portal (simulated by `manage.py portal_sim`).
 PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8090")

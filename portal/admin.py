@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
-from .models import MappingVersion, OutboxMessage, OutboxState, PortalLink, ReconciliationRun, StatusMapping
+from .health import portal_reachable
+from .models import MappingVersion, OutboxMessage, PortalLink, ReconciliationRun, StatusMapping
 from .selectors import counts_by_state, outbox_lag_seconds, portal_link_state
 
 
@@ -46,8 +47,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Gửi lại các thông điệp lỗi đã chọn"), permissions=["view"])
     def retry_selected(self, request, queryset):
-        ids = list(queryset.filter(state=OutboxState.DEAD).values_list("id", flat=True))
-        count = services.retry_dead_letters(ids=ids)
+        count = services.retry_dead_letters(ids=queryset.values_list("id", flat=True))
         self.message_user(
             request,
             ngettext(
@@ -60,13 +60,10 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         )
 
     def changelist_view(self, request, extra_context=None):
-        from .client import PortalClient
-
-        lag = outbox_lag_seconds()
-        portal_ok, portal_detail = PortalClient(timeout=2).health()
+        portal_ok, portal_detail = portal_reachable()  # the lag has a line of its own
         extra_context = {
             **(extra_context or {}),
-            "outbox_lag": lag,
+            "outbox_lag": outbox_lag_seconds(),
             "outbox_counts": counts_by_state(),
             "portal_ok": portal_ok,
             "portal_detail": portal_detail,
@@ -83,13 +80,7 @@ class StatusMappingInline(admin.TabularInline):
 @admin.register(MappingVersion)
 class MappingVersionAdmin(admin.ModelAdmin):
     list_display = ("number", "is_active", "note", "created_at")
-    inlines = [StatusMappingInline]
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        from .mapping import invalidate_mapping
-
-        invalidate_mapping()
+    inlines = [StatusMappingInline]  # saving drops the cached mapping (receivers._mapping_changed)
 
 
 @admin.register(PortalLink)

@@ -11,11 +11,20 @@ class PortalConfig(AppConfig):
     verbose_name = _("Đồng bộ Cổng DVC quốc gia")
 
     def ready(self):
+        from onestop.celery import app
         from onestop.health import register_check
 
-        from . import receivers  # noqa: F401  (connects the outbox receiver)
+        from . import conf, receivers  # noqa: F401  (importing receivers connects the outbox receiver)
         from .health import broker_check, portal_check
 
         register_check("broker", broker_check, critical=True)
         # The portal being down delays the sync, never the web: reported, not critical.
         register_check("portal", portal_check, critical=False)
+        app.conf.beat_schedule.update(
+            {
+                # The outbox sweeper: delivers what no after-commit kick reached (broker down, worker died).
+                "portal-sweep-outbox": {"task": "portal.sweep_outbox", "schedule": conf.SWEEP_SECONDS},
+                # Compares the recent period with the national portal and re-sends what it lacks.
+                "portal-reconcile": {"task": "portal.reconcile", "schedule": conf.RECONCILE_SECONDS},
+            }
+        )

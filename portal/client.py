@@ -3,8 +3,6 @@ HMAC-SHA256 signed bodies, one kept-alive connection per thread."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import http.client
 import json
 import os
@@ -13,6 +11,7 @@ import time
 from urllib.parse import urlsplit
 
 from . import conf
+from .signing import sign
 
 SYNC_PATH = "/api/hoso/dongbo"
 PROGRESS_PATH = "/api/hoso/tiendo"
@@ -35,10 +34,6 @@ class PortalRejected(PortalError):
     """Answered 4xx: the request itself is wrong."""
 
     retryable = False
-
-
-def sign(body: bytes, secret: str | None = None) -> str:
-    return hmac.new((secret or conf.SIGNING_SECRET).encode(), body, hashlib.sha256).hexdigest()
 
 
 class PortalClient:
@@ -76,7 +71,7 @@ class PortalClient:
         data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode() if body is not None else b""
         headers = {
             "Content-Type": "application/json; charset=utf-8",
-            "X-Signature": sign(data),
+            "X-Signature": sign(data, conf.SIGNING_SECRET),
             "X-Client-Pid": str(os.getpid()),
         }
         if token:

@@ -45,7 +45,7 @@ BREAKER_COOLDOWN = _float("PORTAL_BREAKER_COOLDOWN", 10)
 DRAIN_SECONDS = _float("PORTAL_DRAIN_SECONDS", 20)
 # At most one immediate delivery kick per process in this interval (plus one deferred kick).
 KICK_INTERVAL = _float("PORTAL_KICK_INTERVAL", 0.2)
-# Periodic tasks (Celery beat).
+# Periodic tasks (Celery beat), registered by PortalConfig.ready().
 SWEEP_SECONDS = _float("PORTAL_SWEEP_SECONDS", 5)
 RECONCILE_SECONDS = _float("PORTAL_RECONCILE_SECONDS", 3600)
 RECONCILE_WINDOW_HOURS = _float("PORTAL_RECONCILE_WINDOW_HOURS", 48)

@@ -16,9 +16,14 @@ def broker_check() -> tuple[bool, str]:
     return True, f"{transport} ({getattr(settings, 'CELERY_BROKER_TRANSPORT_NAME', '')})"
 
 
-def portal_check() -> tuple[bool, str]:
+def portal_reachable() -> tuple[bool, str]:
+    """Whether the national portal answers its health call (a fresh client, two-second timeout)."""
     from .client import PortalClient
 
-    ok, detail = PortalClient(timeout=2).health()
+    return PortalClient(timeout=2).health()
+
+
+def portal_check() -> tuple[bool, str]:
+    ok, detail = portal_reachable()
     lag = outbox_lag_seconds()
     return ok, f"{detail}; outbox lag {lag:.1f} s" if lag is not None else detail

@@ -158,8 +158,3 @@ def build_payload(kind: str, dossier: Dossier, event: DossierEvent, national_cod
     if kind == MessageKind.SYNC:
         return sync_payload(dossier, event, national_code)
     return progress_payload(dossier, event, national_code)
-
-
-def status_of(payload: dict) -> int:
-    """The national status a message leaves the dossier in, whatever its kind."""
-    return payload.get("TrangThaiHoSo", payload.get("TrangThai"))

@@ -25,7 +25,3 @@ def counts_by_state() -> dict[str, int]:
 
 def portal_link_state() -> PortalLink | None:
     return PortalLink.objects.filter(pk=1).first()
-
-
-def dead_letters():
-    return OutboxMessage.objects.filter(state=OutboxState.DEAD).order_by("dossier_code", "seq")

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Exists, F, Min, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from dossiers.models import Dossier, DossierEvent, Status
@@ -26,6 +26,7 @@ from onestop import fastsql
 
 from . import conf
 from .client import PROGRESS_PATH, SYNC_PATH, PortalClient, PortalError, portal_client
+from .kick import kick_delivery
 from .mapping import active_mapping
 from .models import (
     BreakerState,
@@ -355,8 +356,6 @@ def retry_dead_letters(*, ids=None) -> int:
         qs = qs.filter(id__in=list(ids))
     count = qs.update(state=OutboxState.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error="")
     if count:
-        from .receivers import kick_delivery
-
         transaction.on_commit(kick_delivery, robust=True)
     return count
 
@@ -406,8 +405,6 @@ def reconcile(
     run.finished_at = timezone.now()
     run.save()
     if run.messages_resent:
-        from .receivers import kick_delivery
-
         transaction.on_commit(kick_delivery, robust=True)
     logger.info(
         "portal reconciliation %s–%s: %s dossiers, %s differing, %s messages re-sent",
@@ -418,7 +415,3 @@ def reconcile(
         run.messages_resent,
     )
     return run
-
-
-def oldest_undelivered() -> dt.datetime | None:
-    return OutboxMessage.objects.filter(state=OutboxState.PENDING).aggregate(m=Min("created_at"))["m"]

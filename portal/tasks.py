@@ -9,13 +9,16 @@ from celery import shared_task
 from django.utils import timezone
 
 from . import conf
-from .receivers import kick_delivery
-from .services import deliver_due, reconcile
+from .kick import kick_delivery
+from .services import DrainResult, deliver_due, reconcile
 
 logger = logging.getLogger("portal.sync")
 
 
-def _follow_up(result) -> None:
+def _drain() -> DrainResult:
+    """Deliver what is due, then ask for the next delivery: at once when time ran out with rows still
+    due, after the backoff when rows failed."""
+    result = deliver_due(fan_out=kick_delivery)
     try:
         if result.more:
             deliver_outbox.apply_async(retry=False)
@@ -23,23 +26,21 @@ def _follow_up(result) -> None:
             deliver_outbox.apply_async(countdown=max(result.retry_in, 0.05), retry=False)
     except Exception as exc:  # broker unreachable: the sweeper comes back anyway
         logger.warning("portal follow-up delivery not enqueued: %s", exc)
+    return result
 
 
 @shared_task(name="portal.deliver_outbox", ignore_result=True)
 def deliver_outbox() -> int:
     """Drain the due outbox rows (enqueued after commit by the outbox receiver)."""
-    result = deliver_due(fan_out=kick_delivery)
-    _follow_up(result)
-    return result.delivered
+    return _drain().delivered
 
 
 @shared_task(name="portal.sweep_outbox", ignore_result=True)
 def sweep_outbox() -> int:
     """Periodic (beat): deliver whatever no kick reached — the broker was down, a worker died."""
-    result = deliver_due(fan_out=kick_delivery)
+    result = _drain()
     if result.delivered:
         logger.info("portal sweeper delivered %s messages", result.delivered)
-    _follow_up(result)
     return result.delivered
 
 

@@ -4,7 +4,7 @@ API (JSON): POST /api/auth/login → session token · POST /api/hoso/dongbo (syn
 (progress) with {"items": [...]} → one result per item (applied, duplicate, rejected, blocked) ·
 POST /api/hoso/lookup {"codes": [...]} · GET /api/hoso/<MaHoSo> · GET /api/health.
 Admin (header X-Admin-Key when a key is set): GET/POST /admin/faults, POST /admin/reset,
-GET /admin/stats, GET /admin/export, POST /admin/forget.
+GET /admin/stats, GET /admin/export.
 
 Faults: fail_rate (share of calls answered 500 without applying), dup_rate (share applied but answered
 502, so the sender sends them again and the portal must deduplicate), latency_ms (added to every
@@ -13,7 +13,6 @@ call), outage (every call answered 503).
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import json
 import logging
@@ -26,6 +25,7 @@ from dataclasses import asdict, dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote
 
+from ..signing import verify
 from .store import Store
 
 logger = logging.getLogger("portal.simulator")
@@ -195,10 +195,9 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(200, {"ok": True})
         if method == "POST" and path == "/api/auth/login":
             return self._login(data)
-        if sim.secret is not None and method == "POST":
-            expected = hmac.new(sim.secret.encode(), raw, hashlib.sha256).hexdigest()
-            if not hmac.compare_digest(expected, self.headers.get("X-Signature", "")):
-                return self._send(403, {"error": "bad signature"})
+        signature = self.headers.get("X-Signature", "")
+        if sim.secret is not None and method == "POST" and not verify(raw, signature, sim.secret):
+            return self._send(403, {"error": "bad signature"})
         token = self.headers.get("Authorization", "").removeprefix("Bearer ").strip()
         if not token or not sim.token_valid(token):
             return self._send(401, {"error": "session expired or missing; log in again"})
@@ -249,9 +248,6 @@ class _Handler(BaseHTTPRequestHandler):
                     sim.faults.update(data)
                 except (TypeError, ValueError) as exc:
                     return self._send(400, {"error": str(exc)})
-                if data.get("expire_tokens"):
-                    with sim.state_lock:
-                        sim.tokens.clear()
                 logger.info("faults now %s", asdict(sim.faults))
             return self._send(200, asdict(sim.faults))
         if path == "/admin/reset" and method == "POST":
@@ -261,9 +257,6 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(200, sim.stats())
         if path == "/admin/export":
             return self._send(200, {"messages": sim.store.export()})
-        if path == "/admin/forget" and method == "POST":
-            removed = sim.store.forget(str(data.get("MaHoSo", "")), data.get("seqs"))
-            return self._send(200, {"removed": removed})
         return self._send(404, {"error": "not found"})
 
 

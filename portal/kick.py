@@ -1,0 +1,62 @@
+"""The delivery kick: asks for a delivery task soon after a commit, cheaply and throttled, from a
+background thread so that a commit never waits on the broker (nor fails with it)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+
+from . import conf
+
+logger = logging.getLogger("portal.sync")
+
+
+class _Kicker:
+    """Enqueues delivery from a background thread of the process, so that a commit never waits on the
+    broker (nor fails with it). Commits that come while a kick is being sent are covered by the next one;
+    there is at most one kick per KICK_INTERVAL, and a pause after the broker refused one."""
+
+    BROKER_DOWN_PAUSE = 2.0
+
+    def __init__(self):
+        self.wanted = threading.Event()
+        self.lock = threading.Lock()
+        self.thread: threading.Thread | None = None
+        self.pid: int | None = None
+
+    def kick(self) -> None:
+        if self.thread is None or self.pid != os.getpid() or not self.thread.is_alive():
+            with self.lock:
+                if self.thread is None or self.pid != os.getpid() or not self.thread.is_alive():
+                    self.wanted = threading.Event()
+                    self.pid = os.getpid()
+                    self.thread = threading.Thread(target=self._run, name="portal-kick", daemon=True)
+                    self.thread.start()
+        self.wanted.set()
+
+    def _run(self) -> None:
+        from .tasks import deliver_outbox  # the tasks module imports this one
+
+        wanted = self.wanted
+        while True:
+            wanted.wait()
+            wanted.clear()
+            try:
+                deliver_outbox.apply_async(retry=False)
+                pause = conf.KICK_INTERVAL
+            except Exception as exc:  # the broker is down: the periodic sweeper delivers
+                logger.warning(
+                    "portal delivery not enqueued (%s: %s); the sweeper will send it", type(exc).__name__, exc
+                )
+                pause = self.BROKER_DOWN_PAUSE
+            time.sleep(pause)
+
+
+_kicker = _Kicker()
+
+
+def kick_delivery() -> None:
+    """Ask for a delivery soon. Returns at once and never raises."""
+    _kicker.kick()
