@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from onestop import fastsql
 from workflows.calendar import WorkingCalendar, calendar_for
-from workflows.clock import ClockEntry, ClockEventKind, ClockReading, Verdict, classify, read_clock
+from workflows.clock import ClockEntry, ClockEventKind, ClockReading, classify, read_clock
 from workflows.models import (
     Agency,
     OnlineLevel,
@@ -345,16 +345,13 @@ def _apply_dossier_reading(dossier: Dossier, reading: ClockReading) -> None:
     dossier.due_at = reading.due_at or reading.last_due_at
     dossier.appointment_at = reading.appointment_at
     dossier.remaining_seconds = reading.remaining_seconds
-    if reading.ended_at and dossier.status == Status.STOPPED:
-        # A stop (form 05) is not a resolution: it was late only if the legal time had already run out;
-        # comparing with the last due date would count time spent waiting in supplement against it.
-        dossier.verdict = Verdict.LATE if reading.remaining_seconds < 0 else Verdict.ON_TIME
-    elif reading.ended_at and dossier.due_at and dossier.status == Status.RESOLVED:
+    if reading.ended_at and dossier.due_at and dossier.status in (Status.RESOLVED, Status.STOPPED):
         dossier.verdict = classify(
             end_at=reading.ended_at,
             due_at=dossier.due_at,
             supplement_requests=dossier.supplement_requests,
             calendar=dossier_calendar(dossier),
+            stopped_with_remaining=reading.remaining_seconds if dossier.status == Status.STOPPED else None,
         )
 
 

@@ -136,11 +136,20 @@ def read_clock(entries: Iterable[ClockEntry], calendar: WorkingCalendar, reading
 
 
 def classify(
-    *, end_at: dt.datetime, due_at: dt.datetime, supplement_requests: int = 0, calendar: WorkingCalendar | None = None
+    *,
+    end_at: dt.datetime,
+    due_at: dt.datetime,
+    supplement_requests: int = 0,
+    calendar: WorkingCalendar | None = None,
+    stopped_with_remaining: float | None = None,
 ) -> str:
     """Early / on time / late (Decision 766): on time when the end is no later than the due date net of
     supplement time; more than one supplement request during processing counts as late; early when it
-    ended on a working day before the due day."""
+    ended on a working day before the due day. A stop (form 05, `stopped_with_remaining` = the working
+    time left when it stopped) is not a resolution: late only if the legal time had already run out, since
+    comparing with the last due date would count time spent waiting in supplement against it."""
+    if stopped_with_remaining is not None:
+        return Verdict.LATE if stopped_with_remaining < 0 else Verdict.ON_TIME
     if supplement_requests > 1 or end_at > due_at:
         return Verdict.LATE
     tz = calendar.tz if calendar is not None else dt.UTC

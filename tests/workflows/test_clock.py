@@ -246,6 +246,9 @@ def test_classify():
     assert classify(end_at=at(2025, 8, 15, 7), due_at=due, calendar=cal) == Verdict.ON_TIME
     assert classify(end_at=at(2025, 8, 15, 9, 1), due_at=due, calendar=cal) == Verdict.LATE
     assert classify(end_at=at(2025, 8, 13), due_at=due, supplement_requests=2, calendar=cal) == Verdict.LATE
+    # A stop is judged by the legal time left when it stopped, not by the last due date.
+    assert classify(end_at=at(2025, 8, 16), due_at=due, stopped_with_remaining=3600.0) == Verdict.ON_TIME
+    assert classify(end_at=at(2025, 8, 14), due_at=due, stopped_with_remaining=-60.0) == Verdict.LATE
 
 
 def test_classify_uses_the_local_day(db):
