@@ -4,7 +4,6 @@ processes with their diagram, staff roles per agency, and the working calendar."
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from django import forms
 from django.contrib import admin, messages
@@ -31,19 +30,15 @@ from .models import (
     Procedure,
     ProcedureDocument,
     ProcessFrozen,
-    ProcessStatus,
     ProcessStep,
     ProcessVersion,
     ReturnChannel,
+    format_hours,
 )
 
 admin.site.site_header = _("Quản trị hệ thống Một cửa")
 admin.site.site_title = _("Một cửa")
 admin.site.index_title = _("Danh mục, quy trình và hồ sơ")
-
-
-def _hours(value) -> str:
-    return f"{Decimal(value).normalize():f}"
 
 
 # -- agencies and fields ----------------------------------------------------------------------------
@@ -144,7 +139,7 @@ class ProcedureAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("thời hạn"), ordering="time_limit")
     def time_limit_display(self, obj):
-        return f"{_hours(obj.time_limit)} {obj.get_time_unit_display()}"
+        return f"{format_hours(obj.time_limit)} {obj.get_time_unit_display()}"
 
     @admin.display(description=_("quy trình"))
     def processes_link(self, obj):
@@ -229,7 +224,7 @@ class ProcessVersionAdmin(admin.ModelAdmin):
             '<span style="color:{};font-weight:600">{}</span>',
             "#2e7d32" if ok else "#c53030",
             _t("%(total)s / %(limit)s giờ làm việc%(flag)s")
-            % {"total": _hours(total), "limit": _hours(limit), "flag": "" if ok else _t(" (chưa khớp)")},
+            % {"total": format_hours(total), "limit": format_hours(limit), "flag": "" if ok else _t(" (chưa khớp)")},
         )
 
     @admin.display(description=_("người ban hành"))
@@ -282,20 +277,12 @@ class ProcessVersionAdmin(admin.ModelAdmin):
         ]
 
     def _publish(self, request, version: ProcessVersion) -> bool:
-        if version.status != ProcessStatus.DRAFT:
-            messages.error(request, _t("Phiên bản %(v)s không phải bản nháp nên không thể ban hành.") % {"v": version})
-            return False
-        problems = version.validate_for_publishing()
-        if problems:
-            messages.error(
-                request,
-                _t("Không thể ban hành %(v)s: %(p)s") % {"v": version, "p": " ".join(problems)},
-            )
-            return False
         try:
-            version.publish(by=request.user)
+            version.publish(by=request.user)  # refuses a non-draft or a draft that does not add up
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(
+                request, _t("Không thể ban hành %(v)s: %(p)s") % {"v": version, "p": " ".join(error.messages)}
+            )
             return False
         messages.success(request, _t("Đã ban hành %(v)s.") % {"v": version})
         return True

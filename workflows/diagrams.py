@@ -11,11 +11,12 @@ import math
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+
+from .models import format_hours
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'DejaVu Sans', Arial, sans-serif"
 LINE_HEIGHT = 17
@@ -344,10 +345,6 @@ def _notes_svg(node: Node) -> str:
 
 
 # -- a process version as a chain of steps ---------------------------------------------------------
-def _hours(value: Decimal) -> str:
-    return f"{Decimal(value).normalize():f}"
-
-
 def process_chain_svg(version, *, per_row: int = 4) -> SafeString:
     """One internal process version as a left-to-right chain of its steps (name, role, hours, and the
     agency for inter-agency steps), wrapping to a new row after `per_row` steps."""
@@ -366,7 +363,7 @@ def process_chain_svg(version, *, per_row: int = 4) -> SafeString:
         lines = [*title, *textwrap.wrap(step.get_role_display(), 34)]
         if step.unit:
             lines += textwrap.wrap(step.unit, 34)
-        lines.append(_("%(h)s giờ làm việc") % {"h": _hours(step.time_limit_hours)})
+        lines.append(_("%(h)s giờ làm việc") % {"h": format_hours(step.time_limit_hours)})
         if step.agency_id:
             agency = step.agency.short_name or step.agency.name
             lines += textwrap.wrap(_("Liên thông: %(a)s") % {"a": agency}, 34)

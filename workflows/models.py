@@ -281,9 +281,9 @@ class ProcessVersion(models.Model):
                         "là %(expected)s giờ (%(limit)s %(unit)s)."
                     )
                     % {
-                        "total": _fmt(total),
-                        "expected": _fmt(expected),
-                        "limit": _fmt(self.procedure.time_limit),
+                        "total": format_hours(total),
+                        "expected": format_hours(expected),
+                        "limit": format_hours(self.procedure.time_limit),
                         "unit": self.procedure.get_time_unit_display(),
                     }
                 )
@@ -333,8 +333,9 @@ class ProcessVersion(models.Model):
         super().save(*args, **kwargs)
 
 
-def _fmt(value: Decimal) -> str:
-    return f"{value.normalize():f}"
+def format_hours(value) -> str:
+    """A number of hours without trailing zeros: 8, 4.5."""
+    return f"{Decimal(value).normalize():f}"
 
 
 class StaffRole(models.TextChoices):
