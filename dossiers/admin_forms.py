@@ -49,7 +49,7 @@ class ActionForm(forms.Form):
         return {}
 
 
-def _user_by_username(value: str, field: str):
+def _user_by_username(value: str):
     value = (value or "").strip()
     if not value:
         return None
@@ -73,7 +73,7 @@ class AssigneeMixin(forms.Form):
     )
 
     def clean_assignee(self):
-        return _user_by_username(self.cleaned_data.get("assignee"), "assignee")
+        return _user_by_username(self.cleaned_data.get("assignee"))
 
 
 RESULT_COMPONENT = "ket-qua"
@@ -155,13 +155,13 @@ class AssignForm(ActionForm):
     )
 
     def clean_main(self):
-        return _user_by_username(self.cleaned_data.get("main"), "main")
+        return _user_by_username(self.cleaned_data.get("main"))
 
     def clean_co_handlers(self):
-        return [_user_by_username(u, "co_handlers") for u in _usernames(self.cleaned_data.get("co_handlers"))]
+        return [_user_by_username(u) for u in _usernames(self.cleaned_data.get("co_handlers"))]
 
     def clean_followers(self):
-        return [_user_by_username(u, "followers") for u in _usernames(self.cleaned_data.get("followers"))]
+        return [_user_by_username(u) for u in _usernames(self.cleaned_data.get("followers"))]
 
     def action_kwargs(self):
         data = self.cleaned_data

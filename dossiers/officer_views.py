@@ -245,7 +245,7 @@ def progress(dossier) -> list[dict]:
     current = dossier.current_step
     finished = dossier.status in (Status.RESOLVED, Status.RETURNED)
     line = []
-    for pstep in dossier.process.steps.order_by("order"):
+    for pstep in dossier.process.ordered_steps():
         last = passes.get(pstep.pk, [None])[-1]
         if current is not None and current.process_step_id == pstep.pk:
             state, label = "current", _("Đang thực hiện")
@@ -257,7 +257,7 @@ def progress(dossier) -> list[dict]:
             state, label = "todo", _("Chưa đến")
         handler = ""
         if last is not None:
-            names = [a.user.get_full_name() or a.user.username for a in last.assignments.all() if a.role != "main"]
+            names = [a.user.get_full_name() or a.user.username for a in last.assignments.all() if a.role != HandlerRole.MAIN]
             main = last.assignee.get_full_name() or last.assignee.username if last.assignee else ""
             handler = ", ".join([n for n in [main, *names] if n])
         line.append(

@@ -40,14 +40,19 @@ User = get_user_model()
 
 
 # -- small shared pieces ----------------------------------------------------------------------------
-class AgencyRefSerializer(serializers.Serializer):
+class CodeNameSerializer(serializers.Serializer):
+    """A catalogue row as its code and name (each kind keeps its own schema component)."""
+
     code = serializers.CharField()
     name = serializers.CharField()
 
 
-class ProcedureRefSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    name = serializers.CharField()
+class AgencyRefSerializer(CodeNameSerializer):
+    pass
+
+
+class ProcedureRefSerializer(CodeNameSerializer):
+    pass
 
 
 class CodeRelatedField(serializers.SlugRelatedField):
@@ -120,9 +125,8 @@ class ProcessSerializer(serializers.Serializer):
     steps = ProcessStepSerializer(many=True, source="ordered_steps_cached")
 
 
-class FieldRefSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    name = serializers.CharField()
+class FieldRefSerializer(CodeNameSerializer):
+    pass
 
 
 class ProcedureSerializer(serializers.ModelSerializer):
