@@ -257,7 +257,9 @@ def progress(dossier) -> list[dict]:
             state, label = "todo", _("Chưa đến")
         handler = ""
         if last is not None:
-            names = [a.user.get_full_name() or a.user.username for a in last.assignments.all() if a.role != HandlerRole.MAIN]
+            names = [
+                a.user.get_full_name() or a.user.username for a in last.assignments.all() if a.role != HandlerRole.MAIN
+            ]
             main = last.assignee.get_full_name() or last.assignee.username if last.assignee else ""
             handler = ", ".join([n for n in [main, *names] if n])
         line.append(
