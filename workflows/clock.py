@@ -75,25 +75,17 @@ EMPTY = ClockReading()
 def advance(reading: ClockReading, e: ClockEntry, calendar: WorkingCalendar) -> ClockReading:
     """The clock after one more ledger event. Replaying a ledger is folding this over it from EMPTY; a
     service folds only the events it appends onto the reading stored with the row."""
-    if e.kind == ClockEventKind.STARTED:
-        budget = float(e.budget_seconds or 0)
+    if e.kind in (ClockEventKind.STARTED, ClockEventKind.RESTARTED):
+        if e.kind == ClockEventKind.STARTED:
+            budget, started_at = float(e.budget_seconds or 0), reading.started_at or e.at
+        else:  # a restart after a supplement: the budget given, else the one it had
+            budget = float(e.budget_seconds if e.budget_seconds is not None else reading.budget_seconds)
+            started_at = reading.started_at
         due = calendar.shift(e.at, budget)
         return replace(
             reading,
             running=True,
-            started_at=reading.started_at or e.at,
-            run_from=e.at,
-            remaining_seconds=budget,
-            budget_seconds=budget,
-            due_at=due,
-            last_due_at=due,
-        )
-    if e.kind == ClockEventKind.RESTARTED:
-        budget = float(e.budget_seconds if e.budget_seconds is not None else reading.budget_seconds)
-        due = calendar.shift(e.at, budget)
-        return replace(
-            reading,
-            running=True,
+            started_at=started_at,
             run_from=e.at,
             remaining_seconds=budget,
             budget_seconds=budget,
@@ -101,31 +93,27 @@ def advance(reading: ClockReading, e: ClockEntry, calendar: WorkingCalendar) -> 
             last_due_at=due,
         )
     if e.kind == ClockEventKind.PAUSED and reading.running:
-        return replace(
-            reading,
-            running=False,
-            run_from=None,
-            due_at=None,
-            last_due_at=reading.due_at,
-            remaining_seconds=reading.remaining_seconds - calendar.between(reading.run_from, e.at),
-        )
+        return _halted(reading, e.at, calendar)
     if e.kind == ClockEventKind.RESUMED and not reading.running and reading.ended_at is None:
         due = calendar.shift(e.at, reading.remaining_seconds)
         return replace(reading, running=True, run_from=e.at, due_at=due, last_due_at=due)
     if e.kind == ClockEventKind.EXTENDED:
         return replace(reading, extended_due_at=e.new_due_at)
     if e.kind == ClockEventKind.STOPPED:
-        if reading.running:
-            reading = replace(
-                reading,
-                running=False,
-                run_from=None,
-                due_at=None,
-                last_due_at=reading.due_at,
-                remaining_seconds=reading.remaining_seconds - calendar.between(reading.run_from, e.at),
-            )
-        return replace(reading, ended_at=e.at)
+        return replace(_halted(reading, e.at, calendar) if reading.running else reading, ended_at=e.at)
     return reading
+
+
+def _halted(reading: ClockReading, at: dt.datetime, calendar: WorkingCalendar) -> ClockReading:
+    """The running clock stopped at `at`: the working time spent since it last ran is taken off."""
+    return replace(
+        reading,
+        running=False,
+        run_from=None,
+        due_at=None,
+        last_due_at=reading.due_at,
+        remaining_seconds=reading.remaining_seconds - calendar.between(reading.run_from, at),
+    )
 
 
 def read_clock(entries: Iterable[ClockEntry], calendar: WorkingCalendar, reading: ClockReading = EMPTY) -> ClockReading:
