@@ -28,10 +28,10 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from zoneinfo import ZoneInfo
 
 from onestop.formats import vnd
+from onestop.simhttp import JsonHandler, make_server
 from payments import signing
 
 from .store import Store
@@ -297,12 +297,10 @@ def _plain_page(context: dict) -> str:
     return f"<!doctype html><meta charset=utf-8><p>{txn['description']}: {context['amount']} đồng</p>"
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(JsonHandler):
     platform: Platform
     server_version = "PaymentPlatformSim/1.0"
-
-    def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
-        logger.info("%s %s", self.address_string(), format % args)
+    logger, log_level = logger, logging.INFO
 
     # -- plumbing -------------------------------------------------------------------------------
     @property
@@ -310,28 +308,9 @@ class Handler(BaseHTTPRequestHandler):
         host = self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])
         return f"http://{host}"
 
-    def _read(self) -> bytes:
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length else b""
-
     def _json(self, status: int, body, *, signed: bool = False):
-        data = json.dumps(body, ensure_ascii=False).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        if signed and isinstance(body, dict):
-            for name, value in signing.sign(self.platform.secret, body).items():
-                self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(data)
-
-    def _html(self, status: int, html: str):
-        data = html.encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        signature = signing.sign(self.platform.secret, body).items() if signed and isinstance(body, dict) else ()
+        self.send_json(status, body, signature)
 
     def _signed_body(self, body: dict) -> bool:
         try:
@@ -342,14 +321,9 @@ class Handler(BaseHTTPRequestHandler):
         return True
 
     def _body(self) -> dict | None:
-        try:
-            body = json.loads(self._read().decode() or "{}")
-        except ValueError:
+        _raw, body = self.read_json()
+        if body is None:
             self._json(400, {"error": "invalid_json"})
-            return None
-        if not isinstance(body, dict):
-            self._json(400, {"error": "invalid_json"})
-            return None
         return body
 
     # -- routes ---------------------------------------------------------------------------------
@@ -360,7 +334,7 @@ class Handler(BaseHTTPRequestHandler):
             return self._json(200, {"ok": True})
         if path.startswith("/pay/"):
             status, html = self.platform.page(path.removeprefix("/pay/").strip("/"))
-            return self._html(status, html)
+            return self.send_html(status, html)
         if path.startswith("/api/payments/"):
             reference = urllib.parse.unquote(path.removeprefix("/api/payments/"))
             body = {"type": "payment.query", "merchant": query.get("merchant", [""])[0], "reference": reference}
@@ -377,7 +351,7 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self):  # noqa: N802
         path = urllib.parse.urlsplit(self.path).path
         if path.startswith("/pay/"):
-            form = urllib.parse.parse_qs(self._read().decode())
+            form = urllib.parse.parse_qs(self.read_body().decode())
             txn_id = path.removeprefix("/pay/").strip("/")
             status, back, message = self.platform.act(txn_id, form.get("action", [""])[0])
             if status == 200 and back:
@@ -387,7 +361,7 @@ class Handler(BaseHTTPRequestHandler):
                 self.end_headers()
                 return None
             page_status, html = self.platform.page(txn_id, message)
-            return self._html(status if status != 200 else page_status, html)
+            return self.send_html(status if status != 200 else page_status, html)
         body = self._body()
         if body is None:
             return None
@@ -431,9 +405,7 @@ def serve(*, host: str, port: int, store_path: str, secret: bytes, render_page=N
     if hold:
         store.set_behaviour({"deliver": False})
     platform = Platform(store, secret, render_page=render_page)
-    handler = type("BoundHandler", (Handler,), {"platform": platform})
-    httpd = ThreadingHTTPServer((host, port), handler)
-    httpd.daemon_threads = True
+    httpd = make_server(Handler, host, port, platform=platform)
     stop = threading.Event()
 
     def deliver_loop():

@@ -14,7 +14,6 @@ call), outage (every call answered 503).
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 import os
 import random
@@ -22,8 +21,9 @@ import secrets
 import threading
 import time
 from dataclasses import asdict, dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote
+
+from onestop.simhttp import JsonHandler, make_server
 
 from ..signing import verify
 from .store import Store
@@ -76,9 +76,7 @@ class PortalSimulator:
         self.inflight: dict[str, int] = {}
         self.counters = {"requests": 0, "injected_failures": 0, "lost_answers": 0, "outage_refusals": 0, "logins": 0}
         self.state_lock = threading.Lock()
-        handler = type("Handler", (_Handler,), {"sim": self})
-        self.httpd = ThreadingHTTPServer((host, port), handler)
-        self.httpd.daemon_threads = True
+        self.httpd = make_server(_Handler, host, port, sim=self)
         self.thread: threading.Thread | None = None
 
     @property
@@ -143,33 +141,11 @@ class PortalSimulator:
         self.faults.update(asdict(Faults()))
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(JsonHandler):
     sim: PortalSimulator
     protocol_version = "HTTP/1.1"
     server_version = "PortalSim/1.0"
-
-    def log_message(self, format, *args):  # quiet: the stats endpoint tells what happened
-        logger.debug("%s " + format, self.address_string(), *args)
-
-    # -- plumbing ----------------------------------------------------------------------------------
-    def _body(self) -> tuple[bytes, dict | None]:
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
-        if not raw:
-            return raw, {}
-        try:
-            data = json.loads(raw)
-        except ValueError:
-            return raw, None
-        return raw, data if isinstance(data, dict) else None
-
-    def _send(self, status: int, data: dict) -> None:
-        body = json.dumps(data, ensure_ascii=False).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+    logger = logger  # quiet (debug): the stats endpoint tells what happened
 
     def do_GET(self):
         self._dispatch("GET")
@@ -179,52 +155,52 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _dispatch(self, method: str) -> None:
         path = self.path.split("?", 1)[0]
-        raw, data = self._body()
+        raw, data = self.read_json()
         if data is None:
-            return self._send(400, {"error": "body must be a JSON object"})
+            return self.send_json(400, {"error": "body must be a JSON object"})
         if path.startswith("/admin/"):
             return self._admin(method, path, data)
         sim = self.sim
         sim.count("requests")
         if sim.faults.outage:
             sim.count("outage_refusals")
-            return self._send(503, {"error": "portal unavailable (outage)"})
+            return self.send_json(503, {"error": "portal unavailable (outage)"})
         if sim.faults.latency_ms:
             time.sleep(sim.faults.latency_ms / 1000)
         if method == "GET" and path == "/api/health":
-            return self._send(200, {"ok": True})
+            return self.send_json(200, {"ok": True})
         if method == "POST" and path == "/api/auth/login":
             return self._login(data)
         signature = self.headers.get("X-Signature", "")
         if sim.secret is not None and method == "POST" and not verify(raw, signature, sim.secret):
-            return self._send(403, {"error": "bad signature"})
+            return self.send_json(403, {"error": "bad signature"})
         token = self.headers.get("Authorization", "").removeprefix("Bearer ").strip()
         if not token or not sim.token_valid(token):
-            return self._send(401, {"error": "session expired or missing; log in again"})
+            return self.send_json(401, {"error": "session expired or missing; log in again"})
         if method == "POST" and path in ("/api/hoso/dongbo", "/api/hoso/tiendo"):
             return self._messages("sync" if path.endswith("dongbo") else "progress", data)
         if method == "POST" and path == "/api/hoso/lookup":
             codes = [c for c in data.get("codes", []) if isinstance(c, str)]
-            return self._send(200, {"dossiers": sim.store.lookup(codes)})
+            return self.send_json(200, {"dossiers": sim.store.lookup(codes)})
         if method == "GET" and path.startswith("/api/hoso/"):
             found = sim.store.dossier(unquote(path.removeprefix("/api/hoso/")))
-            return self._send(200, found) if found else self._send(404, {"error": "no such dossier"})
-        return self._send(404, {"error": "not found"})
+            return self.send_json(200, found) if found else self.send_json(404, {"error": "no such dossier"})
+        return self.send_json(404, {"error": "not found"})
 
     def _login(self, data: dict) -> None:
         sim = self.sim
         if data.get("username") != sim.username or not hmac.compare_digest(str(data.get("password", "")), sim.password):
-            return self._send(403, {"error": "wrong username or password"})
-        return self._send(200, {"token": sim.issue_token(), "expires_in": sim.token_ttl})
+            return self.send_json(403, {"error": "wrong username or password"})
+        return self.send_json(200, {"token": sim.issue_token(), "expires_in": sim.token_ttl})
 
     def _messages(self, kind: str, data: dict) -> None:
         sim = self.sim
         items = data.get("items")
         if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-            return self._send(400, {"error": "items must be a list of objects"})
+            return self.send_json(400, {"error": "items must be a list of objects"})
         if sim.chance(sim.faults.fail_rate):
             sim.count("injected_failures")
-            return self._send(500, {"error": "injected failure"})
+            return self.send_json(500, {"error": "injected failure"})
         pid = self.headers.get("X-Client-Pid", "?")
         with sim.state_lock:
             sim.inflight[pid] = sim.inflight.get(pid, 0) + 1
@@ -235,29 +211,29 @@ class _Handler(BaseHTTPRequestHandler):
                 sim.inflight[pid] -= 1
         if sim.chance(sim.faults.dup_rate):
             sim.count("lost_answers")
-            return self._send(502, {"error": "injected: applied, answer lost"})
-        return self._send(200, {"results": results})
+            return self.send_json(502, {"error": "injected: applied, answer lost"})
+        return self.send_json(200, {"results": results})
 
     def _admin(self, method: str, path: str, data: dict) -> None:
         sim = self.sim
         if sim.admin_key and not hmac.compare_digest(self.headers.get("X-Admin-Key", ""), sim.admin_key):
-            return self._send(403, {"error": "admin key required"})
+            return self.send_json(403, {"error": "admin key required"})
         if path == "/admin/faults":
             if method == "POST":
                 try:
                     sim.faults.update(data)
                 except (TypeError, ValueError) as exc:
-                    return self._send(400, {"error": str(exc)})
+                    return self.send_json(400, {"error": str(exc)})
                 logger.info("faults now %s", asdict(sim.faults))
-            return self._send(200, asdict(sim.faults))
+            return self.send_json(200, asdict(sim.faults))
         if path == "/admin/reset" and method == "POST":
             sim.reset()
-            return self._send(200, {"ok": True})
+            return self.send_json(200, {"ok": True})
         if path == "/admin/stats":
-            return self._send(200, sim.stats())
+            return self.send_json(200, sim.stats())
         if path == "/admin/export":
-            return self._send(200, {"messages": sim.store.export()})
-        return self._send(404, {"error": "not found"})
+            return self.send_json(200, {"messages": sim.store.export()})
+        return self.send_json(404, {"error": "not found"})
 
 
 def default_db_path(data_dir) -> str:

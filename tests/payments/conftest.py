@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -17,18 +16,13 @@ from pathlib import Path
 import pytest
 
 from dossiers import services
+from portal.processes import free_port
 from tests.dossiers.api_support import client_for
 from tests.factories import ProcedureFactory, at, make_process
 from workflows.models import OnlineLevel
 
 SECRET = "test-payment-secret"
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -84,7 +78,7 @@ class Simulator:
 @pytest.fixture(scope="session")
 def payment_sim(tmp_path_factory):
     """`manage.py payment_sim` on a free port with a temporary SQLite file, for the whole session."""
-    port = _free_port()
+    port = free_port()
     workdir = tmp_path_factory.mktemp("payment-sim")
     env = {
         **os.environ,
