@@ -310,6 +310,18 @@ def _clock(
     )
 
 
+def _both_clocks(
+    dossier: Dossier, step: DossierStep | None, kind: str, at: dt.datetime, *, restart: bool = False, reason: str = ""
+) -> list[ClockEvent]:
+    """The same event on the dossier's clock and on its current step's: a pause, a resume, or a restart
+    with the full budgets (the procedure's and the step's)."""
+    events = [_clock(dossier, kind, at, budget_seconds=_budget(dossier.procedure) if restart else None, reason=reason)]
+    if step is not None:
+        budget = _budget(step.process_step) if restart else None
+        events.append(_clock(dossier, kind, at, step=step, budget_seconds=budget, reason=reason))
+    return events
+
+
 def _append_clocks(dossier: Dossier, events: Sequence[ClockEvent]) -> None:
     """Append clock events and fold them onto the readings stored with the dossier and its steps, so
     the due dates follow from the ledger without re-reading it (`read_dossier_clock` replays it whole)."""
@@ -669,13 +681,7 @@ def request_supplement(*, dossier, actor, missing_documents, note: str = "", exp
         at, before, step = _now(at), dossier.status, dossier.current_step
         dossier.request_supplement(missing=items)
         if before == Status.PROCESSING:
-            _append_clocks(
-                dossier,
-                [
-                    _clock(dossier, ClockEventKind.PAUSED, at, reason="supplement"),
-                    _clock(dossier, ClockEventKind.PAUSED, at, step=step, reason="supplement"),
-                ],
-            )
+            _append_clocks(dossier, _both_clocks(dossier, step, ClockEventKind.PAUSED, at, reason="supplement"))
         _record(
             dossier,
             action=Action.REQUEST_SUPPLEMENT,
@@ -704,18 +710,7 @@ def submit_supplement(
         if before == Status.SUPPLEMENT:
             restart = dossier.procedure.supplement_policy == SupplementPolicy.RESTART
             kind = ClockEventKind.RESTARTED if restart else ClockEventKind.RESUMED
-            events = [_clock(dossier, kind, at, budget_seconds=_budget(dossier.procedure) if restart else None)]
-            if step is not None:
-                events.append(
-                    _clock(
-                        dossier,
-                        kind,
-                        at,
-                        step=step,
-                        budget_seconds=_budget(step.process_step) if restart else None,
-                    )
-                )
-            _append_clocks(dossier, events)
+            _append_clocks(dossier, _both_clocks(dossier, step, kind, at, restart=restart))
         _record(
             dossier,
             action=Action.SUBMIT_SUPPLEMENT,
@@ -934,10 +929,7 @@ def pause_dossier(*, dossier, actor, reason: str, note: str = "", expected_versi
         _check(dossier, Action.PAUSE, actor)
         at, before, step = _now(at), dossier.status, dossier.current_step
         dossier.pause(reason=reason)
-        events = [_clock(dossier, ClockEventKind.PAUSED, at, reason=reason)]
-        if step is not None:
-            events.append(_clock(dossier, ClockEventKind.PAUSED, at, step=step, reason=reason))
-        _append_clocks(dossier, events)
+        _append_clocks(dossier, _both_clocks(dossier, step, ClockEventKind.PAUSED, at, reason=reason))
         _record(
             dossier,
             action=Action.PAUSE,
@@ -957,10 +949,7 @@ def resume_dossier(*, dossier, actor, note: str = "", expected_version=None, at=
         _check(dossier, Action.RESUME, actor)
         at, before, step = _now(at), dossier.status, dossier.current_step
         dossier.resume()
-        events = [_clock(dossier, ClockEventKind.RESUMED, at)]
-        if step is not None:
-            events.append(_clock(dossier, ClockEventKind.RESUMED, at, step=step))
-        _append_clocks(dossier, events)
+        _append_clocks(dossier, _both_clocks(dossier, step, ClockEventKind.RESUMED, at))
         _record(dossier, action=Action.RESUME, from_status=before, actor=actor, at=at, note=note, step=step)
     return dossier
 
