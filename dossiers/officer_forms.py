@@ -41,9 +41,9 @@ def _target_step(dossier: Dossier, action: str):
     """The process step whose agency the chosen officer must belong to."""
     process = dossier.process
     if action == Action.START:
-        return process.steps.order_by("order").first() if process else None
+        return process.step_after() if process else None
     if action == Action.COMPLETE_STEP and dossier.current_step is not None:
-        return process.steps.filter(order__gt=dossier.current_step.order).order_by("order").first()
+        return process.step_after(dossier.current_step.order)
     return None
 
 

@@ -763,7 +763,7 @@ def start_processing(*, dossier, actor, note: str = "", assignee=None, expected_
             dossier.process = dossier.procedure.current_process(dossier.competent_agency)
         _check(dossier, Action.START, actor)
         at, before = _now(at), dossier.status
-        first = dossier.process.steps.order_by("order").first()
+        first = dossier.process.step_after()
         _check_assignee(assignee, first.agency_id or dossier.competent_agency_id)
         step = _open_step(dossier, first, at, assignee=assignee, by=actor)
         dossier.start(first_step=step)
@@ -803,7 +803,7 @@ def complete_step(
         _check_step(dossier, expected_step)
         _check(dossier, Action.COMPLETE_STEP, actor)
         at, before, current = _now(at), dossier.status, dossier.current_step
-        following = dossier.process.steps.filter(order__gt=current.order).order_by("order").first()
+        following = dossier.process.step_after(current.order)
         versions = _add_documents(dossier, documents, actor, is_result=following is None)
         clocks = _close_step(dossier, current, at, StepStatus.DONE)
         next_step = None
@@ -844,7 +844,7 @@ def send_back(
         _check_step(dossier, expected_step)
         _check(dossier, Action.SEND_BACK, actor)
         at, before, current = _now(at), dossier.status, dossier.current_step
-        previous = dossier.process.steps.filter(order__lt=current.order).order_by("-order").first()
+        previous = dossier.process.step_before(current.order)
         last_pass = (
             DossierStep.objects.filter(dossier=dossier, process_step=previous).order_by("-started_at", "-id").first()
         )

@@ -255,6 +255,13 @@ class ProcessVersion(models.Model):
     def ordered_steps(self) -> list[ProcessStep]:
         return list(self.steps.order_by("order"))
 
+    def step_after(self, order: int = 0) -> ProcessStep | None:
+        """The step that follows step `order` (the first step for 0), None after the last."""
+        return self.steps.filter(order__gt=order).order_by("order").first()
+
+    def step_before(self, order: int) -> ProcessStep | None:
+        return self.steps.filter(order__lt=order).order_by("-order").first()
+
     def total_hours(self, steps=None) -> Decimal:
         return sum((s.time_limit_hours for s in (self.steps.all() if steps is None else steps)), Decimal(0))
 
