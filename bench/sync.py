@@ -84,7 +84,7 @@ def throughput_phase(backlog: int) -> tuple[float, int, float]:
     from django.utils import timezone
 
     from portal.models import MessageKind, OutboxMessage, OutboxState
-    from portal.receivers import kick_delivery
+    from portal.kick import kick_delivery
 
     templates = list(OutboxMessage.objects.order_by("id")[:2])
     sync, progress = templates[0], templates[1]
