@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE
 
+from onestop.adminkit import ReadOnlyMixin
 from workflows.diagrams import Edge, Group, Node, render_diagram
 from workflows.models import ReturnChannel
 
@@ -137,19 +138,10 @@ def state_machine_svg(current: str | None = None):
 
 
 # -- read-only inlines ------------------------------------------------------------------------------
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("dossiers.view_dossier")
@@ -533,16 +525,7 @@ class DossierAdmin(admin.ModelAdmin):
 
 
 # -- history records: visible, never added, changed or deleted --------------------------------------
-class HistoryAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
+class HistoryAdmin(ReadOnlyMixin, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]
 

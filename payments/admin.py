@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from dossiers.services import DossierError
+from onestop.adminkit import ReadOnlyMixin
 
 from . import services
 from .models import Charge, FeeExemption, FeeItem, Payment, PlatformNotification, Refund
@@ -23,17 +24,8 @@ class FeeExemptionAdmin(admin.ModelAdmin):
     autocomplete_fields = ("procedure",)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Money records change only through the services, never by hand."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Charge)

@@ -5,6 +5,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from onestop.adminkit import ReadOnlyMixin
+
 from . import services
 from .health import portal_reachable
 from .models import MappingVersion, OutboxMessage, PortalLink, ReconciliationRun, StatusMapping
@@ -12,7 +14,7 @@ from .selectors import counts_by_state, outbox_lag_seconds, portal_link_state
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = (
         "dossier_code",
         "seq",
@@ -35,15 +37,6 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     @admin.display(description=_("lỗi gần nhất"))
     def short_error(self, obj):
         return obj.last_error[:80]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description=_("Gửi lại các thông điệp lỗi đã chọn"), permissions=["view"])
     def retry_selected(self, request, queryset):

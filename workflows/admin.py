@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from onestop.adminkit import ReadOnlyMixin
+
 from .calendar import load_national_year
 from .diagrams import process_chain_svg
 from .models import (
@@ -443,15 +445,6 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(admin.ModelAdmin):
+class CalendarYearAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("year", "loaded_at")
     readonly_fields = ("year", "loaded_at")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
