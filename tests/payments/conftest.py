@@ -125,9 +125,14 @@ def payment_sim(tmp_path_factory):
 
 
 @pytest.fixture
-def sim(payment_sim, settings):
+def sim(payment_sim, settings, monkeypatch):
     """The running simulator, with this process configured to talk to it and Celery run inline."""
     from onestop.celery import app
+    from portal import conf as portal_conf
+
+    # Inline Celery would make the portal's delivery kick run the delivery in its own thread, on its own
+    # connection to the test database, beside the test's: these tests do not deliver to the portal.
+    monkeypatch.setattr(portal_conf, "KICK_ENABLED", False)
 
     settings.PAYMENT_PLATFORM_URL = payment_sim.url
     settings.PAYMENT_SECRET = SECRET
