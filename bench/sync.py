@@ -83,8 +83,8 @@ def throughput_phase(backlog: int) -> tuple[float, int, float]:
     from django.db.models import Max, Min
     from django.utils import timezone
 
-    from portal.models import MessageKind, OutboxMessage, OutboxState
     from portal.kick import kick_delivery
+    from portal.models import MessageKind, OutboxMessage, OutboxState
 
     templates = list(OutboxMessage.objects.order_by("id")[:2])
     sync, progress = templates[0], templates[1]
