@@ -7,9 +7,10 @@ Each transition is a pause or a resume of a dossier in processing, through `doss
 locked, the transition checked (state, conditions, the officer's role and agency), the two clock events
 appended to the ledger, the dossier and step saved, the history row and the portal outbox row inserted, in
 one transaction. The limit printed beside it is the same statements sent raw through the database driver
-(psycopg / sqlite3) with no ORM. A run's figure is the median of its rounds; every run is a fresh process with
-a fresh database, and the figures of all runs are printed with their range and median. The machine is
-shared, so compare the two columns of one run rather than runs with each other.
+(psycopg / sqlite3) with no ORM; the yardstick beside that, a bare ORM transition with django-fsm-2 and
+two inserts (the target was set at 830/725 of it). A run's figure is the median of its rounds; every run is
+a fresh process with a fresh database, and the figures of all runs are printed with their range and median.
+The machine is shared, so compare the columns of one run rather than runs with each other.
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ import time
 from _common import ROOT, SPREAD_HEADER, prepare_django, spread, world
 
 TARGETS = {"postgresql": 830, "sqlite": 1500}
+# Where the PostgreSQL target was set, a bare ORM transition with django-fsm-2 and two inserts ran at 725/s:
+# the target is that yardstick × 830/725, so the yardstick measured in the same run scales it to this machine.
+YARDSTICK = 830 / 725
 
 
 def _prepare_django(backend: str) -> None:
@@ -80,7 +84,9 @@ def _raw_rounds(backend: str, dossiers, transitions: int, rounds: int) -> list[f
     """The statements of one transition as the service sends them (the same texts and columns, values of
     the same kinds and sizes), sent straight through the driver with no ORM: lock the row (with the
     procedure, current step and competent agency joined), insert the two clock events, update the step and
-    the dossier, insert the history row and the outbox row, commit."""
+    the dossier, insert the history row and the outbox row, commit; on PostgreSQL pipelined as the service
+    pipelines them (the server is waited for four times: the locked read with its BEGIN, the writes up to the
+    history row, the rest, the COMMIT)."""
     from django.db import connection
 
     from dossiers.models import ClockEvent, Dossier, DossierEvent, DossierStep
@@ -142,12 +148,51 @@ def _raw_rounds(backend: str, dossiers, transitions: int, rounds: int) -> list[f
     cur = conn.cursor()
     cur.execute(f'SELECT "id", "event_seq", "version" FROM "{dossier_t}"')
     seq_of = {pk: [seq, version] for pk, seq, version in cur.fetchall()}
-    if backend == "postgresql":
+    pipelined = backend == "postgresql"
+    if pipelined:
         conn.commit()
 
     def when():
         now = dt.datetime.now(dt.UTC)
         return now if backend == "postgresql" else now.replace(tzinfo=None).isoformat(" ")
+
+    def transition(pk, step_id, before, after):
+        """One transaction. On PostgreSQL, as the service pipelines it: the clock and outbox INSERTs go on
+        cursors of their own whose ids are read once the pipeline has synced."""
+        dossier_clock, code, step_clock = rows[pk]
+        kind = "resumed" if after == "processing" else "paused"
+        reason = "verification" if after == "paused" else ""
+        seq_of[pk][0] += 1
+        seq_of[pk][1] += 1
+        seq, version = seq_of[pk][0] + 1_000_000, seq_of[pk][1]
+        at = when()
+        if backend == "sqlite":
+            cur.execute("BEGIN IMMEDIATE")
+        cur.execute(lock_sql, (pk,))
+        cur.fetchone()
+        clock_cur = conn.cursor() if pipelined else cur
+        clock_cur.execute(
+            clock_sql, (pk, None, kind, at, at, None, None, reason, pk, step_id, kind, at, at, None, None, reason)
+        )
+        if not pipelined:
+            cur.fetchall()
+        cur.execute(step_sql, (jsonb(step_clock), at, 1440000.0, "", "active", None, step_id))
+        cur.execute(
+            dossier_sql,
+            (after, after == "processing", jsonb(dossier_clock), at, 1728000.0, reason, version, seq, pk),
+        )
+        cur.execute(
+            event_sql,
+            (pk, seq, kind[:-1], before, after, step_id, "Thẩm định", None, "bench.officer", at, "", jsonb({})),
+        )
+        event_id = cur.fetchone()[0]
+        values = list(outbox_values)
+        for name, value in (("seq", seq), ("dossier_id", pk), ("dossier_code", code), ("event_id", event_id)):
+            if name in cols:
+                values[cols.index(name)] = value
+        outbox_cur = conn.cursor() if pipelined else cur
+        outbox_cur.execute(outbox_sql, values)
+        return clock_cur, outbox_cur
 
     status_of = dict.fromkeys(seq_of, "paused")
     per_round = transitions // rounds
@@ -156,47 +201,58 @@ def _raw_rounds(backend: str, dossiers, transitions: int, rounds: int) -> list[f
         began = time.perf_counter()
         for _ in range(per_round):
             pk, step_id = ids[i % len(ids)]
-            dossier_clock, code, step_clock = rows[pk]
             before = status_of[pk]
             after = "processing" if before == "paused" else "paused"
-            kind = "resumed" if after == "processing" else "paused"
-            reason = "verification" if after == "paused" else ""
-            seq_of[pk][0] += 1
-            seq_of[pk][1] += 1
-            seq, version = seq_of[pk][0] + 1_000_000, seq_of[pk][1]
-            at = when()
-            if backend == "sqlite":
-                cur.execute("BEGIN IMMEDIATE")
-            cur.execute(lock_sql, (pk,))
-            cur.fetchone()
-            cur.execute(
-                clock_sql, (pk, None, kind, at, at, None, None, reason, pk, step_id, kind, at, at, None, None, reason)
-            )
-            cur.fetchall()
-            cur.execute(step_sql, (jsonb(step_clock), at, 1440000.0, "", "active", None, step_id))
-            cur.execute(
-                dossier_sql,
-                (after, after == "processing", jsonb(dossier_clock), at, 1728000.0, reason, version, seq, pk),
-            )
-            cur.execute(
-                event_sql,
-                (pk, seq, kind[:-1], before, after, step_id, "Thẩm định", None, "bench.officer", at, "", jsonb({})),
-            )
-            event_id = cur.fetchone()[0]
-            values = list(outbox_values)
-            for name, value in (("seq", seq), ("dossier_id", pk), ("dossier_code", code), ("event_id", event_id)):
-                if name in cols:
-                    values[cols.index(name)] = value
-            cur.execute(outbox_sql, values)
-            cur.fetchone()
-            if backend == "sqlite":
-                cur.execute("COMMIT")
-            else:
+            if pipelined:
+                with conn.pipeline():
+                    clock_cur, outbox_cur = transition(pk, step_id, before, after)
+                clock_cur.fetchall(), outbox_cur.fetchone()
+                clock_cur.close(), outbox_cur.close()
                 conn.commit()
+            else:
+                transition(pk, step_id, before, after)[1].fetchone()
+                cur.execute("COMMIT")
             status_of[pk] = after
             i += 1
         rates.append(per_round / (time.perf_counter() - began))
     conn.close()
+    return rates
+
+
+def _bare_orm_rounds(dossiers, transitions: int, rounds: int) -> list[float]:
+    """The yardstick the targets were set against: a bare ORM transition with django-fsm-2 and two inserts
+    (lock and read the row, the FSM method, save the state, create the history row and the outbox row), on
+    the same tables, with none of the service's checks, clocks or precompiled statements."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from dossiers.models import Dossier, DossierEvent
+    from portal.models import OutboxMessage
+
+    _table, template = _outbox_table()
+    template = {k: v for k, v in template.items() if k not in ("id", "dossier_id", "dossier_code", "seq", "event_id")}
+    pks = [d.pk for d in dossiers]
+    per_round = transitions // rounds
+    rates, i = [], 0
+    for _ in range(rounds):
+        began = time.perf_counter()
+        for _ in range(per_round):
+            with transaction.atomic():
+                d = Dossier.objects.select_for_update().get(pk=pks[i % len(pks)])
+                before = d.status
+                if before == "paused":
+                    d.resume()
+                else:
+                    d.pause(reason="verification")
+                d.event_seq += 1
+                d.save(update_fields=["status", "pause_reason", "event_seq"])
+                seq = d.event_seq + 2_000_000
+                event = DossierEvent.objects.create(
+                    dossier=d, seq=seq, action="pause", from_status=before, to_status=d.status, at=timezone.now()
+                )
+                OutboxMessage.objects.create(dossier=d, dossier_code=d.code, seq=seq, event_id=event.pk, **template)
+            i += 1
+        rates.append(per_round / (time.perf_counter() - began))
     return rates
 
 
@@ -209,9 +265,10 @@ def run_one(backend: str, transitions: int, rounds: int, dossier_count: int) -> 
     from dossiers.models import DossierEvent
 
     written = DossierEvent.objects.filter(action__in=["pause", "resume"]).count()
+    bare = _bare_orm_rounds(dossiers, transitions, rounds)
     raw = _raw_rounds(backend, dossiers, transitions, rounds)
     connection.close()
-    return {"backend": backend, "history_rows": written, "service": service, "raw": raw}
+    return {"backend": backend, "history_rows": written, "service": service, "raw": raw, "bare_orm": bare}
 
 
 def _child(backend: str, args) -> dict | None:
@@ -261,48 +318,61 @@ def main() -> None:
         "of its per-round rates\n",
         flush=True,
     )
-    print(f"{'run':<4}{'backend':<11} {'service/s':>10} {'raw limit/s':>12} {'ratio':>6} {'target/s':>9}  verdict")
-    service_of = {b: [] for b in backends}
-    raw_of = {b: [] for b in backends}
+    print(
+        f"{'run':<4}{'backend':<11} {'service/s':>10} {'raw limit/s':>12} {'ratio':>6} {'bare ORM/s':>11} "
+        f"{'ratio':>6} {'target/s':>9}  verdict"
+    )
+    figures = {b: {"service": [], "raw": [], "bare_orm": []} for b in backends}
     half_met = dict.fromkeys(backends, 0)
+    yardstick_met = dict.fromkeys(backends, 0)
     for run in range(1, args.runs + 1):
         for backend in backends:
             result = _child(backend, args)
             if result is None:
                 continue
-            service, raw = statistics.median(result["service"]), statistics.median(result["raw"])
-            service_of[backend].append(service)
-            raw_of[backend].append(raw)
+            service, raw, bare = (statistics.median(result[k]) for k in ("service", "raw", "bare_orm"))
+            for key, value in (("service", service), ("raw", raw), ("bare_orm", bare)):
+                figures[backend][key].append(value)
             target = TARGETS[backend]
             verdict = f"{'meets' if service >= target else 'BELOW'} target"
             if backend == "postgresql":
-                # The target was set as half the raw limit of the machine it was measured on; here the raw
-                # limit (commit-bound: every transition is a durable commit) is what this machine's disk allows.
+                # The target was set as half the raw limit, and as YARDSTICK × the bare ORM transition, of the
+                # machine it was measured on; both limits are measured again here, in the same run.
                 half_met[backend] += service >= raw / 2
-                verdict += f", {'meets' if service >= raw / 2 else 'BELOW'} half the raw limit ({raw / 2:.0f}/s)"
+                yardstick_met[backend] += service >= bare * YARDSTICK
+                verdict += (
+                    f"; {'meets' if service >= raw / 2 else 'BELOW'} half the raw limit ({raw / 2:.0f}/s)"
+                    f"; {'meets' if service >= bare * YARDSTICK else 'BELOW'} {YARDSTICK:.2f} × bare ORM "
+                    f"({bare * YARDSTICK:.0f}/s)"
+                )
             print(
-                f"{run:<4}{backend:<11} {service:>10.0f} {raw:>12.0f} {service / raw:>6.2f} {target:>9}  {verdict}; "
-                f"history rows {result['history_rows']}"
+                f"{run:<4}{backend:<11} {service:>10.0f} {raw:>12.0f} {service / raw:>6.2f} {bare:>11.0f} "
+                f"{service / bare:>6.2f} {target:>9}  {verdict}; history rows {result['history_rows']}"
             )
             print(
                 f"{'':<4}{'':<11} rounds service: {', '.join(f'{r:.0f}' for r in result['service'])}; "
-                f"raw: {', '.join(f'{r:.0f}' for r in result['raw'])}",
+                f"raw: {', '.join(f'{r:.0f}' for r in result['raw'])}; "
+                f"bare ORM: {', '.join(f'{r:.0f}' for r in result['bare_orm'])}",
                 flush=True,
             )
 
     print(f"\nacross {args.runs} runs\n{'backend':<11} {'figure':<12} {SPREAD_HEADER}")
     for backend in backends:
-        print(f"{backend:<11} {'service/s':<12} {spread(service_of[backend])}")
-        print(f"{'':<11} {'raw limit/s':<12} {spread(raw_of[backend])}")
+        print(f"{backend:<11} {'service/s':<12} {spread(figures[backend]['service'])}")
+        print(f"{'':<11} {'raw limit/s':<12} {spread(figures[backend]['raw'])}")
+        print(f"{'':<11} {'bare ORM/s':<12} {spread(figures[backend]['bare_orm'])}")
     print()
     for backend in backends:
-        done = service_of[backend]
+        done = figures[backend]["service"]
         if not done:
             continue
         median, target = statistics.median(done), TARGETS[backend]
         line = f"{backend:<11} median {median:.0f}/s {'meets' if median >= target else 'BELOW'} the {target}/s target"
         if backend == "postgresql":
-            line += f"; meets half the raw limit of its own run in {half_met[backend]} of {len(done)} runs"
+            line += (
+                f"; meets half the raw limit of its own run in {half_met[backend]} of {len(done)} runs, "
+                f"{YARDSTICK:.2f} × the bare ORM transition of its own run in {yardstick_met[backend]} of {len(done)}"
+            )
         print(line)
 
 

@@ -68,7 +68,7 @@ def record_change(*, dossier: Dossier, event: DossierEvent) -> OutboxMessage | N
         created_at=now,
         next_attempt_at=now,
     )
-    fastsql.insert([message])  # the hot path of every transition: a precompiled INSERT
+    fastsql.insert([message], defer_ids=True)  # the hot path of every transition: a precompiled INSERT
     return message
 
 

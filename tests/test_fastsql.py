@@ -4,7 +4,7 @@ the value the field's own `get_db_prep_save` gives, and rows it reads are the ro
 import datetime as dt
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from dossiers import services
@@ -82,3 +82,70 @@ def test_update_values_and_rows_read_match_the_orm(world):
     assert read.procedure.__dict__.keys() >= {f.attname for f in read.procedure._meta.concrete_fields}
     assert read.current_step.name == orm.current_step.name and read.procedure.name == orm.procedure.name
     assert read._state.adding is False and read._state.db == "default"
+
+
+# -- pipelined blocks (PostgreSQL's pipeline mode; a plain block elsewhere) ------------------------------
+def _conflicting_outbox_row(dossier: Dossier) -> OutboxMessage:
+    """An outbox row holding the (code, seq) the dossier's next change will take, so that change's own
+    outbox INSERT (the last write of a transition, queued without waiting) fails."""
+    return OutboxMessage.objects.create(
+        dossier=dossier,
+        event_id=dossier.events.order_by("seq").last().pk,
+        dossier_code=dossier.code,
+        seq=dossier.event_seq + 1,
+        kind="progress",
+        national_status=4,
+        mapping_version=1,
+        payload={},
+        created_at=timezone.now(),
+        next_attempt_at=timezone.now(),
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_queued_write_rolls_the_whole_transition_back(world):
+    """Errors of statements sent without waiting show at the end of the block; the transaction commits
+    nothing of the change, and the connection stays usable."""
+    dossier = world.dossier_in("processing")
+    dossier.refresh_from_db()
+    before = (dossier.status, dossier.version, dossier.events.count(), dossier.clock_events.count())
+    blocker = _conflicting_outbox_row(dossier)
+    with pytest.raises(IntegrityError):
+        services.pause_dossier(dossier=dossier, actor=world.counter, reason="verification")
+    dossier.refresh_from_db()
+    assert (dossier.status, dossier.version, dossier.events.count(), dossier.clock_events.count()) == before
+    assert list(OutboxMessage.objects.filter(dossier=dossier, seq=blocker.seq)) == [blocker]
+
+    blocker.delete()
+    paused = services.pause_dossier(dossier=dossier, actor=world.counter, reason="verification")
+    assert paused.status == "paused" and paused.events.count() == before[2] + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_orm_writes_in_a_pipelined_block_see_their_row_counts(world):
+    """Django reads an UPDATE's row count as soon as it sends it (`save()` inserts when it is 0): in a
+    pipelined block such statements still wait for their answer."""
+    dossier = world.dossier_in("processing")
+    with transaction.atomic(), fastsql.pipelined():
+        locked = fastsql.get(Dossier, where="id = %s", params=[dossier.pk], lock=True)
+        assert Dossier.objects.filter(pk=dossier.pk).update(applicant_phone="0912345678") == 1
+        assert Dossier.objects.filter(pk=-1).update(applicant_phone="0") == 0
+        step = locked.steps.get(pk=locked.current_step_id)
+        step.name = "Thẩm định lại"
+        step.save(update_fields=["name"])  # raises "did not affect any rows" on a count read too early
+    assert Dossier.objects.get(pk=dossier.pk).applicant_phone == "0912345678"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deferred_ids_are_set_by_the_end_of_the_block(world):
+    dossier = world.dossier_in("processing")
+    events = [
+        fastsql.new(ClockEvent, None, dossier_id=dossier.pk, kind="paused", at=timezone.now(), reason="a"),
+        fastsql.new(ClockEvent, None, dossier_id=dossier.pk, kind="resumed", at=timezone.now(), reason="b"),
+    ]
+    with transaction.atomic(), fastsql.pipelined():
+        fastsql.get(Dossier, where="id = %s", params=[dossier.pk], lock=True)
+        fastsql.insert(events, defer_ids=True)
+        fastsql.update(Dossier.objects.get(pk=dossier.pk), ["applicant_phone"])
+    assert all(e.pk for e in events) and not any(e._state.adding for e in events)
+    assert [ClockEvent.objects.get(pk=e.pk).reason for e in events] == ["a", "b"]
