@@ -307,6 +307,19 @@ class CounterDossierForm(forms.Form):
         label=_("Hình thức nhận kết quả"), choices=ReturnChannel.choices, initial=ReturnChannel.COUNTER
     )
     note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 70}))
+    documents_complete = forms.BooleanField(
+        label=_("Đã nhận đủ bản giấy các thành phần bắt buộc"),
+        required=False,
+        help_text=_("Hồ sơ chỉ được tiếp nhận khi đủ các thành phần bắt buộc của thủ tục."),
+    )
 
     def service_kwargs(self) -> dict:
-        return dict(self.cleaned_data, channel="counter")
+        from .services import DocumentInput
+
+        data = dict(self.cleaned_data, channel="counter")
+        complete = data.pop("documents_complete")
+        required = [d for d in data["procedure"].documents.order_by("order") if d.required]
+        data["documents"] = (
+            [DocumentInput(component=d.code, name=d.name, paper_copy=True) for d in required] if complete else []
+        )
+        return data

@@ -77,6 +77,8 @@ def action_form(action: str, dossier: Dossier, data=None, files=None):
 class OfficerCounterForm(CounterDossierForm):
     """Receive a dossier at the counter for a chosen procedure, with its documents checklist."""
 
+    documents_complete = None  # the checklist below says, component by component
+
     def __init__(self, *args, procedure: Procedure, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.procedure = procedure

@@ -455,9 +455,30 @@ def validate_upload(upload: UploadedFile) -> str:
 
 
 def missing_required_documents(procedure: Procedure, documents: Iterable[DocumentInput]) -> list[str]:
-    """Names of the procedure's required components that `documents` (paper or file) leave out."""
-    given = {d.component for d in documents if d.paper_copy or d.file is not None}
+    """Names of the procedure's required components that `documents` leave out (a document given without a
+    file is a paper copy)."""
+    given = {d.component for d in documents}
     return [d.name for d in procedure.documents.order_by("order") if d.required and d.code not in given]
+
+
+def _check_complete(dossier: Dossier, documents: Sequence[DocumentInput]) -> None:
+    """A dossier is received only when every required component is there, already filed or given now
+    (DOMAIN §2: an incomplete one is not received; the applicant gets one complete list of what is missing
+    through a supplement request instead)."""
+    filed = []
+    if dossier.pk is not None:
+        filed_versions = DocumentVersion.objects.filter(dossier=dossier, is_result=False)
+        filed = [DocumentInput(component=c) for c in set(filed_versions.values_list("component", flat=True))]
+    missing = missing_required_documents(dossier.procedure, [*filed, *documents])
+    if missing:
+        raise InvalidInput(
+            _(
+                "Chưa đủ thành phần hồ sơ bắt buộc: %(names)s. Chưa thể tiếp nhận; hãy yêu cầu bổ sung "
+                "(hướng dẫn một lần, đầy đủ)."
+            )
+            % {"names": "; ".join(missing)},
+            errors={"documents": missing},
+        )
 
 
 def _add_documents(
@@ -584,8 +605,9 @@ def create_dossier(
             fee_amount=procedure.fee_amount,
         )
         if channel != Channel.ONLINE:
-            # Direct receipt: the counter officer must be one of the receiving agency.
+            # Direct receipt: the counter officer must be one of the receiving agency, the dossier complete.
             _check(dossier, Action.RECEIVE, actor)
+            _check_complete(dossier, documents)
         dossier.save()
         dossier._loaded_values = _column_values(dossier)  # later writes in this use case update what changed
         versions = _add_documents(dossier, documents, actor)
@@ -640,6 +662,7 @@ def receive_dossier(
     with _transaction():
         dossier = _locked(dossier, expected_version)
         _check(dossier, Action.RECEIVE, actor)
+        _check_complete(dossier, documents)
         at = _now(at)
         versions = _add_documents(dossier, documents, actor)
         _receive(dossier, actor=actor, at=at, note=note, from_status=dossier.status, versions=versions)

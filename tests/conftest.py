@@ -9,7 +9,15 @@ from django.db import connection
 
 from dossiers import services
 from dossiers.models import Status
-from tests.factories import AgencyFactory, ProcedureFactory, UserFactory, at, make_process, officer
+from tests.factories import (
+    AgencyFactory,
+    ProcedureFactory,
+    UserFactory,
+    at,
+    complete_documents,
+    make_process,
+    officer,
+)
 from workflows.calendar import invalidate_calendars
 from workflows.models import AgencyTier, StaffRole
 
@@ -77,6 +85,9 @@ class World:
 
     # -- bringing dossiers to a state through the services -------------------------------------------
     def counter_dossier(self, *, when=None, procedure=None, **kwargs):
+        """Received at the counter, complete (paper copies of the required components) unless `documents`
+        says otherwise."""
+        kwargs.setdefault("documents", complete_documents(procedure or self.procedure))
         return services.create_dossier(
             actor=self.counter,
             procedure=procedure or self.procedure,
@@ -89,6 +100,8 @@ class World:
         )
 
     def online_dossier(self, *, when=None, procedure=None, **kwargs):
+        """Filed online, complete (scans of the required components) unless `documents` says otherwise."""
+        kwargs.setdefault("documents", complete_documents(procedure or self.procedure, files=True))
         return services.create_dossier(
             actor=self.applicant,
             applicant_user=self.applicant,

@@ -61,8 +61,12 @@ class ProcedureFactory(factory.django.DjangoModelFactory):
     def documents(self, create, extracted, **kwargs):
         if not create:
             return
-        for i, (code, name) in enumerate(extracted or [("to-khai", "Tờ khai"), ("cccd", "Căn cước")], 1):
-            ProcedureDocument.objects.create(procedure=self, code=code, name=name, order=i)
+        # A required form and an optional copy of the ID card, unless the test names its components.
+        components = extracted or [("to-khai", "Tờ khai", True), ("cccd", "Căn cước", False)]
+        for i, (code, name, *required) in enumerate(components, 1):
+            ProcedureDocument.objects.create(
+                procedure=self, code=code, name=name, order=i, required=required[0] if required else True
+            )
 
 
 # Four steps that add up to 3 working days (24 hours): the shape most provincial processes have.
@@ -103,3 +107,19 @@ def officer(agency, role, username=None) -> User:
 def at(year, month, day, hour=9, minute=0) -> dt.datetime:
     """An aware instant in Asia/Ho_Chi_Minh."""
     return timezone.make_aware(dt.datetime(year, month, day, hour, minute))
+
+
+def complete_documents(procedure, *, files: bool = False) -> list:
+    """Every required component of `procedure`: paper copies (at the counter) or scanned PDF files (online)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dossiers.services import DocumentInput
+
+    pdf = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+    return [
+        DocumentInput(
+            component=d.code, file=SimpleUploadedFile(f"{d.code}.pdf", pdf) if files else None, paper_copy=not files
+        )
+        for d in procedure.documents.all()
+        if d.required
+    ]

@@ -253,6 +253,23 @@ def _act(client, dossier, action, **data):
     )
 
 
+def test_the_admin_receives_a_dossier_only_complete(admin_client, world):
+    form = {
+        "procedure": world.procedure.pk,
+        "receiving_agency": world.agency.pk,
+        "applicant_name": "Trần Thị Bình",
+        "applicant_kind": "1",
+        "return_channel": "counter",
+    }
+    response = admin_client.post(_url(Dossier, "add"), form, follow=True)
+    assert "Chưa đủ thành phần hồ sơ bắt buộc: Tờ khai" in response.content.decode()
+    assert not Dossier.objects.exists()
+
+    admin_client.post(_url(Dossier, "add"), {**form, "documents_complete": "on"})
+    dossier = Dossier.objects.get()
+    assert list(dossier.documents.values_list("component", "paper_copy")) == [("to-khai", True)]
+
+
 def test_a_dossier_goes_through_its_whole_life_in_the_admin(admin_client, world):
     response = admin_client.post(
         _url(Dossier, "add"),
@@ -264,6 +281,7 @@ def test_a_dossier_goes_through_its_whole_life_in_the_admin(admin_client, world)
             "applicant_phone": "0987654321",
             "return_channel": "counter",
             "note": "Nhận đủ giấy tờ",
+            "documents_complete": "on",
         },
     )
     dossier = Dossier.objects.get(applicant_name="Trần Thị Bình")
@@ -329,7 +347,7 @@ def test_a_dossier_goes_through_its_whole_life_in_the_admin(admin_client, world)
     assert dossier.steps.get(order=2).assignee == world.specialist
     assert dossier.result == "approved" and dossier.return_channel == "counter"
     uploaded = dossier.documents.order_by("id").values_list("component", "is_result")
-    assert list(uploaded) == [("cccd", False), ("ket-qua", True)]
+    assert list(uploaded) == [("to-khai", False), ("cccd", False), ("ket-qua", True)]  # the paper form at receipt
     assert ClockEvent.objects.filter(dossier=dossier, step__isnull=True, kind="paused").count() == 2
     # The history shows on the (read-only) change page.
     page = admin_client.get(change_url).content.decode()
@@ -411,7 +429,7 @@ def test_change_page_offers_only_the_allowed_actions(admin_client, world):
 
 
 def test_history_records_cannot_be_added_changed_or_deleted(admin_client, world):
-    dossier = world.counter_dossier(documents=[DocumentInput(component="cccd")])
+    dossier = world.counter_dossier(documents=[DocumentInput(component="to-khai"), DocumentInput(component="cccd")])
     for model in (DossierEvent, ClockEvent, DocumentVersion):
         obj = model.objects.filter(dossier=dossier).first()
         assert admin_client.get(_url(model, "add")).status_code == 403

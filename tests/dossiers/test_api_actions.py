@@ -34,6 +34,25 @@ def test_receive_an_online_dossier(world):
     assert events(dossier) == ["submit", "receive"]
 
 
+def test_an_online_dossier_lacking_a_required_component_is_received_only_once_it_is_given(world):
+    dossier = world.online_dossier(documents=[])
+
+    refused = post(world.counter, dossier.code, "receive", {"note": "Đủ giấy tờ"})
+
+    assert refused.status_code == 400
+    assert "Chưa đủ thành phần hồ sơ bắt buộc: Tờ khai" in refused.json()["detail"]
+    dossier.refresh_from_db()
+    assert dossier.status == "submitted" and events(dossier) == ["submit"]
+
+    # the applicant hands the form in at the counter: the officer files it with the receipt
+    given = {"documents": [{"component": "to-khai", "name": "Tờ khai", "paper_copy": True}]}
+    received = post(world.counter, dossier.code, "receive", given)
+
+    assert received.status_code == 200, received.json()
+    assert received.json()["status"] == "received"
+    assert events(dossier) == ["submit", "receive"]
+
+
 def test_action_not_allowed_in_the_state_is_409_naming_state_and_allowed_actions(world):
     dossier = world.online_dossier()
 

@@ -40,7 +40,7 @@ def test_officer_uploads_the_result_of_a_resolved_dossier(world):
 
 
 def test_wrong_file_type_is_400_and_nothing_is_stored(world):
-    dossier = world.online_dossier()
+    dossier = world.online_dossier(documents=[])
     exe = SimpleUploadedFile("virus.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
 
     response = upload(world.applicant, dossier.code, file=exe)
@@ -53,7 +53,7 @@ def test_wrong_file_type_is_400_and_nothing_is_stored(world):
 
 def test_oversized_file_is_413_with_a_message(world, settings):
     settings.DOCUMENT_MAX_BYTES = 100
-    dossier = world.online_dossier()
+    dossier = world.online_dossier(documents=[])
 
     response = upload(world.applicant, dossier.code, file=pdf_file(content=b"%PDF-1.4\n" + b"0" * 500))
 

@@ -58,6 +58,27 @@ def test_a_channel_the_filer_cannot_use_is_400_and_nothing_is_written(world, who
     assert not Dossier.objects.exists()
 
 
+def test_a_direct_receipt_without_a_required_component_is_400_and_nothing_is_written(world):
+    body = create_body(world, documents=[{"component": "cccd", "name": "Căn cước", "paper_copy": True}])
+
+    response = client_for(world.counter).post(URL, body, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert response.json()["detail"].startswith("Chưa đủ thành phần hồ sơ bắt buộc: Tờ khai.")
+    assert response.json()["errors"]["documents"] == ["Tờ khai"]
+    assert not Dossier.objects.exists()
+
+
+def test_an_online_filing_may_lack_components_until_it_is_received(world):
+    body = create_body(world, return_channel="online", documents=[])
+
+    response = client_for(world.applicant).post(URL, body, format="json")
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["status"] == "submitted"
+
+
 def test_counter_officer_files_with_multipart_files(world):
     body = create_body(world)
     body.pop("documents")

@@ -6,7 +6,7 @@ import re
 
 from dossiers import services
 from dossiers.models import Dossier
-from tests.factories import at
+from tests.factories import at, complete_documents
 
 
 def test_the_code_is_the_agency_the_local_date_and_a_four_digit_sequence(world):
@@ -27,6 +27,7 @@ def test_the_sequence_counts_per_agency_and_day(world):
         receiving_agency=world.centre,
         competent_agency=world.agency,
         applicant_name="Lò Văn Bình",
+        documents=complete_documents(world.procedure),
         at=at(2025, 8, 12, 10),
     )
     assert at_the_centre.code == "000.00.31.H52-250812-0001"

@@ -11,6 +11,7 @@ from django.utils import timezone
 from dossiers import services
 from dossiers.models import Action, DocumentVersion, Dossier, DossierEvent, Status
 from tests.dossiers.api_support import PDF_BYTES, pdf_file
+from tests.factories import complete_documents
 
 
 @pytest.fixture
@@ -145,6 +146,7 @@ def test_search_by_code_and_applicant_name(signed_in, world):
         channel="counter",
         receiving_agency=world.agency,
         applicant_name="Lò Thị Mai",
+        documents=complete_documents(world.procedure),
     )
     client = signed_in(world.counter)
 
@@ -311,12 +313,12 @@ def test_counter_receipt_requires_the_required_documents(signed_in, world):
             "applicant_name": "Hoàng Văn Bình",
             "applicant_kind": 1,
             "return_channel": "counter",
-            "paper_to-khai": "on",
+            "paper_cccd": "on",  # an optional component does not stand in for the required one
         },
     )
 
     assert response.status_code == 400
-    assert "Chưa nhận đủ thành phần hồ sơ bắt buộc: Căn cước" in response.content.decode()
+    assert "Chưa nhận đủ thành phần hồ sơ bắt buộc: Tờ khai" in response.content.decode()
     assert not Dossier.objects.filter(applicant_name="Hoàng Văn Bình").exists()
 
 

@@ -15,7 +15,6 @@ def pdf_text(content: bytes) -> str:
 def test_receipt_has_code_applicant_procedure_documents_dates_and_officer(world):
     dossier = world.counter_dossier(
         summary="Cấp bản sao trích lục khai sinh",
-        documents=[],
         return_channel="post",
     )
 
