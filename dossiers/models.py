@@ -149,7 +149,11 @@ class Dossier(FSMModelMixin, models.Model):
     """Hồ sơ thủ tục hành chính. Its code never changes (Art. 10 of 003)."""
 
     code = models.CharField(_("mã hồ sơ"), max_length=60, unique=True)
-    procedure = models.ForeignKey(Procedure, verbose_name=_("thủ tục"), on_delete=models.PROTECT, related_name="+")
+    # The foreign keys that lead a composite index of Meta.indexes take no index of their own: every write
+    # of a dossier's state updates each of its indexes.
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("thủ tục"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     process = models.ForeignKey(
         ProcessVersion,
         verbose_name=_("quy trình (phiên bản)"),
@@ -159,10 +163,10 @@ class Dossier(FSMModelMixin, models.Model):
         related_name="+",
     )
     receiving_agency = models.ForeignKey(
-        Agency, verbose_name=_("nơi tiếp nhận"), on_delete=models.PROTECT, related_name="+"
+        Agency, verbose_name=_("nơi tiếp nhận"), on_delete=models.PROTECT, related_name="+", db_index=False
     )
     competent_agency = models.ForeignKey(
-        Agency, verbose_name=_("cơ quan giải quyết"), on_delete=models.PROTECT, related_name="+"
+        Agency, verbose_name=_("cơ quan giải quyết"), on_delete=models.PROTECT, related_name="+", db_index=False
     )
     status = FSMField(_("trạng thái"), max_length=20, choices=Status.choices, default=Status.SUBMITTED, protected=True)
     channel = models.CharField(_("hình thức nộp"), max_length=10, choices=Channel.choices)
@@ -174,6 +178,7 @@ class Dossier(FSMModelMixin, models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     applicant_name = models.CharField(_("chủ hồ sơ"), max_length=255)
     applicant_kind = models.PositiveSmallIntegerField(
@@ -495,7 +500,8 @@ class AppendOnlyModel(models.Model):
 class DossierEvent(AppendOnlyModel):
     """Lịch sử xử lý: who, when, from what state to what, which step, note, documents touched."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
+    # Indexed by uniq_dossier_event_seq (dossier, seq), which it leads.
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events", db_index=False)
     seq = models.PositiveIntegerField(_("thứ tự"))
     action = models.CharField(_("thao tác"), max_length=30, choices=Action.choices)
     from_status = models.CharField(_("từ trạng thái"), max_length=20, choices=Status.choices, blank=True)
@@ -531,7 +537,8 @@ class DossierEvent(AppendOnlyModel):
 class ClockEvent(AppendOnlyModel):
     """The clock ledger of a dossier (step is null) or of one step pass (DOMAIN §5)."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="clock_events")
+    # Indexed by clock_dossier_step (dossier, step, id), which it leads.
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="clock_events", db_index=False)
     step = models.ForeignKey(
         DossierStep,
         verbose_name=_("bước"),
