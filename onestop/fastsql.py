@@ -295,16 +295,17 @@ def update(obj: Model, names: Sequence[str]) -> None:
 
 
 @cache
-def _reader(model, vendor: str):
-    """(column list, converter per column) to build instances of `model` from raw rows."""
+def _reader(model, vendor: str) -> tuple[tuple[int, tuple, object], ...]:
+    """(position, converters, column) of the columns of `model` whose raw values need converting (the
+    others are taken as the driver gives them), to build instances from raw rows."""
     conn = _connection(model)
-    fields = model._meta.concrete_fields
-    converters = []
-    for f in fields:
+    found = []
+    for i, f in enumerate(model._meta.concrete_fields):
         col = f.get_col(model._meta.db_table)
-        found = conn.ops.get_db_converters(col) + f.get_db_converters(conn)
-        converters.append((found, col))
-    return fields, converters
+        converters = conn.ops.get_db_converters(col) + f.get_db_converters(conn)
+        if converters:
+            found.append((i, tuple(converters), col))
+    return tuple(found)
 
 
 @cache
@@ -328,12 +329,12 @@ def _instance(model, alias: str | None, values: dict):
 
 
 def _build(model, conn, values):
-    fields, converters = _reader(model, conn.vendor)
-    converted = []
-    for value, (found, col) in zip(values, converters, strict=True):
-        for converter in found:
+    converted = list(values)
+    for i, converters, col in _reader(model, conn.vendor):
+        value = converted[i]
+        for converter in converters:
             value = converter(value, col, conn)
-        converted.append(value)
+        converted[i] = value
     if _plain_init(model):
         return _instance(model, conn.alias, dict(zip(_attnames(model), converted, strict=True)))
     return model.from_db(conn.alias, list(_attnames(model)), converted)
