@@ -24,6 +24,7 @@ from dossiers.extensions import section
 from onestop.formats import vnd
 
 from .models import DocumentVersion, Dossier
+from .selectors import latest_documents
 
 FONT = "NotoSans"
 
@@ -52,10 +53,7 @@ def _when(value) -> str:
 
 def _received_documents(dossier: Dossier) -> list[DocumentVersion]:
     """The latest version of each component handed in (results are not part of the receipt)."""
-    latest: dict[str, DocumentVersion] = {}
-    for version in DocumentVersion.objects.filter(dossier=dossier, is_result=False).order_by("component", "version"):
-        latest[version.component] = version
-    return list(latest.values())
+    return [row["latest"] for row in latest_documents(dossier, results=False)]
 
 
 class _Page:

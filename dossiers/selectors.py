@@ -118,11 +118,13 @@ def dossier_for(user, code: str) -> Dossier | None:
     return dossier
 
 
-def latest_documents(dossier: Dossier) -> list[dict]:
-    """The latest version of each document component, with how many versions it has had."""
+def latest_documents(dossier: Dossier, *, results: bool = True) -> list[dict]:
+    """The latest version of each document component, with how many versions it has had; without the
+    results when `results` is false (what the applicant handed in)."""
     by_component: dict[str, list[DocumentVersion]] = {}
     for version in dossier.documents.all():
-        by_component.setdefault(version.component, []).append(version)
+        if results or not version.is_result:
+            by_component.setdefault(version.component, []).append(version)
     rows = []
     for component, versions in by_component.items():
         versions.sort(key=lambda v: v.version)

@@ -52,6 +52,7 @@ from .models import (
     StepAssignment,
     StepStatus,
 )
+from .selectors import latest_documents
 from .signals import dossier_changed
 
 
@@ -467,8 +468,7 @@ def _check_complete(dossier: Dossier, documents: Sequence[DocumentInput]) -> Non
     through a supplement request instead)."""
     filed = []
     if dossier.pk is not None:
-        filed_versions = DocumentVersion.objects.filter(dossier=dossier, is_result=False)
-        filed = [DocumentInput(component=c) for c in set(filed_versions.values_list("component", flat=True))]
+        filed = [DocumentInput(component=row["component"]) for row in latest_documents(dossier, results=False)]
     missing = missing_required_documents(dossier.procedure, [*filed, *documents])
     if missing:
         raise InvalidInput(
