@@ -1,16 +1,102 @@
-"""Reading fees and payments, for the dossier screens, the tracking page and the reports."""
+"""Reading fees and payments, for the services, the dossier screens, the tracking page and the reports."""
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dossiers.models import Action, Channel, DocumentVersion, Dossier, DossierEvent, Status
 from onestop.formats import vnd
 from workflows.models import OnlineLevel, ReturnChannel
 
-from .models import HANDED_BACK_AT_COUNTER, Charge, ChargeKind, Method, Payment, PaymentStatus, Refund, RefundStatus
-from .services import accepts_payment, amounts, must_pay_online
+from .models import (
+    HANDED_BACK_AT_COUNTER,
+    Charge,
+    ChargeKind,
+    FeeExemption,
+    FeeItem,
+    Method,
+    Payment,
+    PaymentStatus,
+    Refund,
+    RefundStatus,
+)
+
+
+# -- amounts (read by the services too) ---------------------------------------------------------------
+def compute_fees(dossier: Dossier, *, on: dt.date) -> tuple[int, list[dict]]:
+    """The procedure's fee and charge items less the province's exemptions valid on `on`. Each item
+    takes the largest exemption that applies to it (exemptions do not stack)."""
+    items = [
+        {"item": i.pk, "kind": i.kind, "name": i.name, "amount": int(i.amount)}
+        for i in FeeItem.objects.filter(procedure_id=dossier.procedure_id).order_by("order", "id")
+    ]
+    if not items and dossier.fee_amount:
+        items = [{"item": None, "kind": "charge", "name": _("Phí, lệ phí"), "amount": int(dossier.fee_amount)}]
+    exemptions = list(
+        FeeExemption.objects.filter(Q(procedure_id=dossier.procedure_id) | Q(procedure__isnull=True))
+        .filter(valid_from__lte=on)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+    )
+    if dossier.channel != "online":
+        exemptions = [e for e in exemptions if not e.online_only]
+    total = 0
+    for line in items:
+        fitting = [e for e in exemptions if e.fee_item_id is None or e.fee_item_id == line["item"]]
+        best = max(fitting, key=lambda e: e.percent, default=None)
+        reduction = line["amount"] * best.percent // 100 if best else 0
+        line["due"] = line["amount"] - reduction
+        if best:
+            line["exemption"] = {
+                "id": best.pk,
+                "name": best.name,
+                "percent": best.percent,
+                "legal_basis": best.legal_basis,
+                "reduction": reduction,
+            }
+        total += line["due"]
+    return total, items
+
+
+@dataclass
+class Amounts:
+    due: int
+    paid: int
+    paid_online: int
+    computed: bool  # False: an estimate, the dossier has no charge yet
+
+    @property
+    def outstanding(self) -> int:
+        return max(0, self.due - self.paid)
+
+
+def amounts(dossier: Dossier) -> Amounts:
+    """What the dossier owes, what has been paid (refunded money no longer counts) and what is left."""
+    charges = list(Charge.objects.filter(dossier_id=dossier.pk).values_list("kind", "amount"))
+    if any(kind == ChargeKind.BASE for kind, _a in charges):
+        due, computed = sum(a for _k, a in charges), True
+    else:
+        due = compute_fees(dossier, on=timezone.localdate(dossier.received_at or timezone.now()))[0]
+        due += sum(a for _k, a in charges)
+        computed = False
+    paid = Payment.objects.filter(dossier_id=dossier.pk, status=PaymentStatus.PAID).aggregate(
+        total=Sum("amount"), online=Sum("amount", filter=Q(method=Method.ONLINE))
+    )
+    return Amounts(due=due, paid=paid["total"] or 0, paid_online=paid["online"] or 0, computed=computed)
+
+
+def must_pay_online(dossier: Dossier) -> bool:
+    """DOMAIN §3: a full-online dossier (a full-online procedure, filed online) pays online."""
+    return dossier.channel == "online" and dossier.procedure.online_level == OnlineLevel.FULL
+
+
+def accepts_payment(dossier: Dossier) -> bool:
+    """Fees are paid while the dossier is open, or when its result is handed over."""
+    return dossier.is_open or dossier.status == Status.RESOLVED
 
 
 def _iso(value) -> str | None:

@@ -11,10 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
-from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, Sum
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,15 +30,12 @@ from dossiers.services import (
     resume_dossier,
 )
 from onestop.formats import vnd
-from workflows.models import OnlineLevel
 
 from . import conf, platform, signing
 from .models import (
     HANDED_BACK_AT_COUNTER,
     Charge,
     ChargeKind,
-    FeeExemption,
-    FeeItem,
     Method,
     NotificationOutcome,
     Payment,
@@ -48,6 +44,7 @@ from .models import (
     Refund,
     RefundStatus,
 )
+from .selectors import accepts_payment, amounts, compute_fees, must_pay_online
 
 logger = logging.getLogger("onestop.payments")
 
@@ -87,43 +84,7 @@ class NotificationRefused(DossierError):
     status, code = 400, "notification_refused"
 
 
-# -- amounts ----------------------------------------------------------------------------------------
-
-
-def compute_fees(dossier: Dossier, *, on: dt.date) -> tuple[int, list[dict]]:
-    """The procedure's fee and charge items less the province's exemptions valid on `on`. Each item
-    takes the largest exemption that applies to it (exemptions do not stack)."""
-    items = [
-        {"item": i.pk, "kind": i.kind, "name": i.name, "amount": int(i.amount)}
-        for i in FeeItem.objects.filter(procedure_id=dossier.procedure_id).order_by("order", "id")
-    ]
-    if not items and dossier.fee_amount:
-        items = [{"item": None, "kind": "charge", "name": _("Phí, lệ phí"), "amount": int(dossier.fee_amount)}]
-    exemptions = list(
-        FeeExemption.objects.filter(Q(procedure_id=dossier.procedure_id) | Q(procedure__isnull=True))
-        .filter(valid_from__lte=on)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
-    )
-    if dossier.channel != "online":
-        exemptions = [e for e in exemptions if not e.online_only]
-    total = 0
-    for line in items:
-        fitting = [e for e in exemptions if e.fee_item_id is None or e.fee_item_id == line["item"]]
-        best = max(fitting, key=lambda e: e.percent, default=None)
-        reduction = line["amount"] * best.percent // 100 if best else 0
-        line["due"] = line["amount"] - reduction
-        if best:
-            line["exemption"] = {
-                "id": best.pk,
-                "name": best.name,
-                "percent": best.percent,
-                "legal_basis": best.legal_basis,
-                "reduction": reduction,
-            }
-        total += line["due"]
-    return total, items
-
-
+# -- amounts (computed by `selectors`) --------------------------------------------------------------
 def ensure_base_charge(dossier: Dossier, *, at: dt.datetime | None = None) -> Charge:
     """The dossier's own fees, computed once (at receipt, or when the applicant pays before it) and
     then kept: a later change of the tariff does not change what a dossier owes."""
@@ -139,38 +100,6 @@ def ensure_base_charge(dossier: Dossier, *, at: dt.datetime | None = None) -> Ch
             )
     except IntegrityError:  # computed concurrently: the first one stands
         return Charge.objects.get(dossier_id=dossier.pk, kind=ChargeKind.BASE)
-
-
-@dataclass
-class Amounts:
-    due: int
-    paid: int
-    paid_online: int
-    computed: bool  # False: an estimate, the dossier has no charge yet
-
-    @property
-    def outstanding(self) -> int:
-        return max(0, self.due - self.paid)
-
-
-def amounts(dossier: Dossier) -> Amounts:
-    """What the dossier owes, what has been paid (refunded money no longer counts) and what is left."""
-    charges = list(Charge.objects.filter(dossier_id=dossier.pk).values_list("kind", "amount"))
-    if any(kind == ChargeKind.BASE for kind, _a in charges):
-        due, computed = sum(a for _k, a in charges), True
-    else:
-        due = compute_fees(dossier, on=timezone.localdate(dossier.received_at or timezone.now()))[0]
-        due += sum(a for _k, a in charges)
-        computed = False
-    paid = Payment.objects.filter(dossier_id=dossier.pk, status=PaymentStatus.PAID).aggregate(
-        total=Sum("amount"), online=Sum("amount", filter=Q(method=Method.ONLINE))
-    )
-    return Amounts(due=due, paid=paid["total"] or 0, paid_online=paid["online"] or 0, computed=computed)
-
-
-def must_pay_online(dossier: Dossier) -> bool:
-    """DOMAIN §3: a full-online dossier (a full-online procedure, filed online) pays online."""
-    return dossier.channel == "online" and dossier.procedure.online_level == OnlineLevel.FULL
 
 
 def start_gate(dossier: Dossier) -> str | None:
@@ -190,11 +119,6 @@ def _dossier_locked(dossier: Dossier | str) -> Dossier:
         return Dossier.objects.select_for_update(of=("self",)).select_related("procedure").get(**key)
     except Dossier.DoesNotExist:
         raise DossierNotFound(_("Không tìm thấy hồ sơ %(code)s.") % {"code": key.get("code", "")}) from None
-
-
-def accepts_payment(dossier: Dossier) -> bool:
-    """Fees are paid while the dossier is open, or when its result is handed over."""
-    return dossier.is_open or dossier.status == Status.RESOLVED
 
 
 def _payable(dossier: Dossier) -> None:
