@@ -118,8 +118,9 @@ def pipelined(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     (psycopg's pipeline mode); the block ends once every answer has arrived, raising the first error any
     statement met. Use it inside `transaction.atomic()`, so that an error anywhere rolls the whole block
     back: an error shows at the next fetch or at the end of the block, not at the statement that caused
-    it. On other databases, when something watches the queries, or when already pipelined: a plain
-    block."""
+    it. Statements through Django's cursors still wait for their answers; server-side cursors
+    (`QuerySet.iterator()`) cannot be opened in the block. On other databases, when something watches the
+    queries, or when already pipelined: a plain block."""
     conn = connections[using]
     pending = getattr(_local, "pending", None)
     if pending is None:
