@@ -53,24 +53,36 @@ def _world(dossier_count: int):
     )
 
 
-def _service_rounds(officer, dossiers, transitions: int, rounds: int) -> list[float]:
+def _rounds(transitions: int, rounds: int, step) -> tuple[list[float], list[float]]:
+    """Call `step(i)` for i = 0 … transitions − 1 in `rounds` rounds. Answers each round's rate (transitions
+    per second) and this process's CPU time per transition in it, in ms (on PostgreSQL the client's share of
+    the wall time, the rest being the wait for the server; SQLite works inside the process)."""
+    per_round = transitions // rounds
+    rates, cpu, i = [], [], 0
+    for _ in range(rounds):
+        began, cpu_began = time.perf_counter(), time.process_time()
+        for _ in range(per_round):
+            step(i)
+            i += 1
+        rates.append(per_round / (time.perf_counter() - began))
+        cpu.append((time.process_time() - cpu_began) / per_round * 1000)
+    return rates, cpu
+
+
+def _service_rounds(officer, dossiers, transitions: int, rounds: int) -> tuple[list[float], list[float]]:
     from dossiers import services
 
     paused = dict.fromkeys((d.pk for d in dossiers), False)
-    per_round = transitions // rounds
-    rates, i = [], 0
-    for _ in range(rounds):
-        began = time.perf_counter()
-        for _ in range(per_round):
-            d = dossiers[i % len(dossiers)]
-            if paused[d.pk]:
-                services.resume_dossier(dossier=d, actor=officer)
-            else:
-                services.pause_dossier(dossier=d, actor=officer, reason="verification")
-            paused[d.pk] = not paused[d.pk]
-            i += 1
-        rates.append(per_round / (time.perf_counter() - began))
-    return rates
+
+    def step(i):
+        d = dossiers[i % len(dossiers)]
+        if paused[d.pk]:
+            services.resume_dossier(dossier=d, actor=officer)
+        else:
+            services.pause_dossier(dossier=d, actor=officer, reason="verification")
+        paused[d.pk] = not paused[d.pk]
+
+    return _rounds(transitions, rounds, step)
 
 
 def _outbox_table():
@@ -80,7 +92,7 @@ def _outbox_table():
     return OutboxMessage._meta.db_table, OutboxMessage.objects.order_by("-id").values().first()
 
 
-def _raw_rounds(backend: str, dossiers, transitions: int, rounds: int) -> list[float]:
+def _raw_rounds(backend: str, dossiers, transitions: int, rounds: int) -> tuple[list[float], list[float]]:
     """The statements of one transition as the service sends them (the same texts and columns, values of
     the same kinds and sizes), sent straight through the driver with no ORM: lock the row (with the
     procedure, current step and competent agency joined), insert the two clock events, update the step and
@@ -195,31 +207,28 @@ def _raw_rounds(backend: str, dossiers, transitions: int, rounds: int) -> list[f
         return clock_cur, outbox_cur
 
     status_of = dict.fromkeys(seq_of, "paused")
-    per_round = transitions // rounds
-    rates, i = [], 0
-    for _ in range(rounds):
-        began = time.perf_counter()
-        for _ in range(per_round):
-            pk, step_id = ids[i % len(ids)]
-            before = status_of[pk]
-            after = "processing" if before == "paused" else "paused"
-            if pipelined:
-                with conn.pipeline():
-                    clock_cur, outbox_cur = transition(pk, step_id, before, after)
-                clock_cur.fetchall(), outbox_cur.fetchone()
-                clock_cur.close(), outbox_cur.close()
-                conn.commit()
-            else:
-                transition(pk, step_id, before, after)[1].fetchone()
-                cur.execute("COMMIT")
-            status_of[pk] = after
-            i += 1
-        rates.append(per_round / (time.perf_counter() - began))
+
+    def step(i):
+        pk, step_id = ids[i % len(ids)]
+        before = status_of[pk]
+        after = "processing" if before == "paused" else "paused"
+        if pipelined:
+            with conn.pipeline():
+                clock_cur, outbox_cur = transition(pk, step_id, before, after)
+            clock_cur.fetchall(), outbox_cur.fetchone()
+            clock_cur.close(), outbox_cur.close()
+            conn.commit()
+        else:
+            transition(pk, step_id, before, after)[1].fetchone()
+            cur.execute("COMMIT")
+        status_of[pk] = after
+
+    found = _rounds(transitions, rounds, step)
     conn.close()
-    return rates
+    return found
 
 
-def _bare_orm_rounds(dossiers, transitions: int, rounds: int) -> list[float]:
+def _bare_orm_rounds(dossiers, transitions: int, rounds: int) -> tuple[list[float], list[float]]:
     """The yardstick the targets were set against: a bare ORM transition with django-fsm-2 and two inserts
     (lock and read the row, the FSM method, save the state, create the history row and the outbox row), on
     the same tables, with none of the service's checks, clocks or precompiled statements."""
@@ -232,43 +241,40 @@ def _bare_orm_rounds(dossiers, transitions: int, rounds: int) -> list[float]:
     _table, template = _outbox_table()
     template = {k: v for k, v in template.items() if k not in ("id", "dossier_id", "dossier_code", "seq", "event_id")}
     pks = [d.pk for d in dossiers]
-    per_round = transitions // rounds
-    rates, i = [], 0
-    for _ in range(rounds):
-        began = time.perf_counter()
-        for _ in range(per_round):
-            with transaction.atomic():
-                d = Dossier.objects.select_for_update().get(pk=pks[i % len(pks)])
-                before = d.status
-                if before == "paused":
-                    d.resume()
-                else:
-                    d.pause(reason="verification")
-                d.event_seq += 1
-                d.save(update_fields=["status", "pause_reason", "event_seq"])
-                seq = d.event_seq + 2_000_000
-                event = DossierEvent.objects.create(
-                    dossier=d, seq=seq, action="pause", from_status=before, to_status=d.status, at=timezone.now()
-                )
-                OutboxMessage.objects.create(dossier=d, dossier_code=d.code, seq=seq, event_id=event.pk, **template)
-            i += 1
-        rates.append(per_round / (time.perf_counter() - began))
-    return rates
+
+    def step(i):
+        with transaction.atomic():
+            d = Dossier.objects.select_for_update().get(pk=pks[i % len(pks)])
+            before = d.status
+            if before == "paused":
+                d.resume()
+            else:
+                d.pause(reason="verification")
+            d.event_seq += 1
+            d.save(update_fields=["status", "pause_reason", "event_seq"])
+            seq = d.event_seq + 2_000_000
+            event = DossierEvent.objects.create(
+                dossier=d, seq=seq, action="pause", from_status=before, to_status=d.status, at=timezone.now()
+            )
+            OutboxMessage.objects.create(dossier=d, dossier_code=d.code, seq=seq, event_id=event.pk, **template)
+
+    return _rounds(transitions, rounds, step)
 
 
 def run_one(backend: str, transitions: int, rounds: int, dossier_count: int) -> dict:
     _prepare_django(backend)
     officer, dossiers = _world(dossier_count)
-    service = _service_rounds(officer, dossiers, transitions, rounds)
+    found = {"backend": backend}
+    found["service"], found["service_cpu"] = _service_rounds(officer, dossiers, transitions, rounds)
     from django.db import connection
 
     from dossiers.models import DossierEvent
 
-    written = DossierEvent.objects.filter(action__in=["pause", "resume"]).count()
-    bare = _bare_orm_rounds(dossiers, transitions, rounds)
-    raw = _raw_rounds(backend, dossiers, transitions, rounds)
+    found["history_rows"] = DossierEvent.objects.filter(action__in=["pause", "resume"]).count()
+    found["bare_orm"], found["bare_orm_cpu"] = _bare_orm_rounds(dossiers, transitions, rounds)
+    found["raw"], found["raw_cpu"] = _raw_rounds(backend, dossiers, transitions, rounds)
     connection.close()
-    return {"backend": backend, "history_rows": written, "service": service, "raw": raw, "bare_orm": bare}
+    return found
 
 
 def _child(backend: str, args) -> dict | None:
@@ -297,6 +303,9 @@ def _child(backend: str, args) -> dict | None:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+_CPU_LABELS = (("service", "service_cpu"), ("raw", "raw_cpu"), ("bare ORM", "bare_orm_cpu"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
@@ -322,7 +331,8 @@ def main() -> None:
         f"{'run':<4}{'backend':<11} {'service/s':>10} {'raw limit/s':>12} {'ratio':>6} {'bare ORM/s':>11} "
         f"{'ratio':>6} {'target/s':>9}  verdict"
     )
-    figures = {b: {"service": [], "raw": [], "bare_orm": []} for b in backends}
+    kinds = ("service", "raw", "bare_orm", "service_cpu", "raw_cpu", "bare_orm_cpu")
+    figures = {b: {k: [] for k in kinds} for b in backends}
     half_met = dict.fromkeys(backends, 0)
     yardstick_met = dict.fromkeys(backends, 0)
     for run in range(1, args.runs + 1):
@@ -330,9 +340,9 @@ def main() -> None:
             result = _child(backend, args)
             if result is None:
                 continue
-            service, raw, bare = (statistics.median(result[k]) for k in ("service", "raw", "bare_orm"))
-            for key, value in (("service", service), ("raw", raw), ("bare_orm", bare)):
-                figures[backend][key].append(value)
+            for key in kinds:
+                figures[backend][key].append(statistics.median(result[key]))
+            service, raw, bare = (figures[backend][k][-1] for k in ("service", "raw", "bare_orm"))
             target = TARGETS[backend]
             verdict = f"{'meets' if service >= target else 'BELOW'} target"
             if backend == "postgresql":
@@ -353,14 +363,20 @@ def main() -> None:
                 f"{'':<4}{'':<11} rounds service: {', '.join(f'{r:.0f}' for r in result['service'])}; "
                 f"raw: {', '.join(f'{r:.0f}' for r in result['raw'])}; "
                 f"bare ORM: {', '.join(f'{r:.0f}' for r in result['bare_orm'])}",
+            )
+            print(
+                f"{'':<4}{'':<11} this process's CPU per transition (median of rounds): "
+                + ", ".join(f"{label} {figures[backend][k][-1]:.3f} ms" for label, k in _CPU_LABELS),
                 flush=True,
             )
 
-    print(f"\nacross {args.runs} runs\n{'backend':<11} {'figure':<12} {SPREAD_HEADER}")
+    print(f"\nacross {args.runs} runs\n{'backend':<11} {'figure':<16} {SPREAD_HEADER}")
     for backend in backends:
-        print(f"{backend:<11} {'service/s':<12} {spread(figures[backend]['service'])}")
-        print(f"{'':<11} {'raw limit/s':<12} {spread(figures[backend]['raw'])}")
-        print(f"{'':<11} {'bare ORM/s':<12} {spread(figures[backend]['bare_orm'])}")
+        print(f"{backend:<11} {'service/s':<16} {spread(figures[backend]['service'])}")
+        print(f"{'':<11} {'raw limit/s':<16} {spread(figures[backend]['raw'])}")
+        print(f"{'':<11} {'bare ORM/s':<16} {spread(figures[backend]['bare_orm'])}")
+        for label, key in _CPU_LABELS:
+            print(f"{'':<11} {label + ' CPU ms':<16} {spread(figures[backend][key], '.3f')}")
     print()
     for backend in backends:
         done = figures[backend]["service"]
