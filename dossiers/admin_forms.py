@@ -127,6 +127,33 @@ class DocumentUploadMixin(forms.Form):
 
 
 class ReceiveForm(DocumentUploadMixin, ActionForm):
+    """Accept an online filing. A required component it lacks may be handed in on paper at the counter: one
+    box per such component (a dossier is received only complete)."""
+
+    def __init__(self, *args, dossier=None, **kwargs):
+        super().__init__(*args, dossier=dossier, **kwargs)
+        self.lacking = []
+        if dossier is not None:
+            from .selectors import latest_documents
+
+            filed = {row["component"] for row in latest_documents(dossier, results=False)}
+            required = dossier.procedure.documents.filter(required=True).order_by("order")
+            self.lacking = [d for d in required if d.code not in filed]
+        for doc in self.lacking:
+            self.fields[f"paper_{doc.code}"] = forms.BooleanField(
+                label=_("Đã nhận bản giấy: %(name)s") % {"name": doc.name}, required=False
+            )
+
+    def documents(self) -> list:
+        from .services import DocumentInput
+
+        papers = [
+            DocumentInput(component=d.code, name=d.name, paper_copy=True)
+            for d in self.lacking
+            if self.cleaned_data.get(f"paper_{d.code}")
+        ]
+        return [*super().documents(), *papers]
+
     def action_kwargs(self):
         return {"documents": self.documents()}
 

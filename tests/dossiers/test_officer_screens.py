@@ -403,3 +403,23 @@ def test_a_bad_attachment_is_refused_on_the_form_and_nothing_changes(signed_in, 
     dossier.refresh_from_db()
     assert (dossier.version, DocumentVersion.objects.filter(dossier=dossier).count()) == before
     assert dossier.status == Status.PROCESSING
+
+
+def test_an_online_filing_lacking_a_component_is_received_once_the_paper_copy_is_ticked(signed_in, world):
+    dossier = world.online_dossier(documents=[])
+    client = signed_in(world.counter)
+    url = f"/can-bo/ho-so/{dossier.code}/thao-tac/receive/"
+
+    page = client.get(f"/can-bo/ho-so/{dossier.code}/").content.decode()
+    assert "Đã nhận bản giấy: Tờ khai" in page  # the required component it lacks, not the optional one
+    assert "Đã nhận bản giấy: Căn cước" not in page
+
+    refused = client.post(url, {"version": dossier.version})
+    assert refused.status_code == 400
+    assert "Chưa đủ thành phần hồ sơ bắt buộc: Tờ khai" in refused.content.decode()
+    assert Dossier.objects.get(pk=dossier.pk).status == Status.SUBMITTED
+
+    client.post(url, {"version": dossier.version, "paper_to-khai": "on"})
+    dossier.refresh_from_db()
+    assert dossier.status == Status.RECEIVED
+    assert list(dossier.documents.values_list("component", "paper_copy")) == [("to-khai", True)]
