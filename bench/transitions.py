@@ -97,7 +97,7 @@ def _raw_rounds(backend: str, dossiers, transitions: int, rounds: int) -> tuple[
     the same kinds and sizes), sent straight through the driver with no ORM: lock the row (with the
     procedure, current step and competent agency joined), insert the two clock events, update the step and
     the dossier, insert the history row and the outbox row, commit; on PostgreSQL pipelined as the service
-    pipelines them (the server is waited for four times: the locked read with its BEGIN, the writes up to the
+    pipelines them (the server is waited for five times: the BEGIN, the locked read, the writes up to the
     history row, the rest, the COMMIT)."""
     from django.db import connection
 

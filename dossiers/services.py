@@ -158,8 +158,7 @@ def _check(dossier: Dossier, action: str, actor) -> None:
 @contextmanager
 def _transaction() -> Iterator[None]:
     """A use case's transaction. On PostgreSQL its statements are pipelined (`fastsql.pipelined`): the
-    BEGIN goes with the locked read, the writes go without waiting for each answer, and an error in any of
-    them rolls the whole change back."""
+    writes go without waiting for each answer, and an error in any of them rolls the whole change back."""
     with transaction.atomic(), fastsql.pipelined():
         yield
 

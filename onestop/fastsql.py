@@ -7,8 +7,8 @@ what the ORM would read and write. They skip model `save()`/`delete()` and their
 rows whose models define no behaviour there beyond what the caller does itself.
 
 On PostgreSQL, `pipelined()` sends a block's statements without waiting for each answer (psycopg's pipeline
-mode): a transition then waits for the server four times instead of eight (the locked read with its BEGIN,
-the writes up to the history row, the rest, the COMMIT).
+mode): a transition then waits for the server five times instead of eight (the BEGIN, which psycopg waits
+for, the locked read, the writes up to the history row, the rest, the COMMIT).
 """
 
 from __future__ import annotations

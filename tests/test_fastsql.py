@@ -149,3 +149,37 @@ def test_deferred_ids_are_set_by_the_end_of_the_block(world):
         fastsql.update(Dossier.objects.get(pk=dossier.pk), ["applicant_phone"])
     assert all(e.pk for e in events) and not any(e._state.adding for e in events)
     assert [ClockEvent.objects.get(pk=e.pk).reason for e in events] == ["a", "b"]
+
+
+def _waits(trace: str) -> int:
+    """How many times the client stopped sending to read the server's answers, from a libpq protocol
+    trace (lines "F …" sent, "B …" received)."""
+    directions = [line[0] for line in trace.splitlines() if line[:1] in ("F", "B")]
+    return sum(1 for sent, got in zip(directions, directions[1:], strict=False) if sent == "F" and got == "B")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_pipelined_transition_waits_for_the_server_five_times(world, tmp_path):
+    """BEGIN (psycopg waits for it), the locked read, the writes up to the history row (the outbox row needs
+    its id), the rest at the end of the block, COMMIT: five waits, where one statement at a time takes
+    eight."""
+    from psycopg import pq
+
+    dossier = world.dossier_in("processing")
+    for _ in range(3):  # as in service: caches filled, statements prepared (psycopg prepares on the 5th run)
+        services.pause_dossier(dossier=dossier, actor=world.counter, reason="verification")
+        services.resume_dossier(dossier=dossier, actor=world.counter)
+    connection.ensure_connection()
+    pgconn = connection.connection.pgconn
+    path = tmp_path / "trace.txt"
+    with open(path, "w") as out:
+        pgconn.trace(out.fileno())
+        pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS | pq.Trace.REGRESS_MODE)
+        try:
+            services.pause_dossier(dossier=dossier, actor=world.counter, reason="verification")
+        finally:
+            pgconn.untrace()
+    trace = path.read_text()
+    assert _waits(trace) == 5, trace
+    assert trace.count("\tExecute\t") >= 7  # BEGIN, the read and every write went out, none skipped
