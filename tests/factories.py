@@ -109,16 +109,20 @@ def at(year, month, day, hour=9, minute=0) -> dt.datetime:
     return timezone.make_aware(dt.datetime(year, month, day, hour, minute))
 
 
+PDF_BYTES = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+
+
 def complete_documents(procedure, *, files: bool = False) -> list:
     """Every required component of `procedure`: paper copies (at the counter) or scanned PDF files (online)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from dossiers.services import DocumentInput
 
-    pdf = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
     return [
         DocumentInput(
-            component=d.code, file=SimpleUploadedFile(f"{d.code}.pdf", pdf) if files else None, paper_copy=not files
+            component=d.code,
+            file=SimpleUploadedFile(f"{d.code}.pdf", PDF_BYTES) if files else None,
+            paper_copy=not files,
         )
         for d in procedure.documents.all()
         if d.required
