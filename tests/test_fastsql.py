@@ -64,9 +64,9 @@ def test_insert_values_match_the_orm(world, when):
     for obj in (event, clock, outbox):
         fast = fastsql._params(obj, fastsql._preparers(type(obj), connection.vendor, None), True, connection)
         assert comparable(fast) == comparable(generic(obj, True)), type(obj).__name__
-    assert (
-        fastsql._params(clock, fastsql._preparers(ClockEvent, connection.vendor, None), True, connection)[5] == 3600.0
-    )  # an int for a FloatField goes as the float the field makes of it
+    clock_params = fastsql._params(clock, fastsql._preparers(ClockEvent, connection.vendor, None), True, connection)
+    budget = clock_params[[f.attname for f in fastsql._insert_fields(ClockEvent)].index("budget_seconds")]
+    assert type(budget) is float and budget == 3600.0  # an int for a FloatField goes as the float it becomes
 
 
 def test_update_values_and_rows_read_match_the_orm(world):

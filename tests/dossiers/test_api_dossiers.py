@@ -70,7 +70,7 @@ def test_a_direct_receipt_without_a_required_component_is_400_and_nothing_is_wri
     assert not Dossier.objects.exists()
 
 
-def test_an_online_filing_may_lack_components_until_it_is_received(world):
+def test_an_online_filing_may_lack_components(world):  # receiving it then is refused: test_api_actions
     body = create_body(world, return_channel="online", documents=[])
 
     response = client_for(world.applicant).post(URL, body, format="json")

@@ -14,7 +14,7 @@ def test_detail_shows_what_is_owed_and_tracking_shows_it_without_the_payment_rec
     assert detail["payment"]["has_fee"] is True
     assert detail["payment"]["amount_due"] == 50_000
     assert detail["payment"]["status"] == "unpaid"
-    assert "payments" in detail["payment"]
+    assert detail["payment"]["payments"] == []  # none yet; the officer sees the list, the public does not
     assert detail["payment"]["status_label"] == "Chưa nộp phí, lệ phí"
     assert tracked["payment"]["status"] == "unpaid"
     assert tracked["payment"]["status_label"] == "Chưa nộp phí, lệ phí"

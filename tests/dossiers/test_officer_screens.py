@@ -101,7 +101,8 @@ def test_tabs_show_the_counter_officers_dossiers_with_counts(signed_in, world):
     assert listed_codes(client.get("/can-bo/?tab=cho-tra")) == [resolved.code]
     assert listed_codes(client.get("/can-bo/?tab=tam-dung")) == [paused.code]
     assert listed_codes(client.get("/can-bo/?tab=cho-bo-sung")) == [supplement.code]
-    assert "Quá hạn" in client.get("/can-bo/?tab=qua-han").content.decode()
+    ((_row, left, css),) = client.get("/can-bo/?tab=qua-han").context["rows"]
+    assert left.startswith("Quá hạn ") and css == "late"
 
 
 def test_officer_of_another_agency_never_sees_them(signed_in, world):
@@ -134,7 +135,8 @@ def test_due_soon_tab(signed_in, world):
     response = signed_in(world.counter).get("/can-bo/?tab=sap-den-han")
 
     assert listed_codes(response) == [soon.code]
-    assert "Còn" in response.content.decode()
+    ((_row, left, css),) = response.context["rows"]
+    assert left.startswith("Còn ") and css == "soon"
 
 
 def test_search_by_code_and_applicant_name(signed_in, world):
@@ -235,7 +237,11 @@ def test_missing_required_field_is_shown_on_the_form(signed_in, world):
     response = signed_in(world.counter).post(f"/can-bo/ho-so/{dossier.code}/thao-tac/refuse/", {"version": 1})
 
     assert response.status_code == 400
-    assert "Vui lòng kiểm tra lại" in response.content.decode()
+    text = response.content.decode()
+    assert "Vui lòng kiểm tra lại" in text
+    assert '<details id="tt-refuse" class="danger" open>' in text  # the refusal form is open again
+    (refuse,) = [p for p in response.context["panels"] if p["action"] == "refuse"]
+    assert refuse["form"].errors["note"]  # the missing reason is marked on its field
     assert Dossier.objects.get(pk=dossier.pk).status == Status.SUBMITTED
 
 
@@ -373,7 +379,7 @@ def test_a_supplement_is_filed_from_the_screen_as_a_new_version(signed_in, world
 
     assert response.status_code == 302
     dossier.refresh_from_db()
-    assert dossier.status != Status.SUPPLEMENT
+    assert dossier.status == Status.PROCESSING
     assert list(
         DocumentVersion.objects.filter(dossier=dossier, component="cccd")
         .order_by("version")
