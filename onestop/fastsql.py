@@ -182,12 +182,22 @@ _AS_IS = {
 _SLOW = object()
 
 
+# Where a field turns a Python value into the driver's: a field class that overrides none of them
+# prepares values as its base class does.
+_PREPARING = ("pre_save", "get_prep_value", "get_db_prep_value", "get_db_prep_save")
+
+
+def _prepares_as(field, cls) -> bool:
+    kind = type(field)
+    return isinstance(field, cls) and all(getattr(kind, name) is getattr(cls, name) for name in _PREPARING)
+
+
 def _plain_types(field) -> tuple[type, ...] | None:
     if isinstance(field, ForeignKey):
         target = field.target_field
         return (int,) if isinstance(target, IntegerField) else _plain_types(target)
     for cls, types in _AS_IS.items():
-        if isinstance(field, cls) and type(field).get_db_prep_save is cls.get_db_prep_save:
+        if _prepares_as(field, cls):
             return types
     return None
 
@@ -195,7 +205,7 @@ def _plain_types(field) -> tuple[type, ...] | None:
 def _fast_path(field, conn):
     """A function giving the driver's value for the common Python values of `field` exactly as the
     field's `get_db_prep_save` would, and `_SLOW` for the rest; None if the field has no fast path."""
-    if isinstance(field, FloatField) and type(field).get_db_prep_save is FloatField.get_db_prep_save:
+    if _prepares_as(field, FloatField):
         # FloatField.get_prep_value gives float(value): an int goes as the float it would become
         return lambda v: v if v is None or type(v) is float else float(v) if type(v) is int else _SLOW
     types = _plain_types(field)

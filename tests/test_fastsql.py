@@ -183,3 +183,19 @@ def test_a_pipelined_transition_waits_for_the_server_five_times(world, tmp_path)
     trace = path.read_text()
     assert _waits(trace) == 5, trace
     assert trace.count("\tExecute\t") >= 7  # BEGIN, the read and every write went out, none skipped
+
+
+def test_a_field_class_that_prepares_its_values_itself_takes_its_own_path():
+    from django.db.models import CharField
+
+    class Upper(CharField):
+        def get_prep_value(self, value):
+            return super().get_prep_value(value).upper()
+
+    field = Upper(max_length=10)
+    field.set_attributes_from_name("code")
+    assert fastsql._fast_path(field, connection) is None  # its values go through get_db_prep_save
+    plain = CharField(max_length=10)
+    plain.set_attributes_from_name("code")
+    assert fastsql._fast_path(plain, connection)("abc") == "abc"
+    assert fastsql._fast_path(Dossier._meta.get_field("status"), connection) is not None  # FSMField: a CharField
