@@ -132,13 +132,9 @@ class ReceiveForm(DocumentUploadMixin, ActionForm):
 
     def __init__(self, *args, dossier=None, **kwargs):
         super().__init__(*args, dossier=dossier, **kwargs)
-        self.lacking = []
-        if dossier is not None:
-            from .selectors import latest_documents
+        from .selectors import missing_components
 
-            filed = {row["component"] for row in latest_documents(dossier, results=False)}
-            required = dossier.procedure.documents.filter(required=True).order_by("order")
-            self.lacking = [d for d in required if d.code not in filed]
+        self.lacking = missing_components(dossier.procedure, dossier=dossier) if dossier is not None else []
         for doc in self.lacking:
             self.fields[f"paper_{doc.code}"] = forms.BooleanField(
                 label=_("Đã nhận bản giấy: %(name)s") % {"name": doc.name}, required=False
@@ -341,12 +337,11 @@ class CounterDossierForm(forms.Form):
     )
 
     def service_kwargs(self) -> dict:
+        from .selectors import missing_components
         from .services import DocumentInput
 
         data = dict(self.cleaned_data, channel="counter")
         complete = data.pop("documents_complete")
-        required = [d for d in data["procedure"].documents.order_by("order") if d.required]
-        data["documents"] = (
-            [DocumentInput(component=d.code, name=d.name, paper_copy=True) for d in required] if complete else []
-        )
+        required = missing_components(data["procedure"]) if complete else []
+        data["documents"] = [DocumentInput(component=d.code, name=d.name, paper_copy=True) for d in required]
         return data

@@ -12,7 +12,8 @@ from workflows.models import Agency, Membership, Procedure, ReturnChannel, Staff
 from . import permissions as perms
 from .admin_forms import ACTION_FORMS, CounterDossierForm
 from .models import Action, Dossier
-from .services import DocumentInput, missing_required_documents
+from .selectors import missing_components
+from .services import DocumentInput
 
 # The field of each action form that names an officer, and which step's agency he must belong to.
 _OFFICER_FIELDS = {Action.START: "assignee", Action.COMPLETE_STEP: "assignee", Action.ASSIGN: "main"}
@@ -113,10 +114,11 @@ class OfficerCounterForm(CounterDossierForm):
 
     def clean(self):
         data = super().clean()
-        missing = missing_required_documents(self.procedure, self.documents())
-        if missing:
+        missing = missing_components(self.procedure, {d.component for d in self.documents()})
+        if missing:  # said on the form, beside the checklist, before the service would refuse it
             raise forms.ValidationError(
-                _("Chưa nhận đủ thành phần hồ sơ bắt buộc: %(names)s."), params={"names": "; ".join(missing)}
+                _("Chưa nhận đủ thành phần hồ sơ bắt buộc: %(names)s."),
+                params={"names": "; ".join(d.name for d in missing)},
             )
         return data
 

@@ -4,9 +4,12 @@ public tracking view (DOMAIN §3 "Tracking"). Each is one query (plus prefetches
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+
+from workflows.models import Procedure
 
 from . import permissions as perms
 from .models import (
@@ -130,6 +133,16 @@ def latest_documents(dossier: Dossier, *, results: bool = True) -> list[dict]:
         versions.sort(key=lambda v: v.version)
         rows.append({"latest": versions[-1], "versions": len(versions), "component": component})
     return rows
+
+
+def missing_components(procedure: Procedure, given: Iterable[str] = (), dossier: Dossier | None = None):
+    """The procedure's required components (ProcedureDocument, in their order) that are neither among the
+    component codes `given` nor, for a `dossier`, already handed in. A dossier is received only when this is
+    empty (DOMAIN §2)."""
+    present = set(given)
+    if dossier is not None and dossier.pk is not None:
+        present |= {row["component"] for row in latest_documents(dossier, results=False)}
+    return [d for d in procedure.documents.order_by("order") if d.required and d.code not in present]
 
 
 def history(dossier: Dossier) -> QuerySet[DossierEvent]:

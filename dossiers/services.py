@@ -52,7 +52,7 @@ from .models import (
     StepAssignment,
     StepStatus,
 )
-from .selectors import latest_documents
+from .selectors import missing_components
 from .signals import dossier_changed
 
 
@@ -454,21 +454,12 @@ def validate_upload(upload: UploadedFile) -> str:
     return content_type
 
 
-def missing_required_documents(procedure: Procedure, documents: Iterable[DocumentInput]) -> list[str]:
-    """Names of the procedure's required components that `documents` leave out (a document given without a
-    file is a paper copy)."""
-    given = {d.component for d in documents}
-    return [d.name for d in procedure.documents.order_by("order") if d.required and d.code not in given]
-
-
 def _check_complete(dossier: Dossier, documents: Sequence[DocumentInput]) -> None:
-    """A dossier is received only when every required component is there, already filed or given now
-    (DOMAIN §2: an incomplete one is not received; the applicant gets one complete list of what is missing
-    through a supplement request instead)."""
-    filed = []
-    if dossier.pk is not None:
-        filed = [DocumentInput(component=row["component"]) for row in latest_documents(dossier, results=False)]
-    missing = missing_required_documents(dossier.procedure, [*filed, *documents])
+    """A dossier is received only when every required component is there, already filed or given now (a
+    document without a file is a paper copy); an incomplete one gets one complete list of what is missing
+    through a supplement request instead (DOMAIN §2)."""
+    lacking = missing_components(dossier.procedure, {d.component for d in documents}, dossier)
+    missing = [d.name for d in lacking]
     if missing:
         raise InvalidInput(
             _(
