@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +22,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from onestop.formats import vnd
-from workflows.calendar import calendar_for
 from workflows.clock import Verdict
 from workflows.models import Agency, StaffRole
 
@@ -34,16 +33,13 @@ from .models import (
     CLOCK_RUNNING_STATES,
     Action,
     DocumentVersion,
-    Dossier,
     HandlerRole,
     Status,
-    StepAssignment,
     StepStatus,
 )
 from .officer_forms import OfficerCounterForm, action_form, procedure_choices
 
 PAGE_SIZE = 50
-LOGIN_URL = "/can-bo/dang-nhap/"
 
 
 # -- access -----------------------------------------------------------------------------------------
@@ -53,7 +49,7 @@ def officer_required(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), LOGIN_URL)
+            return redirect_to_login(request.get_full_path())  # settings.LOGIN_URL
         if not perms.is_officer(request.user):
             return forbidden(
                 request,
@@ -88,49 +84,6 @@ TABS = (
     ("cho-tra", gettext_lazy("Chờ trả kết quả")),
     ("tat-ca", gettext_lazy("Tất cả")),
 )
-
-
-def _any(conditions: list[Q]) -> Q | None:
-    found = None
-    for condition in conditions:
-        found = condition if found is None else found | condition
-    return found
-
-
-def _mine(user) -> Q:
-    """Dossiers waiting on this officer: the current step is his (assigned to him, or unassigned and of
-    his role in its agency), or received and his to send into processing."""
-    handler = StepAssignment.objects.filter(step_id=OuterRef("current_step_id"), user_id=user.pk).exclude(
-        role=HandlerRole.FOLLOWER
-    )
-    step = Q(current_step__assignee_id=user.pk) | Exists(handler)
-    by_role = _any([Q(current_step__agency_id=a, current_step__role=r) for a, r in perms.memberships(user)])
-    if by_role is not None:
-        step |= Q(current_step__assignee__isnull=True) & by_role
-    mine = Q(status=Status.PROCESSING) & step
-    counter = {a for a, r in perms.memberships(user) if r == StaffRole.COUNTER}
-    starting_roles = (StaffRole.COUNTER, StaffRole.LEADER, StaffRole.SPECIALIST)
-    starters = {a for a, r in perms.memberships(user) if r in starting_roles}
-    if starters:
-        mine |= Q(status=Status.RECEIVED) & (Q(receiving_agency_id__in=counter) | Q(competent_agency_id__in=starters))
-    return mine
-
-
-def tab_filters(user, now: dt.datetime) -> dict[str, Q]:
-    """Each tab as a filter on the dossiers the user sees (DOMAIN §3: worklists show due-soon and overdue)."""
-    calendar = calendar_for(None)
-    soon = calendar.add(now, calendar.day_seconds())
-    running = Dossier.clock_running_q()
-    return {
-        "cho-tiep-nhan": Q(status=Status.SUBMITTED),
-        "cua-toi": _mine(user),
-        "sap-den-han": running & Q(due_at__gte=now, due_at__lt=soon),
-        "qua-han": Dossier.overdue_q(now),
-        "cho-bo-sung": Q(status=Status.SUPPLEMENT) | Q(status=Status.SUBMITTED, awaiting_documents=True),
-        "tam-dung": Q(status=Status.PAUSED),
-        "cho-tra": Q(status=Status.RESOLVED),
-        "tat-ca": Q(),
-    }
 
 
 def _default_tab(user) -> str:
@@ -181,7 +134,7 @@ def time_left(dossier, now: dt.datetime) -> tuple[str, str]:
 def worklist(request):
     """Sổ theo dõi hồ sơ: tabs with counts, search, filters by procedure and agency, 50 a page."""
     user, now = request.user, timezone.now()
-    tabs = tab_filters(user, now)
+    tabs = selectors.worklist_tabs(user, now)
     tab = request.GET.get("tab") or _default_tab(user)
     if tab not in tabs:
         tab = "tat-ca"

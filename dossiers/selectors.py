@@ -9,7 +9,8 @@ from collections.abc import Iterable
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from workflows.models import Procedure
+from workflows.calendar import calendar_for
+from workflows.models import Procedure, StaffRole
 
 from . import permissions as perms
 from .models import (
@@ -18,6 +19,8 @@ from .models import (
     Dossier,
     DossierEvent,
     DossierStep,
+    HandlerRole,
+    Status,
     StepAssignment,
 )
 
@@ -80,6 +83,51 @@ def worklist(
         q = q.strip()
         dossiers = dossiers.filter(Q(code__icontains=q) | Q(applicant_name__icontains=q) | Q(summary__icontains=q))
     return dossiers.order_by("-created_at", "-id")
+
+
+# -- the officers' worklist tabs ----------------------------------------------------------------
+def _any(conditions: list[Q]) -> Q | None:
+    found = None
+    for condition in conditions:
+        found = condition if found is None else found | condition
+    return found
+
+
+def waiting_on_q(user) -> Q:
+    """Dossiers waiting on this officer: the current step is his (assigned to him, or unassigned and of
+    his role in its agency), or received and his to send into processing."""
+    handler = StepAssignment.objects.filter(step_id=OuterRef("current_step_id"), user_id=user.pk).exclude(
+        role=HandlerRole.FOLLOWER
+    )
+    step = Q(current_step__assignee_id=user.pk) | Exists(handler)
+    by_role = _any([Q(current_step__agency_id=a, current_step__role=r) for a, r in perms.memberships(user)])
+    if by_role is not None:
+        step |= Q(current_step__assignee__isnull=True) & by_role
+    mine = Q(status=Status.PROCESSING) & step
+    counter = {a for a, r in perms.memberships(user) if r == StaffRole.COUNTER}
+    starting_roles = (StaffRole.COUNTER, StaffRole.LEADER, StaffRole.SPECIALIST)
+    starters = {a for a, r in perms.memberships(user) if r in starting_roles}
+    if starters:
+        mine |= Q(status=Status.RECEIVED) & (Q(receiving_agency_id__in=counter) | Q(competent_agency_id__in=starters))
+    return mine
+
+
+def worklist_tabs(user, now: dt.datetime) -> dict[str, Q]:
+    """Each tab of the officers' worklist, by its slug, as a filter on the dossiers the user sees (DOMAIN §3:
+    worklists show due-soon and overdue)."""
+    calendar = calendar_for(None)
+    soon = calendar.add(now, calendar.day_seconds())
+    running = Dossier.clock_running_q()
+    return {
+        "cho-tiep-nhan": Q(status=Status.SUBMITTED),
+        "cua-toi": waiting_on_q(user),
+        "sap-den-han": running & Q(due_at__gte=now, due_at__lt=soon),
+        "qua-han": Dossier.overdue_q(now),
+        "cho-bo-sung": Q(status=Status.SUPPLEMENT) | Q(status=Status.SUBMITTED, awaiting_documents=True),
+        "tam-dung": Q(status=Status.PAUSED),
+        "cho-tra": Q(status=Status.RESOLVED),
+        "tat-ca": Q(),
+    }
 
 
 def dossier_for(user, code: str) -> Dossier | None:
