@@ -19,6 +19,7 @@ from workflows.clock import ClockEventKind, Verdict
 from workflows.models import Agency, Procedure, ProcessStep, ProcessVersion, ReturnChannel, StaffRole
 
 from . import permissions as perms
+from .gates import start_refusal
 
 
 class Status(models.TextChoices):
@@ -121,13 +122,7 @@ def fee_settled(dossier) -> bool:
 fee_settled.message = _("Hồ sơ chưa hoàn thành nghĩa vụ tài chính.")
 
 
-def _fee_refusal(dossier) -> str | None:
-    from .gates import start_refusal
-
-    return start_refusal(dossier)
-
-
-fee_settled.reason = _fee_refusal  # the gate that held it back says why
+fee_settled.reason = start_refusal  # the gate that held it back says why
 
 
 def has_current_step(dossier) -> bool:

@@ -70,13 +70,11 @@ def handles_current_step(dossier, user) -> bool:
         return True
     if has_role(user, step.agency_id, step.role) or is_leader(dossier, user):
         return True
-    # Co-handlers act too; followers only watch. A page that prefetched the handlers reads them from there.
+    # Co-handlers act too; followers only watch (`all()` reads a page's prefetch when it has one).
     from .models import HandlerRole
 
     user_id = getattr(user, "pk", None)
-    if "assignments" in getattr(step, "_prefetched_objects_cache", {}):
-        return any(a.user_id == user_id and a.role != HandlerRole.FOLLOWER for a in step.assignments.all())
-    return step.assignments.filter(user_id=user_id).exclude(role=HandlerRole.FOLLOWER).exists()
+    return any(a.user_id == user_id and a.role != HandlerRole.FOLLOWER for a in step.assignments.all())
 
 
 def can_start(dossier, user) -> bool:

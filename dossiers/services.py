@@ -214,14 +214,10 @@ def _column_values(dossier: Dossier) -> dict:
 
 
 def _save_changes(dossier: Dossier) -> None:
-    """UPDATE only the columns a transition changed (the row is locked, so nothing else changed them)."""
-    loaded = getattr(dossier, "_loaded_values", None)
-    if loaded is None or dossier._state.adding:
-        dossier.save()
-    else:
-        values = dossier.__dict__
-        changed = [name for name in _COLUMNS if values.get(name) != loaded[name]]
-        fastsql.update(dossier, changed)
+    """UPDATE only the columns the use case changed since it locked (`_locked`) or created the dossier (the
+    row is locked, so nothing else changed them)."""
+    loaded, values = dossier._loaded_values, dossier.__dict__
+    fastsql.update(dossier, [name for name in _COLUMNS if values.get(name) != loaded[name]])
     dossier._loaded_values = _column_values(dossier)
 
 

@@ -637,6 +637,7 @@ class StepActionSerializer(ActionSerializer):
     is refused (409) instead of acting on the step that came after it."""
 
     step = serializers.IntegerField(
+        source="expected_step",  # the services' keyword
         required=False,
         min_value=1,
         help_text=_("Mã lượt xử lý bước đang xem (current_step.id); đã sang bước khác → 409."),

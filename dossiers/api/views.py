@@ -211,13 +211,9 @@ class DossierDetail(APIView):
 ACTION_NAMES = [str(a) for a in services.ACTION_SERVICES]
 
 
-def _service_kwargs(action: str, data: dict) -> dict:
-    """Map an action's validated body onto its service's keyword arguments."""
-    data = dict(data)
-    data.pop("expected_version", None)
-    if "step" in data:
-        data["expected_step"] = data.pop("step")
-    return {k: v for k, v in data.items() if v is not None}
+def _service_kwargs(data: dict) -> dict:
+    """An action's validated body as its service's keyword arguments (the version comes from If-Match too)."""
+    return {k: v for k, v in data.items() if v is not None and k != "expected_version"}
 
 
 class DossierAction(APIView):
@@ -263,7 +259,7 @@ class DossierAction(APIView):
             dossier=dossier,
             actor=request.user,
             expected_version=version,
-            **_service_kwargs(action, serializer.validated_data),
+            **_service_kwargs(serializer.validated_data),
         )
         return _detail(request, code)
 
