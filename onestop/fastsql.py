@@ -1,10 +1,10 @@
 """Precompiled SQL for the few statements every dossier transition runs.
 
 The ORM spends far longer building a statement than the database spends running it; a transition runs
-eight of them. These helpers build each statement's text once per model and column set, and convert values
-with the fields' own `get_db_prep_save` and database converters, so rows read and written here are exactly
-what the ORM would read and write. They skip model `save()`/`delete()` and their signals: use them only for
-rows whose models define no behaviour there beyond what the caller does itself.
+six of them (between its BEGIN and COMMIT). These helpers build each statement's text once per model and
+column set, and convert values with the fields' own `get_db_prep_save` and database converters, so rows read
+and written here are exactly what the ORM would read and write. They skip model `save()`/`delete()` and their
+signals: use them only for rows whose models define no behaviour there beyond what the caller does itself.
 
 On PostgreSQL, `pipelined()` sends a block's statements without waiting for each answer (psycopg's pipeline
 mode): a transition then waits for the server five times instead of eight (the BEGIN, which psycopg waits
