@@ -3,8 +3,10 @@ summary of a figure over several runs."""
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -116,6 +118,16 @@ def world(
         )
         dossiers.append(services.start_processing(dossier=d, actor=officer, at=start))
     return officer, dossiers
+
+
+def run_child(script: str, args: list[str], label: str = "") -> dict | None:
+    """Run `script` in a fresh Python process with `args` and answer the JSON object on the last line it
+    printed; None (with the tail of its error output printed after `label`) if it failed."""
+    out = subprocess.run([sys.executable, script, *args], capture_output=True, text=True, cwd=ROOT)
+    if out.returncode != 0:
+        print(f"{label} failed:\n{out.stderr[-3000:]}", flush=True)
+        return None
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 SPREAD_HEADER = f"{'min–max':<15} {'median':>8}   every run"

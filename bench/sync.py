@@ -26,13 +26,12 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from _common import ROOT, SPREAD_HEADER, prepare_django, spread, world
+from _common import ROOT, SPREAD_HEADER, prepare_django, run_child, spread, world
 
 DB_NAME = "onestop_bench_sync"
 TARGET_THROUGHPUT = 1000  # updates/s delivered by two worker processes
@@ -241,14 +240,10 @@ def run_one(args) -> dict:
 
 def _child(args) -> dict | None:
     """One run in a fresh process; None (and its error printed) if it failed."""
-    command = [sys.executable, __file__, "--json"]
+    options = ["--json"]
     for name in ("rate", "seconds", "backlog", "dossiers", "batch", "redis_url"):
-        command += [f"--{name.replace('_', '-')}", str(getattr(args, name))]
-    out = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
-    if out.returncode != 0:
-        print(f"  failed:\n{out.stderr[-3000:]}", flush=True)
-        return None
-    return json.loads(out.stdout.strip().splitlines()[-1])
+        options += [f"--{name.replace('_', '-')}", str(getattr(args, name))]
+    return run_child(__file__, options, " ")
 
 
 def main():

@@ -20,11 +20,9 @@ import datetime as dt
 import json
 import os
 import statistics
-import subprocess
-import sys
 import time
 
-from _common import ROOT, SPREAD_HEADER, prepare_django, spread, world
+from _common import SPREAD_HEADER, prepare_django, run_child, spread, world
 
 TARGETS = {"postgresql": 830, "sqlite": 1500}
 # Where the PostgreSQL target was set, a bare ORM transition with django-fsm-2 and two inserts ran at 725/s:
@@ -85,11 +83,25 @@ def _service_rounds(officer, dossiers, transitions: int, rounds: int) -> tuple[l
     return _rounds(transitions, rounds, step)
 
 
-def _outbox_table():
-    """The portal outbox table and its latest row (one the service wrote) as a template."""
+# The columns a pause or a resume updates, in the order the service sends them (the model's field order).
+_STEP_COLUMNS = ("clock_state", "due_at", "remaining_seconds", "verdict", "status", "completed_at")
+_DOSSIER_COLUMNS = (
+    "status",
+    "due_at",
+    "remaining_seconds",
+    "clock_running",
+    "clock_state",
+    "pause_reason",
+    "event_seq",
+    "version",
+)
+
+
+def _outbox_template() -> dict:
+    """The latest outbox row (one the service wrote), by column, as a template."""
     from portal.models import OutboxMessage
 
-    return OutboxMessage._meta.db_table, OutboxMessage.objects.order_by("-id").values().first()
+    return OutboxMessage.objects.order_by("-id").values().first()
 
 
 def _raw_rounds(backend: str, dossiers, transitions: int, rounds: int) -> tuple[list[float], list[float]]:
@@ -103,13 +115,22 @@ def _raw_rounds(backend: str, dossiers, transitions: int, rounds: int) -> tuple[
 
     from dossiers.models import ClockEvent, Dossier, DossierEvent, DossierStep
     from onestop import fastsql
+    from portal.models import OutboxMessage
 
-    lock_sql = fastsql._select_sql(
-        Dossier, connection.vendor, ("procedure", "current_step", "competent_agency"), "id = %s", True
-    )
-    dossier_t, event_t = Dossier._meta.db_table, DossierEvent._meta.db_table
-    clock_t, step_t = ClockEvent._meta.db_table, DossierStep._meta.db_table
-    outbox_t, outbox_row = _outbox_table()
+    # The texts the service sends, built by fastsql itself (the dossier's columns in the order it sends them).
+    vendor = connection.vendor
+    statements = {
+        "lock": fastsql._select_sql(
+            Dossier, vendor, ("procedure", "current_step", "competent_agency"), "id = %s", True
+        ),
+        "clock": fastsql._insert_sql(ClockEvent, vendor, 2),
+        "step": fastsql._update_sql(DossierStep, vendor, _STEP_COLUMNS),
+        "dossier": fastsql._update_sql(Dossier, vendor, _DOSSIER_COLUMNS),
+        "event": fastsql._insert_sql(DossierEvent, vendor, 1),
+        "outbox": fastsql._insert_sql(OutboxMessage, vendor, 1),
+    }
+    dossier_t = Dossier._meta.db_table
+    outbox_row = _outbox_template()
     rows = {
         d.pk: Dossier.objects.values_list("clock_state", "code").get(pk=d.pk)
         + DossierStep.objects.values_list("clock_state").get(pk=d.current_step_id)
@@ -124,38 +145,17 @@ def _raw_rounds(backend: str, dossiers, transitions: int, rounds: int) -> tuple[
         conn = psycopg.connect(
             dbname=settings["NAME"], user=settings["USER"], host=settings["HOST"], port=settings["PORT"] or 5432
         )
-        ph, jsonb = "%s", psycopg.types.json.Jsonb
+        jsonb = psycopg.types.json.Jsonb
     else:
         import sqlite3
 
         conn = sqlite3.connect(settings["NAME"], isolation_level=None)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
-        ph, jsonb = "?", json.dumps
-        lock_sql = lock_sql.replace("%s", "?")
-    clock_sql = (
-        f'INSERT INTO "{clock_t}" ("dossier_id", "step_id", "kind", "at", "recorded_at", "budget_seconds", '
-        f'"new_due_at", "reason") VALUES ({", ".join([ph] * 8)}), ({", ".join([ph] * 8)}) RETURNING "id"'
-    )
-    step_sql = (
-        f'UPDATE "{step_t}" SET "clock_state" = {ph}, "due_at" = {ph}, "remaining_seconds" = {ph}, '
-        f'"verdict" = {ph}, "status" = {ph}, "completed_at" = {ph} WHERE "id" = {ph}'
-    )
-    dossier_sql = (
-        f'UPDATE "{dossier_t}" SET "status" = {ph}, "clock_running" = {ph}, "clock_state" = {ph}, '
-        f'"due_at" = {ph}, "remaining_seconds" = {ph}, "pause_reason" = {ph}, "version" = {ph}, '
-        f'"event_seq" = {ph} WHERE "id" = {ph}'
-    )
-    event_sql = (
-        f'INSERT INTO "{event_t}" ("dossier_id", "seq", "action", "from_status", "to_status", "step_id", '
-        f'"step_name", "actor_id", "actor_name", "at", "note", "data") VALUES ({", ".join([ph] * 12)}) '
-        'RETURNING "id"'
-    )
-    cols = [c for c in outbox_row if c != "id"]
-    outbox_sql = (
-        f'INSERT INTO "{outbox_t}" ({", ".join(f"{c!r}".replace(chr(39), chr(34)) for c in cols)}) '
-        f'VALUES ({", ".join([ph] * len(cols))}) RETURNING "id"'
-    )
+        jsonb = json.dumps
+        statements = {name: fastsql._qmark(sql) for name, sql in statements.items()}
+    lock_sql, clock_sql, step_sql, dossier_sql, event_sql, outbox_sql = statements.values()
+    cols = [c for c in outbox_row if c != "id"]  # the model's field order, as the INSERT lists them
     outbox_values = [jsonb(v) if isinstance(v, dict | list) else v for k, v in outbox_row.items() if k != "id"]
     cur = conn.cursor()
     cur.execute(f'SELECT "id", "event_seq", "version" FROM "{dossier_t}"')
@@ -191,7 +191,7 @@ def _raw_rounds(backend: str, dossiers, transitions: int, rounds: int) -> tuple[
         cur.execute(step_sql, (jsonb(step_clock), at, 1440000.0, "", "active", None, step_id))
         cur.execute(
             dossier_sql,
-            (after, after == "processing", jsonb(dossier_clock), at, 1728000.0, reason, version, seq, pk),
+            (after, at, 1728000.0, after == "processing", jsonb(dossier_clock), reason, seq, version, pk),
         )
         cur.execute(
             event_sql,
@@ -238,8 +238,8 @@ def _bare_orm_rounds(dossiers, transitions: int, rounds: int) -> tuple[list[floa
     from dossiers.models import Dossier, DossierEvent
     from portal.models import OutboxMessage
 
-    _table, template = _outbox_table()
-    template = {k: v for k, v in template.items() if k not in ("id", "dossier_id", "dossier_code", "seq", "event_id")}
+    own = ("id", "dossier_id", "dossier_code", "seq", "event_id")
+    template = {k: v for k, v in _outbox_template().items() if k not in own}
     pks = [d.pk for d in dossiers]
 
     def step(i):
@@ -279,28 +279,8 @@ def run_one(backend: str, transitions: int, rounds: int, dossier_count: int) -> 
 
 def _child(backend: str, args) -> dict | None:
     """One run of one backend in a fresh process; None (and its error printed) if it failed."""
-    out = subprocess.run(
-        [
-            sys.executable,
-            __file__,
-            "--backend",
-            backend,
-            "--json",
-            "--transitions",
-            str(args.transitions),
-            "--rounds",
-            str(args.rounds),
-            "--dossiers",
-            str(args.dossiers),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
-    if out.returncode != 0:
-        print(f"{backend:<11} failed:\n{out.stderr[-3000:]}", flush=True)
-        return None
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    options = ["--backend", backend, "--json", "--transitions", str(args.transitions), "--rounds", str(args.rounds)]
+    return run_child(__file__, [*options, "--dossiers", str(args.dossiers)], f"{backend:<11}")
 
 
 _CPU_LABELS = (("service", "service_cpu"), ("raw", "raw_cpu"), ("bare ORM", "bare_orm_cpu"))
