@@ -99,6 +99,14 @@ def accepts_payment(dossier: Dossier) -> bool:
     return dossier.is_open or dossier.status == Status.RESOLVED
 
 
+def online_payment_in_progress(dossier: Dossier, at=None) -> bool:
+    """Whether the applicant has an online payment started and not yet expired: the counter does not
+    collect meanwhile (the same fee would be paid twice)."""
+    return Payment.objects.filter(
+        dossier_id=dossier.pk, method=Method.ONLINE, status=PaymentStatus.PENDING, expires_at__gt=at or timezone.now()
+    ).exists()
+
+
 def _iso(value) -> str | None:
     return value.isoformat() if value else None
 
@@ -168,7 +176,10 @@ def payment_summary(dossier: Dossier, *, public: bool = False) -> dict:
         "receipt_number": last_paid.receipt_number if last_paid else None,
         "paid_at": _iso(last_paid.paid_at) if last_paid else None,
         "what_to_pay": what_to_pay,
-        "collectable_at_counter": owed > 0 and accepts_payment(dossier) and not online_only,
+        "collectable_at_counter": owed > 0
+        and accepts_payment(dossier)
+        and not online_only
+        and not online_payment_in_progress(dossier),
         "pay_url": pending.pay_url if pending is not None and owed > 0 else None,
         "pay_expires_at": _iso(pending.expires_at) if pending is not None and owed > 0 else None,
         "financial_obligation": any(c.kind == ChargeKind.ADDITIONAL for c in charges),

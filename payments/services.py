@@ -44,7 +44,7 @@ from .models import (
     Refund,
     RefundStatus,
 )
-from .selectors import accepts_payment, amounts, compute_fees, must_pay_online
+from .selectors import accepts_payment, amounts, compute_fees, must_pay_online, online_payment_in_progress
 
 logger = logging.getLogger("onestop.payments")
 
@@ -439,9 +439,7 @@ def record_counter_payment(
                 _("Số tiền nộp phải đúng số còn phải nộp: %(amount)s đồng.") % {"amount": vnd(owed)},
                 errors={"amount": [str(amount)]},
             )
-        if Payment.objects.filter(
-            dossier=dossier, method=Method.ONLINE, status=PaymentStatus.PENDING, expires_at__gt=at
-        ).exists():
+        if online_payment_in_progress(dossier, at):
             raise PaymentInProgress(
                 _("Công dân đang có giao dịch thanh toán trực tuyến chưa kết thúc; chờ giao dịch hết hạn rồi thu.")
             )

@@ -1,8 +1,11 @@
 """The fee card of the officers' dossier screen: the counter records a fee paid in cash or at a bank and a
 refund handed back; the screen says why a full-online dossier cannot be paid at the counter."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from dossiers import services
 from dossiers.models import DossierEvent
@@ -45,6 +48,23 @@ def test_a_missing_receipt_number_is_refused_with_a_message_and_nothing_recorded
 
     assert "Chưa ghi nhận thu phí: Phải ghi số biên lai thu phí, lệ phí." in text
     assert not Payment.objects.filter(dossier=dossier).exists()
+
+
+def test_no_counter_form_while_an_online_payment_is_in_progress(client, world, fees, sim):
+    """The service would refuse to collect then (PaymentInProgress): the card does not offer it."""
+    dossier = fees.received_online(fees.partial)
+    client.force_login(world.counter)
+    assert "Thu phí tại quầy" in page(client, dossier).content.decode()
+    Payment.objects.create(
+        dossier=dossier,
+        method="online",
+        status=PaymentStatus.PENDING,
+        amount=30_000,
+        reference="TT-DANG-THANH-TOAN",
+        expires_at=timezone.now() + dt.timedelta(minutes=15),
+    )
+
+    assert "Thu phí tại quầy" not in page(client, dossier).content.decode()
 
 
 def test_a_full_online_dossier_shows_what_to_pay_and_no_counter_form(client, world, fees, sim):
