@@ -388,9 +388,17 @@ class Dossier(FSMModelMixin, models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATES
 
+    def clock_runs(self) -> bool:
+        """Whether the dossier's clock runs (as `clock_running_q` filters)."""
+        return bool(self.clock_running and self.status in CLOCK_RUNNING_STATES)
+
+    def overdue_at(self, now) -> bool:
+        """Whether the running clock has passed the due date at `now` (as `overdue_q` filters)."""
+        return bool(self.clock_runs() and self.due_at and self.due_at < now)
+
     @property
     def is_overdue(self) -> bool:
-        return bool(self.clock_running and self.due_at and self.due_at < timezone.now())
+        return self.overdue_at(timezone.now())
 
     @staticmethod
     def clock_running_q() -> Q:

@@ -30,7 +30,6 @@ from . import selectors, services
 from .admin_forms import add_service_errors
 from .extensions import section
 from .models import (
-    CLOCK_RUNNING_STATES,
     Action,
     DocumentVersion,
     HandlerRole,
@@ -115,9 +114,9 @@ def working_span(seconds: float, day_seconds: float) -> str:
 def time_left(dossier, now: dt.datetime) -> tuple[str, str]:
     """(text, css class) of the time left before the due date, or how late it is."""
     day = services.dossier_calendar(dossier).day_seconds()
-    if dossier.status in CLOCK_RUNNING_STATES and dossier.clock_running and dossier.due_at:
+    if dossier.clock_runs() and dossier.due_at:
         left = services.remaining_working_seconds(dossier, now)
-        if dossier.due_at < now:
+        if dossier.overdue_at(now):
             return _("Quá hạn %(t)s") % {"t": working_span(left, day)}, "late"
         return _("Còn %(t)s") % {"t": working_span(left, day)}, "soon" if left <= day else "ok"
     if dossier.status in (Status.SUPPLEMENT, Status.PAUSED):
