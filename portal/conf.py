@@ -43,7 +43,7 @@ BREAKER_THRESHOLD = _int("PORTAL_BREAKER_THRESHOLD", 5)
 BREAKER_COOLDOWN = _float("PORTAL_BREAKER_COOLDOWN", 10)
 # A delivery task drains batches for at most this long, then hands over to a fresh task.
 DRAIN_SECONDS = _float("PORTAL_DRAIN_SECONDS", 20)
-# At most one immediate delivery kick per process in this interval (plus one deferred kick).
+# At most one delivery kick per process in this interval.
 KICK_INTERVAL = _float("PORTAL_KICK_INTERVAL", 0.2)
 # Periodic tasks (Celery beat), registered by PortalConfig.ready().
 SWEEP_SECONDS = _float("PORTAL_SWEEP_SECONDS", 5)

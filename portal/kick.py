@@ -14,9 +14,8 @@ logger = logging.getLogger("portal.sync")
 
 
 class _Kicker:
-    """Enqueues delivery from a background thread of the process, so that a commit never waits on the
-    broker (nor fails with it). Commits that come while a kick is being sent are covered by the next one;
-    there is at most one kick per KICK_INTERVAL, and a pause after the broker refused one."""
+    """Commits that come while a kick is being sent are covered by the next one; there is at most one kick
+    per KICK_INTERVAL, and a pause after the broker refused one."""
 
     BROKER_DOWN_PAUSE = 2.0
 
@@ -26,10 +25,14 @@ class _Kicker:
         self.thread: threading.Thread | None = None
         self.pid: int | None = None
 
+    def _needs_thread(self) -> bool:
+        """No sending thread yet, or not in this process (a fork), or it died."""
+        return self.thread is None or self.pid != os.getpid() or not self.thread.is_alive()
+
     def kick(self) -> None:
-        if self.thread is None or self.pid != os.getpid() or not self.thread.is_alive():
+        if self._needs_thread():
             with self.lock:
-                if self.thread is None or self.pid != os.getpid() or not self.thread.is_alive():
+                if self._needs_thread():
                     self.wanted = threading.Event()
                     self.pid = os.getpid()
                     self.thread = threading.Thread(target=self._run, name="portal-kick", daemon=True)

@@ -349,11 +349,9 @@ def deliver_due(
 
 
 # -- dead letters ----------------------------------------------------------------------------------------
-def retry_dead_letters(*, ids=None) -> int:
-    """Put dead letters back in the queue (the admin's retry action); answers how many."""
-    qs = OutboxMessage.objects.filter(state=OutboxState.DEAD)
-    if ids is not None:
-        qs = qs.filter(id__in=list(ids))
+def retry_dead_letters(*, ids) -> int:
+    """Put the dead letters among `ids` back in the queue (the admin's retry action); answers how many."""
+    qs = OutboxMessage.objects.filter(state=OutboxState.DEAD, id__in=list(ids))
     count = qs.update(state=OutboxState.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error="")
     if count:
         transaction.on_commit(kick_delivery, robust=True)
