@@ -7,8 +7,10 @@ Each transition is a pause or a resume of a dossier in processing, through `doss
 locked, the transition checked (state, conditions, the officer's role and agency), the two clock events
 appended to the ledger, the dossier and step saved, the history row and the portal outbox row inserted, in
 one transaction. The limit printed beside it is the same statements sent raw through the database driver
-(psycopg / sqlite3) with no ORM; the yardstick beside that, a bare ORM transition with django-fsm-2 and
-two inserts (the target was set at 830/725 of it). A run's figure is the median of its rounds; every run is
+(psycopg / sqlite3) with no ORM; on PostgreSQL also the same statements from pgbench, PostgreSQL's own
+client in C, whose cost is next to nothing (the server's limit; the psycopg column is the Python driver's).
+The yardstick beside them, a bare ORM transition with django-fsm-2 and two inserts (the target was set at
+830/725 of it). A run's figure is the median of its rounds; every run is
 a fresh process with a fresh database, and the figures of all runs are printed with their range and median.
 The machine is shared, so compare the columns of one run rather than runs with each other.
 """
@@ -104,22 +106,14 @@ def _outbox_template() -> dict:
     return OutboxMessage.objects.order_by("-id").values().first()
 
 
-def _raw_rounds(backend: str, dossiers, transitions: int, rounds: int) -> tuple[list[float], list[float]]:
-    """The statements of one transition as the service sends them (the same texts and columns, values of
-    the same kinds and sizes), sent straight through the driver with no ORM: lock the row (with the
-    procedure, current step and competent agency joined), insert the two clock events, update the step and
-    the dossier, insert the history row and the outbox row, commit; on PostgreSQL pipelined as the service
-    pipelines them (the server is waited for five times: the BEGIN, the locked read, the writes up to the
-    history row, the rest, the COMMIT)."""
-    from django.db import connection
-
+def _statements(vendor: str) -> dict[str, str]:
+    """The texts the service sends for one transition, built by fastsql itself (the dossier's columns in
+    the order it sends them), by name: lock, clock, step, dossier, event, outbox."""
     from dossiers.models import ClockEvent, Dossier, DossierEvent, DossierStep
     from onestop import fastsql
     from portal.models import OutboxMessage
 
-    # The texts the service sends, built by fastsql itself (the dossier's columns in the order it sends them).
-    vendor = connection.vendor
-    statements = {
+    return {
         "lock": fastsql._select_sql(
             Dossier, vendor, ("procedure", "current_step", "competent_agency"), "id = %s", True
         ),
@@ -129,6 +123,21 @@ def _raw_rounds(backend: str, dossiers, transitions: int, rounds: int) -> tuple[
         "event": fastsql._insert_sql(DossierEvent, vendor, 1),
         "outbox": fastsql._insert_sql(OutboxMessage, vendor, 1),
     }
+
+
+def _raw_rounds(backend: str, dossiers, transitions: int, rounds: int) -> tuple[list[float], list[float]]:
+    """The statements of one transition as the service sends them (the same texts and columns, values of
+    the same kinds and sizes), sent straight through the driver with no ORM: lock the row (with the
+    procedure, current step and competent agency joined), insert the two clock events, update the step and
+    the dossier, insert the history row and the outbox row, commit; on PostgreSQL pipelined as the service
+    pipelines them (the server is waited for five times: the BEGIN, the locked read, the writes up to the
+    history row, the rest, the COMMIT)."""
+    from django.db import connection
+
+    from dossiers.models import Dossier, DossierStep
+    from onestop import fastsql
+
+    statements = _statements(connection.vendor)
     dossier_t = Dossier._meta.db_table
     outbox_row = _outbox_template()
     rows = {
@@ -228,6 +237,126 @@ def _raw_rounds(backend: str, dossiers, transitions: int, rounds: int) -> tuple[
     return found
 
 
+class _Var(str):
+    """A pgbench variable (`:id`), written into a statement as it is."""
+
+
+class _Values:
+    """The values of the pgbench script's statements, as pgbench variables (`-D v1=…`): pgbench sends them
+    as parameters, as the service does (a literal could not hold a colon, which pgbench takes for a
+    variable)."""
+
+    def __init__(self):
+        self.names: dict[str, str] = {}
+
+    def fill(self, sql: str, params) -> str:
+        parts = sql.split("%s")
+        if len(parts) != len(params) + 1:
+            raise ValueError(f"{len(params)} values for {len(parts) - 1} placeholders")
+        return "".join(part + self._one(value) for part, value in zip(parts, params, strict=False)) + parts[-1]
+
+    def _one(self, value) -> str:
+        if isinstance(value, _Var):
+            return value
+        if value is None:
+            return "NULL"
+        if isinstance(value, bool):
+            text = "true" if value else "false"
+        elif isinstance(value, dict | list):
+            text = json.dumps(value, ensure_ascii=False)
+        elif isinstance(value, dt.datetime):
+            text = value.isoformat()
+        else:
+            text = str(value)
+        if not text:
+            return "''"  # pgbench defines no empty variable
+        name = self.names.setdefault(text, f"v{len(self.names) + 1}")
+        return f":{name}"
+
+    def options(self) -> list[str]:
+        return [option for text, name in self.names.items() for option in ("-D", f"{name}={text}")]
+
+
+def _pgbench_rounds(dossiers, transitions: int, rounds: int) -> list[float] | None:
+    """The same statements from PostgreSQL's own client, pgbench (written in C, so the client costs next to
+    nothing): prepared, the writes after the locked read sent as one pipeline, one connection, per round
+    `transitions / rounds` transactions on dossiers picked at random. Answers each round's transactions per
+    second, or None when pgbench is not installed. The server's limit, where the raw column is the
+    Python driver's."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    from django.db import connection
+
+    from dossiers.models import Dossier, DossierStep
+
+    pgbench = shutil.which("pgbench")
+    if pgbench is None:
+        return None
+    rows = sorted((d.pk, d.current_step_id) for d in dossiers)
+    first, first_step = rows[0]
+    if any((pk - first, step - first_step) != (i, i) for i, (pk, step) in enumerate(rows)):
+        raise ValueError("pgbench picks dossiers by number: their ids and their steps' ids must run in step")
+    sample = Dossier.objects.get(pk=first)
+    step_clock = DossierStep.objects.values_list("clock_state", flat=True).get(pk=first_step)
+    outbox = _outbox_template()
+    settings = connection.settings_dict
+    connection.close()
+    at = dt.datetime.now(dt.UTC)
+    pk, step_id, seq = _Var(":id"), _Var(":step"), _Var(":seq")
+    values = _Values()
+    # The code differs per dossier, as the outbox's unique (code, seq) needs; the server joins it.
+    code = _Var(f"{values.fill('%s', [sample.code[:-4]])} || lpad((:id)::text, 4, '0')")
+    statements = _statements("postgresql")
+    outbox_values = {
+        **{k: v for k, v in outbox.items() if k != "id"},
+        **{"dossier_id": pk, "dossier_code": code, "seq": seq, "event_id": pk, "created_at": at, "next_attempt_at": at},
+    }
+    reason = "verification"
+    writes = [
+        values.fill(
+            statements["clock"],
+            (pk, None, "paused", at, at, None, None, reason, pk, step_id, "paused", at, at, None, None, reason),
+        ),
+        values.fill(statements["step"], (step_clock, at, 1440000.0, "", "active", None, step_id)),
+        values.fill(statements["dossier"], ("paused", at, 1728000.0, False, sample.clock_state, reason, seq, seq, pk)),
+        values.fill(
+            statements["event"],
+            (pk, seq, "pause", "processing", "paused", step_id, "Thẩm định", None, "bench.officer", at, "", {}),
+        ),
+        values.fill(statements["outbox"], list(outbox_values.values())),
+    ]
+    script = "\n".join(
+        [
+            f"\\set n random(0, {len(rows) - 1})",
+            f"\\set id {first} + :n",
+            f"\\set step {first_step} + :n",
+            "\\set seq random(1000000, 2000000000)",
+            "BEGIN;",
+            values.fill(statements["lock"], (pk,)) + ";",
+            "\\startpipeline",
+            *(w + ";" for w in writes),
+            "\\endpipeline",
+            "COMMIT;",
+            "",
+        ]
+    )
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as f:
+        f.write(script)
+    command = [pgbench, "-n", "-M", "prepared", "-c", "1", "-j", "1", "-t", str(transitions // rounds), "-f", f.name]
+    command += values.options()
+    command += ["-h", settings["HOST"], "-p", str(settings["PORT"] or 5432), "-U", settings["USER"], settings["NAME"]]
+    rates = []
+    for _ in range(rounds):
+        done = subprocess.run(command, capture_output=True, text=True)
+        if done.returncode:
+            raise RuntimeError(f"pgbench failed: {done.stderr[-2000:]}")
+        rates.append(float(done.stdout.split("tps = ", 1)[1].split()[0]))
+    os.unlink(f.name)
+    return rates
+
+
 def _bare_orm_rounds(dossiers, transitions: int, rounds: int) -> tuple[list[float], list[float]]:
     """The yardstick the targets were set against: a bare ORM transition with django-fsm-2 and two inserts
     (lock and read the row, the FSM method, save the state, create the history row and the outbox row), on
@@ -273,6 +402,8 @@ def run_one(backend: str, transitions: int, rounds: int, dossier_count: int) -> 
     found["history_rows"] = DossierEvent.objects.filter(action__in=["pause", "resume"]).count()
     found["bare_orm"], found["bare_orm_cpu"] = _bare_orm_rounds(dossiers, transitions, rounds)
     found["raw"], found["raw_cpu"] = _raw_rounds(backend, dossiers, transitions, rounds)
+    if backend == "postgresql":
+        found["pgbench"] = _pgbench_rounds(dossiers, transitions, rounds)
     connection.close()
     return found
 
@@ -311,17 +442,19 @@ def main() -> None:
         f"{'run':<4}{'backend':<11} {'service/s':>10} {'raw limit/s':>12} {'ratio':>6} {'bare ORM/s':>11} "
         f"{'ratio':>6} {'target/s':>9}  verdict"
     )
-    kinds = ("service", "raw", "bare_orm", "service_cpu", "raw_cpu", "bare_orm_cpu")
+    kinds = ("service", "raw", "bare_orm", "pgbench", "service_cpu", "raw_cpu", "bare_orm_cpu")
     figures = {b: {k: [] for k in kinds} for b in backends}
     half_met = dict.fromkeys(backends, 0)
     yardstick_met = dict.fromkeys(backends, 0)
+    half_pgbench_met = dict.fromkeys(backends, 0)
     for run in range(1, args.runs + 1):
         for backend in backends:
             result = _child(backend, args)
             if result is None:
                 continue
             for key in kinds:
-                figures[backend][key].append(statistics.median(result[key]))
+                if result.get(key):
+                    figures[backend][key].append(statistics.median(result[key]))
             service, raw, bare = (figures[backend][k][-1] for k in ("service", "raw", "bare_orm"))
             target = TARGETS[backend]
             verdict = f"{'meets' if service >= target else 'BELOW'} target"
@@ -335,6 +468,13 @@ def main() -> None:
                     f"; {'meets' if service >= bare * YARDSTICK else 'BELOW'} {YARDSTICK:.2f} × bare ORM "
                     f"({bare * YARDSTICK:.0f}/s)"
                 )
+                if result.get("pgbench"):
+                    pgbench = figures[backend]["pgbench"][-1]
+                    half_pgbench_met[backend] += service >= pgbench / 2
+                    verdict += (
+                        f"; {'meets' if service >= pgbench / 2 else 'BELOW'} half the pgbench limit "
+                        f"({pgbench / 2:.0f}/s)"
+                    )
             print(
                 f"{run:<4}{backend:<11} {service:>10.0f} {raw:>12.0f} {service / raw:>6.2f} {bare:>11.0f} "
                 f"{service / bare:>6.2f} {target:>9}  {verdict}; history rows {result['history_rows']}"
@@ -342,7 +482,8 @@ def main() -> None:
             print(
                 f"{'':<4}{'':<11} rounds service: {', '.join(f'{r:.0f}' for r in result['service'])}; "
                 f"raw: {', '.join(f'{r:.0f}' for r in result['raw'])}; "
-                f"bare ORM: {', '.join(f'{r:.0f}' for r in result['bare_orm'])}",
+                f"bare ORM: {', '.join(f'{r:.0f}' for r in result['bare_orm'])}"
+                + (f"; pgbench: {', '.join(f'{r:.0f}' for r in result['pgbench'])}" if result.get("pgbench") else ""),
             )
             print(
                 f"{'':<4}{'':<11} this process's CPU per transition (median of rounds): "
@@ -355,6 +496,8 @@ def main() -> None:
         print(f"{backend:<11} {'service/s':<16} {spread(figures[backend]['service'])}")
         print(f"{'':<11} {'raw limit/s':<16} {spread(figures[backend]['raw'])}")
         print(f"{'':<11} {'bare ORM/s':<16} {spread(figures[backend]['bare_orm'])}")
+        if figures[backend]["pgbench"]:
+            print(f"{'':<11} {'pgbench limit/s':<16} {spread(figures[backend]['pgbench'])}")
         for label, key in _CPU_LABELS:
             print(f"{'':<11} {label + ' CPU ms':<16} {spread(figures[backend][key], '.3f')}")
     print()
@@ -369,6 +512,8 @@ def main() -> None:
                 f"; meets half the raw limit of its own run in {half_met[backend]} of {len(done)} runs, "
                 f"{YARDSTICK:.2f} × the bare ORM transition of its own run in {yardstick_met[backend]} of {len(done)}"
             )
+            if figures[backend]["pgbench"]:
+                line += f", half the pgbench limit in {half_pgbench_met[backend]} of {len(figures[backend]['pgbench'])}"
         print(line)
 
 
