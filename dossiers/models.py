@@ -105,7 +105,8 @@ supplement_pending.message = _("Hồ sơ không có yêu cầu bổ sung nào đ
 
 
 def has_process(dossier) -> bool:
-    return dossier.process_id is not None
+    """It has its process version, or its procedure has one published now (`running_process`)."""
+    return dossier.process_id is not None or dossier.running_process() is not None
 
 
 has_process.message = _("Thủ tục chưa có quy trình nội bộ đã ban hành; chưa thể chuyển xử lý.")
@@ -387,6 +388,30 @@ class Dossier(FSMModelMixin, models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATES
+
+    def running_process(self):
+        """The process version the dossier follows: its own once it has one; before that (received before
+        its procedure had a published process) the version current for its competent agency."""
+        if self.process_id is not None:
+            return self.process
+        return self.procedure.current_process(self.competent_agency)
+
+    def step_to_open(self, action: str):
+        """The process step `action` opens: the first for a start, the one after the current step for
+        finishing a step; None when it opens none (the last step finished, or another action)."""
+        process = self.running_process()
+        if process is None:
+            return None
+        if action == Action.START:
+            return process.step_after()
+        if action == Action.COMPLETE_STEP and self.current_step is not None:
+            return process.step_after(self.current_step.order)
+        return None
+
+    def agency_of(self, process_step) -> int:
+        """The agency (id) that carries out `process_step` for this dossier: the step's own, else the
+        dossier's competent agency."""
+        return process_step.agency_id or self.competent_agency_id
 
     def clock_runs(self) -> bool:
         """Whether the dossier's clock runs (as `clock_running_q` filters)."""

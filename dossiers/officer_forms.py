@@ -38,16 +38,6 @@ def officer_choices(agency_id: int | None, role: str | None = None) -> list[tupl
     return first + rest
 
 
-def _target_step(dossier: Dossier, action: str):
-    """The process step whose agency the chosen officer must belong to."""
-    process = dossier.process
-    if action == Action.START:
-        return process.step_after() if process else None
-    if action == Action.COMPLETE_STEP and dossier.current_step is not None:
-        return process.step_after(dossier.current_step.order)
-    return None
-
-
 def action_form(action: str, dossier: Dossier, data=None, files=None):
     """The admin's form for `action`, bound to `data` (and `files`) when given, with pick lists of officers."""
     form = ACTION_FORMS[action](data, files, dossier=dossier)
@@ -57,8 +47,8 @@ def action_form(action: str, dossier: Dossier, data=None, files=None):
             step = dossier.current_step
             agency_id, role = (step.agency_id, step.role) if step else (None, None)
         else:
-            target = _target_step(dossier, action)
-            agency_id = (target.agency_id or dossier.competent_agency_id) if target else None
+            target = dossier.step_to_open(action)
+            agency_id = dossier.agency_of(target) if target else None
             role = target.role if target else None
         choices = officer_choices(agency_id, role)
         field = form.fields[field_name]

@@ -750,7 +750,7 @@ def _open_step(dossier: Dossier, process_step: ProcessStep, at, *, assignee=None
         order=process_step.order,
         name=process_step.name,
         role=process_step.role,
-        agency=process_step.agency or dossier.competent_agency,
+        agency_id=dossier.agency_of(process_step),
         started_at=at,
         assignee=assignee,
     )
@@ -778,12 +778,11 @@ def start_processing(*, dossier, actor, note: str = "", assignee=None, expected_
     """Received → processing: the first step of the dossier's process version is opened."""
     with _transaction():
         dossier = _locked(dossier, expected_version)
-        if dossier.process_id is None:  # received before its procedure had a published process
-            dossier.process = dossier.procedure.current_process(dossier.competent_agency)
+        dossier.process = dossier.running_process()
         _check(dossier, Action.START, actor)
         at, before = _now(at), dossier.status
-        first = dossier.process.step_after()
-        _check_assignee(assignee, first.agency_id or dossier.competent_agency_id)
+        first = dossier.step_to_open(Action.START)
+        _check_assignee(assignee, dossier.agency_of(first))
         step = _open_step(dossier, first, at, assignee=assignee, by=actor)
         dossier.start(first_step=step)
         _append_clocks(dossier, [_clock(dossier, ClockEventKind.STARTED, at, step=step, budget_seconds=_budget(first))])
@@ -822,12 +821,12 @@ def complete_step(
         _check_step(dossier, expected_step)
         _check(dossier, Action.COMPLETE_STEP, actor)
         at, before, current = _now(at), dossier.status, dossier.current_step
-        following = dossier.process.step_after(current.order)
+        following = dossier.step_to_open(Action.COMPLETE_STEP)
         versions = _add_documents(dossier, documents, actor, is_result=following is None)
         clocks = _close_step(dossier, current, at, StepStatus.DONE)
         next_step = None
         if following is not None:
-            _check_assignee(assignee, following.agency_id or dossier.competent_agency_id)
+            _check_assignee(assignee, dossier.agency_of(following))
             next_step = _open_step(dossier, following, at, assignee=assignee, by=actor)
             clocks.append(
                 _clock(dossier, ClockEventKind.STARTED, at, step=next_step, budget_seconds=_budget(following))

@@ -11,7 +11,7 @@ from django.utils import timezone
 from dossiers import services
 from dossiers.models import Action, DocumentVersion, Dossier, DossierEvent, Status
 from tests.dossiers.api_support import PDF_BYTES, pdf_file
-from tests.factories import complete_documents
+from tests.factories import ProcedureFactory, complete_documents, make_process
 
 
 @pytest.fixture
@@ -429,3 +429,22 @@ def test_an_online_filing_lacking_a_component_is_received_once_the_paper_copy_is
     dossier.refresh_from_db()
     assert dossier.status == Status.RECEIVED
     assert list(dossier.documents.values_list("component", "paper_copy")) == [("to-khai", True)]
+
+
+def test_start_form_of_a_dossier_received_before_its_process_offers_the_officers_of_the_first_step(signed_in, world):
+    procedure = ProcedureFactory(competent_agency=world.agency)
+    dossier = world.counter_dossier(procedure=procedure)
+    make_process(procedure)  # published after the receipt: the dossier starts on it
+    client = signed_in(world.counter)
+
+    page = client.get(f"/can-bo/ho-so/{dossier.code}/").content.decode()
+    select = page[page.index('id="id_start_assignee"') :]
+    select = select[: select.index("</select>")]
+    assert f'value="{world.specialist.username}"' in select
+
+    client.post(
+        f"/can-bo/ho-so/{dossier.code}/thao-tac/start/",
+        {"version": dossier.version, "note": "", "assignee": world.specialist.username},
+    )
+    dossier.refresh_from_db()
+    assert (dossier.status, dossier.current_step.assignee) == (Status.PROCESSING, world.specialist)
