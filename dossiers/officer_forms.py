@@ -77,8 +77,7 @@ class OfficerCounterForm(CounterDossierForm):
         self.initial.setdefault("procedure", procedure.pk)
         agencies = Agency.objects.filter(is_active=True)
         if not getattr(user, "is_superuser", False):
-            counters = [a for a, role in perms.memberships(user) if role == StaffRole.COUNTER]
-            agencies = agencies.filter(pk__in=counters)
+            agencies = agencies.filter(pk__in=perms.agencies_of(user, StaffRole.COUNTER))
         self.fields["receiving_agency"].queryset = agencies
         self.fields["receiving_agency"].empty_label = None
         channels = procedure.return_channels or ReturnChannel.values

@@ -86,7 +86,7 @@ TABS = (
 
 
 def _default_tab(user) -> str:
-    return "cho-tiep-nhan" if any(r == StaffRole.COUNTER for _a, r in perms.memberships(user)) else "cua-toi"
+    return "cho-tiep-nhan" if perms.agencies_of(user, StaffRole.COUNTER) else "cua-toi"
 
 
 def _int_or_none(value):
@@ -169,14 +169,10 @@ def worklist(request):
         "page": page,
         "rows": rows,
         "page_query": urlencode({**keep, "tab": tab}),
-        "is_counter": _is_counter(user),
+        "is_counter": perms.is_counter_staff(user),
         "section": "worklist",
     }
     return render(request, "dossiers/officer/worklist.html", context)
-
-
-def _is_counter(user) -> bool:
-    return bool(user.is_superuser or any(r == StaffRole.COUNTER for _a, r in perms.memberships(user)))
 
 
 # -- one dossier ------------------------------------------------------------------------------------
@@ -325,7 +321,7 @@ def document_file(request, code, pk):
 @officer_required
 def counter_receipt(request):
     """Tiếp nhận hồ sơ trực tiếp: pick the procedure, then the applicant, summary and documents checklist."""
-    if not _is_counter(request.user):
+    if not perms.is_counter_staff(request.user):
         return forbidden(request, _("Chỉ cán bộ Bộ phận Một cửa mới tiếp nhận hồ sơ trực tiếp."))
     procedures = procedure_choices()
     chosen = _int_or_none(request.POST.get("procedure") or request.GET.get("thu_tuc"))

@@ -17,8 +17,9 @@ def memberships(user) -> frozenset[tuple[int, str]]:
     return cached
 
 
-def agencies_of(user) -> set[int]:
-    return {agency for agency, _ in memberships(user)}
+def agencies_of(user, *roles: str) -> set[int]:
+    """The agencies the user has a role in (one of `roles`, when given)."""
+    return {agency for agency, role in memberships(user) if not roles or role in roles}
 
 
 def has_role(user, agency_id: int | None, *roles: str) -> bool:
@@ -32,6 +33,11 @@ def _superuser(user) -> bool:
 def is_officer(user) -> bool:
     """A staff member: someone with a role in an agency (or a superuser)."""
     return bool(_superuser(user) or memberships(user))
+
+
+def is_counter_staff(user) -> bool:
+    """A counter officer of some agency (or a superuser): who receives dossiers at a counter."""
+    return bool(_superuser(user) or agencies_of(user, StaffRole.COUNTER))
 
 
 def sees_everything(user) -> bool:

@@ -104,9 +104,8 @@ def waiting_on_q(user) -> Q:
     if by_role is not None:
         step |= Q(current_step__assignee__isnull=True) & by_role
     mine = Q(status=Status.PROCESSING) & step
-    counter = {a for a, r in perms.memberships(user) if r == StaffRole.COUNTER}
-    starting_roles = (StaffRole.COUNTER, StaffRole.LEADER, StaffRole.SPECIALIST)
-    starters = {a for a, r in perms.memberships(user) if r in starting_roles}
+    counter = perms.agencies_of(user, StaffRole.COUNTER)
+    starters = perms.agencies_of(user, StaffRole.COUNTER, StaffRole.LEADER, StaffRole.SPECIALIST)
     if starters:
         mine |= Q(status=Status.RECEIVED) & (Q(receiving_agency_id__in=counter) | Q(competent_agency_id__in=starters))
     return mine
