@@ -27,6 +27,14 @@ def test_seeded_mapping_covers_every_state(db):
     assert mapping == seed_mapping()  # the migration seeds exactly the built-in first version
 
 
+@pytest.mark.xdist_group("portal-after-flush")
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("run", ["first", "after the first one's flush"])
+def test_a_transactional_test_maps_as_a_migrated_database_does(world, run):
+    dossier = world.dossier_in(Status.PAUSED)
+    assert [(r.national_status, r.mapping_version) for r in rows(dossier)] == [(2, 1), (4, 1), (4, 1)]
+
+
 def test_without_any_mapping_version_the_seed_applies(world):
     MappingVersion.objects.all().delete()
     dossier = world.dossier_in(Status.PAUSED)
