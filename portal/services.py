@@ -21,9 +21,11 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from dossiers.models import Dossier, DossierEvent, Status
 from onestop import fastsql
@@ -34,6 +36,7 @@ from .kick import kick_delivery
 from .mapping import Mapping, NoActiveMapping, UnmappedStatus, active_mapping
 from .models import (
     BreakerState,
+    MappingVersion,
     MessageKind,
     OutboxMessage,
     OutboxState,
@@ -164,6 +167,23 @@ def release_rows_awaiting_codes() -> int:
     if count and conf.KICK_ENABLED:
         kick_delivery()
     return count
+
+
+def ensure_another_active_version(*, version: MappingVersion) -> None:
+    """Refuse to retire `version` when no other mapping version is active: without one, changes wait
+    unreported. Call it in the transaction that retires the version: the active versions are locked, so
+    that two versions retired at once cannot both pass."""
+    active = MappingVersion.objects.select_for_update().filter(is_active=True).order_by("number")
+    if not any(pk != version.pk for pk in active.values_list("pk", flat=True)):
+        raise ValidationError(
+            gettext(
+                "Không thể ngừng áp dụng phiên bản %(number)s: đây là phiên bản duy nhất đang áp dụng của bảng "
+                "ánh xạ trạng thái. Hãy áp dụng một phiên bản khác trước; nếu không, các thay đổi trạng thái hồ "
+                "sơ sẽ không được gửi lên Cổng DVC quốc gia."
+            )
+            % {"number": version.number},
+            code="last_active_version",
+        )
 
 
 # -- backoff -----------------------------------------------------------------------------------------
