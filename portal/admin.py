@@ -1,6 +1,8 @@
 """Admin of the portal sync: the outbox with its lag, counts and dead letters (with a retry action),
-the status mapping versions, the portal link's health and the reconciliation runs."""
+the status mapping versions (one of which stays active), the portal link's health and the reconciliation
+runs."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -10,7 +12,13 @@ from onestop.adminkit import ReadOnlyMixin
 from . import services
 from .health import portal_reachable
 from .models import MappingVersion, OutboxMessage, PortalLink, ReconciliationRun, StatusMapping
-from .selectors import counts_by_state, outbox_lag_seconds, portal_link_state
+from .selectors import (
+    active_mapping_version,
+    counts_by_state,
+    outbox_lag_seconds,
+    portal_link_state,
+    rows_awaiting_codes,
+)
 
 
 @admin.register(OutboxMessage)
@@ -61,6 +69,8 @@ class OutboxMessageAdmin(ReadOnlyMixin, admin.ModelAdmin):
             "portal_ok": portal_ok,
             "portal_detail": portal_detail,
             "portal_link": portal_link_state(),
+            "mapping_version": active_mapping_version(),
+            "awaiting_codes": rows_awaiting_codes(),
         }
         return super().changelist_view(request, extra_context=extra_context)
 
@@ -70,10 +80,30 @@ class StatusMappingInline(admin.TabularInline):
     extra = 0
 
 
+class MappingVersionForm(forms.ModelForm):
+    class Meta:
+        model = MappingVersion
+        fields = ("number", "is_active", "note", "silent_actions", "created_at")
+
+    def clean_is_active(self):
+        """The admin's change view validates in the transaction that saves: the check and the save are one."""
+        is_active = self.cleaned_data["is_active"]
+        if self.instance.pk is not None and not is_active and "is_active" in self.changed_data:
+            services.ensure_another_active_version(version=self.instance)
+        return is_active
+
+
 @admin.register(MappingVersion)
 class MappingVersionAdmin(admin.ModelAdmin):
+    form = MappingVersionForm
     list_display = ("number", "is_active", "note", "created_at")
     inlines = [StatusMappingInline]  # saving drops the cached mapping (receivers._mapping_changed)
+
+    def has_delete_permission(self, request, obj=None):
+        """An active version is retired (which keeps another one active) before it may be deleted."""
+        if obj is not None and obj.is_active:
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(PortalLink)

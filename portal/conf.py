@@ -38,6 +38,9 @@ BACKOFF_BASE = _float("PORTAL_BACKOFF_BASE", 1)
 BACKOFF_MAX = _float("PORTAL_BACKOFF_MAX", 300)
 # After this many failed attempts a row becomes a dead letter (shown in the admin, retried by hand).
 MAX_ATTEMPTS = _int("PORTAL_MAX_ATTEMPTS", 15)
+# A message without a national status code (no mapping version active) is looked at again after this long,
+# or at once when a version is activated; the wait counts no attempt, so it never becomes a dead letter.
+MAPPING_WAIT_SECONDS = _float("PORTAL_MAPPING_WAIT_SECONDS", 60)
 # Circuit breaker: open after this many consecutive failed calls; probe again after the cool-down.
 BREAKER_THRESHOLD = _int("PORTAL_BREAKER_THRESHOLD", 5)
 BREAKER_COOLDOWN = _float("PORTAL_BREAKER_COOLDOWN", 10)

@@ -1,7 +1,8 @@
 """Our states → national status codes, read from the seeded, versioned StatusMapping table.
 
 The newest active version is held in memory per process for a short while, so that the outbox
-receiver adds no query to a transition.
+receiver adds no query to a transition. Without an active version nothing is guessed: `load_mapping`
+raises NoActiveMapping, and the outbox rows written meanwhile wait for a version (services.assign_codes).
 """
 
 from __future__ import annotations
@@ -10,31 +11,38 @@ import threading
 import time
 from dataclasses import dataclass
 
-from dossiers.models import Action, PauseReason, Status
+from django.utils.translation import gettext
+
+from dossiers.models import Status
 
 CACHE_SECONDS = 30.0
 
-# Version 1 as seeded by migration 0002 (DOMAIN §3). Used as is when the table holds no active version
-# (a test database flushed between tests), so that a change is never left without its row.
-SEED_VERSION = 1
-SEED_SILENT_ACTIONS = (Action.NOTE.value,)
-SEED_ROWS: tuple[tuple[str, str, int], ...] = (
-    (Status.SUBMITTED, "", 1),
-    (Status.RECEIVED, "", 2),
-    (Status.PROCESSING, "", 4),
-    (Status.SUPPLEMENT, "", 5),
-    (Status.PAUSED, "", 4),
-    (Status.PAUSED, PauseReason.FINANCIAL, 6),
-    (Status.RESOLVED, "", 9),
-    (Status.RETURNED, "", 10),
-    (Status.REJECTED, "", 3),
-    (Status.WITHDRAWN, "", 7),
-    (Status.STOPPED, "", 8),
-)
+
+class NoActiveMapping(LookupError):
+    """No mapping version is active: no change can be given a national status code."""
+
+    def __init__(self):
+        super().__init__(
+            gettext(
+                "Không có phiên bản bảng ánh xạ trạng thái nào đang áp dụng: chưa xác định được mã trạng thái "
+                "quốc gia, thông điệp được giữ lại chờ gửi cho đến khi một phiên bản được áp dụng."
+            )
+        )
 
 
 class UnmappedStatus(LookupError):
-    """A state with no row in the active mapping: the change cannot be reported, so it is refused."""
+    """A state with no row in the active mapping: a change to it is refused when recorded, and a row written
+    without a code (services.assign_codes) waits until a version translates it."""
+
+    def __init__(self, status: str, version: int):
+        self.status, self.version = status, version
+        label = Status(status).label if status in Status.values else status
+        super().__init__(
+            gettext(
+                "Phiên bản %(version)s của bảng ánh xạ không có mã trạng thái quốc gia cho trạng thái “%(status)s”."
+            )
+            % {"version": version, "status": label}
+        )
 
 
 @dataclass(frozen=True)
@@ -48,7 +56,7 @@ class Mapping:
         if code is None:
             code = self.codes.get((status, ""))
         if code is None:
-            raise UnmappedStatus(f"no national status for {status!r} in mapping v{self.version}")
+            raise UnmappedStatus(status, self.version)
         return code
 
     def is_silent(self, action: str) -> bool:
@@ -60,25 +68,18 @@ _cached: tuple[float, Mapping] | None = None
 
 
 def load_mapping() -> Mapping:
-    """The newest active version, read from the database."""
+    """The newest active version, read from the database. Raises NoActiveMapping when none is active."""
     from .models import MappingVersion
 
     version = MappingVersion.objects.filter(is_active=True).order_by("-number").first()
     if version is None:
-        return seed_mapping()
+        raise NoActiveMapping()
     codes = {(r.status, r.pause_reason or ""): r.national_code for r in version.rows.all()}
     return Mapping(version=version.number, codes=codes, silent_actions=frozenset(version.silent_actions or ()))
 
 
-def seed_mapping() -> Mapping:
-    return Mapping(
-        version=SEED_VERSION,
-        codes={(str(status), str(reason)): code for status, reason, code in SEED_ROWS},
-        silent_actions=frozenset(SEED_SILENT_ACTIONS),
-    )
-
-
 def active_mapping() -> Mapping:
+    """load_mapping(), kept for CACHE_SECONDS. The absence of a version is not kept: it is read again."""
     global _cached
     now = time.monotonic()
     cached = _cached

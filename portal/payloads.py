@@ -88,7 +88,7 @@ def _supplements(dossier: Dossier) -> list[dict]:
     ]
 
 
-def sync_payload(dossier: Dossier, event: DossierEvent, national_code: int) -> dict:
+def sync_payload(dossier: Dossier, event: DossierEvent, national_code: int | None) -> dict:
     """DongBoHoSoMC: every field of the dossier the portal accepts."""
     procedure = dossier.procedure
     field_code, field_name = _field_of(procedure)
@@ -132,7 +132,7 @@ def sync_payload(dossier: Dossier, event: DossierEvent, national_code: int) -> d
     }
 
 
-def progress_payload(dossier: Dossier, event: DossierEvent, national_code: int) -> dict:
+def progress_payload(dossier: Dossier, event: DossierEvent, national_code: int | None) -> dict:
     """CapNhatTienDoHoSoMC: who did what, when, where, and the status it left the dossier in."""
     payload = {
         "MaHoSo": dossier.code,
@@ -154,7 +154,17 @@ def progress_payload(dossier: Dossier, event: DossierEvent, national_code: int) 
     return payload
 
 
-def build_payload(kind: str, dossier: Dossier, event: DossierEvent, national_code: int) -> dict:
+def build_payload(kind: str, dossier: Dossier, event: DossierEvent, national_code: int | None) -> dict:
+    """The message of a change; without a national code (no mapping version active) its status field is
+    null until with_national_code fills it in."""
     if kind == MessageKind.SYNC:
         return sync_payload(dossier, event, national_code)
     return progress_payload(dossier, event, national_code)
+
+
+# The field that carries the national status code in each kind of message.
+STATUS_FIELD = {MessageKind.SYNC: "TrangThaiHoSo", MessageKind.PROGRESS: "TrangThai"}
+
+
+def with_national_code(kind: str, payload: dict, national_code: int) -> dict:
+    return {**payload, STATUS_FIELD[kind]: national_code}

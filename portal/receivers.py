@@ -1,5 +1,6 @@
 """The outbox receiver of `dossier_changed` (with the delivery kick after commit), and the receivers
-that drop the cached status mapping when it is edited."""
+that drop the cached status mapping when it is edited and release the messages waiting for a national
+status code when a version is saved active."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from . import conf
 from .kick import kick_delivery
 from .mapping import invalidate_mapping
 from .models import MappingVersion, StatusMapping
-from .services import record_change
+from .services import record_change, release_rows_awaiting_codes
 
 
 @receiver(dossier_changed, dispatch_uid="portal.outbox")
@@ -30,3 +31,10 @@ def write_outbox_row(sender, *, dossier, event, previous_status, **kwargs):
 def _mapping_changed(sender, **kwargs):
     """This process reads the new mapping at once; other processes within mapping.CACHE_SECONDS."""
     invalidate_mapping()
+
+
+@receiver(post_save, sender=MappingVersion, dispatch_uid="portal.mapping_version.active")
+def _mapping_version_active(sender, instance, raw=False, **kwargs):
+    """Messages written while no version was active get their codes from this one, at once after commit."""
+    if instance.is_active and not raw:
+        transaction.on_commit(release_rows_awaiting_codes, robust=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Min
 from django.utils import timezone
 
-from .models import OutboxMessage, OutboxState, PortalLink
+from .models import MappingVersion, OutboxMessage, OutboxState, PortalLink
 
 
 def outbox_lag_seconds() -> float | None:
@@ -25,3 +25,13 @@ def counts_by_state() -> dict[str, int]:
 
 def portal_link_state() -> PortalLink | None:
     return PortalLink.objects.filter(pk=1).first()
+
+
+def active_mapping_version() -> int | None:
+    """The number of the status mapping version in use (None when no version is active)."""
+    return MappingVersion.objects.filter(is_active=True).order_by("-number").values_list("number", flat=True).first()
+
+
+def rows_awaiting_codes() -> int:
+    """Pending messages written while no mapping version was active, still without a national status code."""
+    return OutboxMessage.objects.filter(state=OutboxState.PENDING, national_status__isnull=True).count()

@@ -6,6 +6,10 @@ past the lease) in a short transaction that claims rows with SELECT … FOR UPDA
 then marked. A worker that dies leaves its rows due again when the lease ends; the portal drops what
 it already holds by (MaHoSo, SoThuTu). Only the lowest undelivered row of a dossier, with the rows
 after it, is eligible, so a dossier's messages go in order and one failing dossier blocks no other.
+
+A change recorded while no mapping version is active gets its row without a national status code; the
+row waits, pending, until a version is active and gives it one (assign_codes). Nothing is sent with a
+guessed code, and no change is refused for it.
 """
 
 from __future__ import annotations
@@ -17,9 +21,11 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from dossiers.models import Dossier, DossierEvent, Status
 from onestop import fastsql
@@ -27,16 +33,17 @@ from onestop import fastsql
 from . import conf
 from .client import PROGRESS_PATH, SYNC_PATH, PortalClient, PortalError, portal_client
 from .kick import kick_delivery
-from .mapping import active_mapping
+from .mapping import Mapping, NoActiveMapping, UnmappedStatus, active_mapping
 from .models import (
     BreakerState,
+    MappingVersion,
     MessageKind,
     OutboxMessage,
     OutboxState,
     PortalLink,
     ReconciliationRun,
 )
-from .payloads import build_payload, message_kind
+from .payloads import build_payload, message_kind, with_national_code
 
 logger = logging.getLogger("portal.sync")
 
@@ -46,12 +53,21 @@ UNDELIVERED = (OutboxState.PENDING, OutboxState.DEAD)
 # -- the outbox row of a change ----------------------------------------------------------------------
 def record_change(*, dossier: Dossier, event: DossierEvent) -> OutboxMessage | None:
     """The outbox row of one recorded change, written in the change's own transaction (one INSERT).
-    Raises when the state has no national code, so that no change goes unreported."""
-    mapping = active_mapping()
-    if mapping.is_silent(event.action):
+    Raises UnmappedStatus when the active mapping has no code for the state, so that no change goes
+    unreported. With no active mapping version the row is written without a code and waits for one."""
+    try:
+        mapping: Mapping | None = active_mapping()
+    except NoActiveMapping:
+        mapping = None
+        logger.error(
+            "no active status mapping version: portal message %s:%s waits for a national status code",
+            dossier.code,
+            event.seq,
+        )
+    if mapping is not None and mapping.is_silent(event.action):
         return None
     reason = dossier.pause_reason if dossier.status == Status.PAUSED else ""
-    national = mapping.national_code(dossier.status, reason)
+    national = mapping.national_code(dossier.status, reason) if mapping is not None else None
     kind = message_kind(event)
     now = timezone.now()
     message = fastsql.new(
@@ -62,14 +78,112 @@ def record_change(*, dossier: Dossier, event: DossierEvent) -> OutboxMessage | N
         seq=event.seq,
         event_id=event.pk,
         kind=kind,
+        action=event.action,
+        dossier_status=dossier.status,
+        pause_reason=reason,
         national_status=national,
-        mapping_version=mapping.version,
+        mapping_version=mapping.version if mapping is not None else None,
         payload=build_payload(kind, dossier, event, national),
         created_at=now,
         next_attempt_at=now,
     )
     fastsql.insert([message], defer_ids=True)  # the hot path of every transition: a precompiled INSERT
     return message
+
+
+# -- national codes of rows written while no mapping version was active ---------------------------------
+@dataclass
+class Coding:
+    ready: list[OutboxMessage]  # rows that can be sent, in per-dossier order
+    waiting: int = 0  # rows left pending, waiting for a mapping version that translates them
+
+
+def assign_codes(rows: list[OutboxMessage]) -> Coding:
+    """Give the claimed rows that have no national status code one from the active mapping (and drop
+    those of actions the version does not report), before they are sent. A row that still cannot be
+    translated stays pending with the cause as its last error, counts no attempt and is looked at again
+    after MAPPING_WAIT_SECONDS (or when a version is activated); the rows after it wait behind it."""
+    if all(row.national_status is not None for row in rows):
+        return Coding(ready=rows)
+    try:
+        mapping: Mapping | None = active_mapping()
+        missing = ""
+    except NoActiveMapping as exc:
+        mapping, missing = None, str(exc)
+    coding = Coding(ready=[])
+    coded: list[OutboxMessage] = []
+    silent: list[int] = []
+    waiting: dict[str, list[int]] = defaultdict(list)  # error → ids of the rows it holds back
+    behind: list[int] = []
+    held: set[str] = set()
+    for row in rows:  # claim_batch answers them by dossier, in order
+        if row.dossier_code in held:
+            behind.append(row.id)
+            continue
+        if row.national_status is None:
+            error = ""
+            if mapping is None:
+                error = missing
+            elif mapping.is_silent(row.action):
+                silent.append(row.id)
+                continue
+            else:
+                try:
+                    code = mapping.national_code(row.dossier_status, row.pause_reason)
+                except UnmappedStatus as exc:
+                    error = str(exc)
+                else:
+                    row.national_status, row.mapping_version = code, mapping.version
+                    row.payload = with_national_code(row.kind, row.payload, code)
+                    coded.append(row)
+            if error:
+                held.add(row.dossier_code)
+                waiting[error].append(row.id)
+                continue
+        coding.ready.append(row)
+    now = timezone.now()
+    with transaction.atomic():
+        if coded:
+            OutboxMessage.objects.bulk_update(coded, ["national_status", "mapping_version", "payload"])
+        if silent:
+            OutboxMessage.objects.filter(id__in=silent, national_status__isnull=True).delete()
+        if behind:
+            OutboxMessage.objects.filter(id__in=behind, state=OutboxState.PENDING).update(next_attempt_at=now)
+        for error, ids in waiting.items():
+            OutboxMessage.objects.filter(id__in=ids, state=OutboxState.PENDING).update(
+                next_attempt_at=now + dt.timedelta(seconds=conf.MAPPING_WAIT_SECONDS), last_error=error[:2000]
+            )
+            logger.error("%s portal messages wait for a national status code: %s", len(ids), error)
+            coding.waiting += len(ids)
+    return coding
+
+
+def release_rows_awaiting_codes() -> int:
+    """Make the rows that wait for a national status code due at once (a mapping version was saved
+    active) and ask for a delivery; answers how many."""
+    count = OutboxMessage.objects.filter(state=OutboxState.PENDING, national_status__isnull=True).update(
+        next_attempt_at=timezone.now()
+    )
+    if count and conf.KICK_ENABLED:
+        kick_delivery()
+    return count
+
+
+def ensure_another_active_version(*, version: MappingVersion) -> None:
+    """Refuse to retire `version` when no other mapping version is active: without one, changes wait
+    unreported. Call it in the transaction that retires the version: the active versions are locked, so
+    that two versions retired at once cannot both pass."""
+    active = MappingVersion.objects.select_for_update().filter(is_active=True).order_by("number")
+    if not any(pk != version.pk for pk in active.values_list("pk", flat=True)):
+        raise ValidationError(
+            gettext(
+                "Không thể ngừng áp dụng phiên bản %(number)s: đây là phiên bản duy nhất đang áp dụng của bảng "
+                "ánh xạ trạng thái. Hãy áp dụng một phiên bản khác trước; nếu không, các thay đổi trạng thái hồ "
+                "sơ sẽ không được gửi lên Cổng DVC quốc gia."
+            )
+            % {"number": version.number},
+            code="last_active_version",
+        )
 
 
 # -- backoff -----------------------------------------------------------------------------------------
@@ -297,8 +411,9 @@ class DrainResult:
     duplicates: int = 0
     failed: int = 0
     batches: int = 0
+    waiting: int = 0  # rows left waiting for a national status code (no mapping version translates them)
     more: bool = False  # stopped by the time budget with rows still due
-    retry_in: float | None = None  # seconds until rows that failed or wait for the breaker are due
+    retry_in: float | None = None  # seconds until rows that failed, or wait for the breaker or a mapping, are due
 
 
 def deliver_due(
@@ -329,6 +444,14 @@ def deliver_due(
             break
         if fan_out is not None and len(rows) >= conf.BATCH_SIZE:
             fan_out()
+        coding = assign_codes(rows)
+        if coding.waiting:
+            result.waiting += coding.waiting
+            wait = conf.MAPPING_WAIT_SECONDS
+            result.retry_in = wait if result.retry_in is None else min(result.retry_in, wait)
+        rows = coding.ready
+        if not rows:
+            continue
         outcome = send_batch(rows, client)
         result.batches += 1
         # Failures while the breaker probes a portal known to be down are not the rows' fault.

@@ -3,9 +3,12 @@ and helpers to bring a dossier to any state through the services."""
 
 import datetime as dt
 import uuid
+from importlib import import_module
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection
+from pytest_django.fixtures import validate_django_db
 
 from dossiers import services
 from dossiers.models import Status
@@ -33,6 +36,31 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip_pg)
         if "redis" in item.keywords and not settings.REDIS_URL:
             item.add_marker(skip_redis)
+
+
+def seed_status_mapping():
+    """Version 1 of the national status mapping, written by the data migration's own function, as `migrate`
+    wrote it."""
+    import_module("portal.migrations.0002_seed_status_mapping").seed(django_apps, None)
+
+
+def _flushes_database(request) -> bool:
+    """Whether the test runs as a TransactionTestCase, which empties every table when it ends."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None:
+        transaction, reset_sequences, *_ = validate_django_db(marker)
+        if transaction or reset_sequences:
+            return True
+    return bool({"transactional_db", "live_server", "django_db_reset_sequences"} & set(request.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def _status_mapping_after_flush(request):
+    """A transactional test finds the tables as the previous one left them, flushed: without the rows data
+    migrations seed. It gets the national status mapping back, as `migrate` left it."""
+    if _flushes_database(request):
+        request.getfixturevalue("transactional_db")
+        seed_status_mapping()
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,15 @@ from dossiers import services
 from dossiers.models import Status
 from portal import conf
 from portal.client import PortalClient, PortalRejected
-from portal.models import BreakerState, OutboxMessage, OutboxState, PortalLink, ReconciliationRun
+from portal.models import (
+    BreakerState,
+    MappingVersion,
+    OutboxMessage,
+    OutboxState,
+    PortalLink,
+    ReconciliationRun,
+    StatusMapping,
+)
 from portal.services import backoff_seconds, claim_batch, deliver_due, reconcile
 from tests.factories import at
 
@@ -119,6 +127,82 @@ def test_failures_back_off_then_become_dead_letters_without_blocking_other_dossi
         deliver_due()
     row.refresh_from_db()
     assert row.state == OutboxState.DEAD and row.attempts == conf.MAX_ATTEMPTS
+
+
+def retire_every_version():
+    for version in MappingVersion.objects.filter(is_active=True):
+        version.is_active = False
+        version.save()
+
+
+def version_2(*, without=()):
+    """Version 2: version 1's rows, except that a pause for a financial obligation reads as processing
+    (and without the rows of the states in `without`)."""
+    v2 = MappingVersion.objects.create(number=2, silent_actions=["note"])
+    for row in StatusMapping.objects.filter(version__number=1).exclude(status__in=without):
+        code = 4 if row.pause_reason == "financial" else row.national_code
+        StatusMapping.objects.create(version=v2, status=row.status, pause_reason=row.pause_reason, national_code=code)
+    return v2
+
+
+def test_without_an_active_version_messages_wait_then_go_with_the_codes_of_the_version_activated(
+    world, portal_sim, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(conf, "KICK_ENABLED", False)
+    (before,) = lifecycle(world, n=1)  # recorded under version 1
+    retire_every_version()
+    waiting = lifecycle(world, n=2)  # recorded with no version active: no code
+    services.record_event(dossier=waiting[0], actor=world.counter, action="note", note="Đã gọi điện cho công dân")
+    assert OutboxMessage.objects.filter(national_status__isnull=True).count() == 11
+
+    result = deliver_due()
+    # The rows with codes went; each waiting dossier's first row holds its dossier back, nothing was guessed.
+    assert (result.delivered, result.waiting, result.failed) == (5, 2, 0)
+    assert store_of(portal_sim) == {before.code: [(1, 2), (2, 4), (3, 6), (4, 4), (5, 4)]}
+    held = OutboxMessage.objects.filter(dossier_code__in=[d.code for d in waiting])
+    assert set(held.values_list("state", "attempts", "national_status")) == {(OutboxState.PENDING, 0, None)}
+    head = held.get(dossier_code=waiting[0].code, seq=1)
+    assert head.last_error.startswith("Không có phiên bản bảng ánh xạ trạng thái nào đang áp dụng")
+    assert head.next_attempt_at > timezone.now() + dt.timedelta(seconds=conf.MAPPING_WAIT_SECONDS - 5)
+    assert result.retry_in == conf.MAPPING_WAIT_SECONDS
+
+    # Waiting again and again costs no attempt: the rows never become dead letters.
+    for _ in range(conf.MAX_ATTEMPTS + 1):
+        OutboxMessage.objects.filter(state=OutboxState.PENDING).update(next_attempt_at=timezone.now())
+        assert deliver_due().delivered == 0
+    assert set(held.values_list("state", "attempts")) == {(OutboxState.PENDING, 0)}
+    assert portal_sim.stats()["stored"] == 5
+
+    # Activating a version makes them due at once; they go with that version's codes, the note not at all.
+    with django_capture_on_commit_callbacks(execute=True):
+        version_2()
+    result = deliver_due()
+    assert (result.delivered, result.waiting) == (10, 0)
+    store = store_of(portal_sim)
+    for dossier in waiting:
+        assert store[dossier.code] == [(1, 2), (2, 4), (3, 4), (4, 4), (5, 4)]
+    assert store[before.code] == [(1, 2), (2, 4), (3, 6), (4, 4), (5, 4)]  # as version 1 had it
+    assert set(held.values_list("state", "mapping_version", "last_error")) == {(OutboxState.DELIVERED, 2, "")}
+    assert not held.filter(seq=6).exists()  # version 2 does not report notes
+    sent = held.get(dossier_code=waiting[0].code, seq=3)
+    assert sent.national_status == 4 and sent.payload["TrangThai"] == 4 and sent.payload["LyDoTamDung"] == "financial"
+    assert held.get(dossier_code=waiting[0].code, seq=1).payload["TrangThaiHoSo"] == 2
+
+
+def test_a_waiting_message_the_activated_version_cannot_translate_keeps_its_dossier_waiting(world, portal_sim):
+    retire_every_version()
+    first, second = lifecycle(world, n=2)
+    version_2(without=["paused"])
+    result = deliver_due()
+    assert (result.delivered, result.waiting) == (4, 2)  # each dossier's receipt and start; the pause waits
+    assert store_of(portal_sim) == {first.code: [(1, 2), (2, 4)], second.code: [(1, 2), (2, 4)]}
+    pause = OutboxMessage.objects.get(dossier_code=first.code, seq=3)
+    assert pause.state == OutboxState.PENDING and pause.attempts == 0 and pause.national_status is None
+    assert pause.last_error == (
+        "Phiên bản 2 của bảng ánh xạ không có mã trạng thái quốc gia cho trạng thái “Tạm dừng”."
+    )
+    later = OutboxMessage.objects.filter(dossier_code=first.code, seq__gt=3)
+    assert set(later.values_list("state", "last_error")) == {(OutboxState.PENDING, "")}  # in order, behind it
 
 
 def test_admin_shows_lag_counts_and_health_and_retries_dead_letters(world, portal_sim, client):

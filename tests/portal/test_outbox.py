@@ -5,7 +5,7 @@ from django.db import transaction
 
 from dossiers import services
 from dossiers.models import Dossier, DossierEvent, PauseReason, Status
-from portal.mapping import UnmappedStatus, active_mapping, load_mapping, missing_states, seed_mapping
+from portal.mapping import NoActiveMapping, UnmappedStatus, active_mapping, load_mapping, missing_states
 from portal.models import MappingVersion, MessageKind, NationalStatus, OutboxMessage, StatusMapping
 from portal.services import record_change
 from tests.factories import ProcedureFactory, at, make_process
@@ -23,14 +23,46 @@ def test_seeded_mapping_covers_every_state(db):
     assert set(mapping.codes.values()) == set(NationalStatus.values)
     assert mapping.national_code(Status.PAUSED, PauseReason.FINANCIAL) == NationalStatus.FINANCIAL_OBLIGATION
     assert mapping.national_code(Status.PAUSED, PauseReason.VERIFICATION) == NationalStatus.PROCESSING
-    assert mapping.is_silent("note")
-    assert mapping == seed_mapping()  # the migration seeds exactly the built-in first version
+    assert mapping.silent_actions == {"note"}
+    assert {key: mapping.national_code(*key) for key in NATIONAL} == NATIONAL
 
 
-def test_without_any_mapping_version_the_seed_applies(world):
-    MappingVersion.objects.all().delete()
+@pytest.mark.xdist_group("portal-after-flush")
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("run", ["first", "after the first one's flush"])
+def test_a_transactional_test_maps_as_a_migrated_database_does(world, run):
     dossier = world.dossier_in(Status.PAUSED)
-    assert [r.national_status for r in rows(dossier)] == [2, 4, 4]
+    assert [(r.national_status, r.mapping_version) for r in rows(dossier)] == [(2, 1), (4, 1), (4, 1)]
+
+
+def retire_every_version():
+    for version in MappingVersion.objects.filter(is_active=True):
+        version.is_active = False
+        version.save()
+
+
+def test_without_an_active_version_there_is_no_mapping_to_guess_from(db):
+    retire_every_version()
+    with pytest.raises(NoActiveMapping, match="Không có phiên bản bảng ánh xạ trạng thái nào đang áp dụng"):
+        load_mapping()
+    with pytest.raises(NoActiveMapping):
+        active_mapping()
+
+
+def test_without_an_active_version_a_change_is_recorded_without_a_code(world):
+    retire_every_version()
+    dossier = world.dossier_in(Status.PAUSED)  # received, started, paused: the office works on
+    assert dossier.status == Status.PAUSED
+    recorded = rows(dossier)
+    assert [r.seq for r in recorded] == [1, 2, 3]
+    assert [(r.action, r.dossier_status, r.pause_reason) for r in recorded] == [
+        ("receive", "received", ""),
+        ("start", "processing", ""),
+        ("pause", "paused", "verification"),
+    ]
+    assert all(r.national_status is None and r.mapping_version is None for r in recorded)
+    assert recorded[0].payload["TrangThaiHoSo"] is None
+    assert recorded[2].payload["TrangThai"] is None
 
 
 @pytest.mark.parametrize("state", Status.values)
