@@ -7,7 +7,7 @@ from dossiers import services
 from dossiers.models import DossierEvent, Status
 from payments.models import Charge, FeeExemption, FeeItem, Method, Payment, PaymentStatus
 from payments.selectors import payment_summary
-from tests.payments.conftest import api, deliver
+from tests.payments.helpers import api, deliver
 
 pytestmark = pytest.mark.xdist_group("payment-sim")
 
@@ -115,7 +115,7 @@ def test_nothing_to_pay_and_already_paid_answer_409(world, fees, sim):
     assert services.start_processing(dossier=free, actor=world.counter).status == Status.PROCESSING
 
     dossier = fees.received_online(fees.full)
-    fees.pay_online(sim, api, dossier)
+    fees.pay_online(sim, dossier)
     again = api(world.applicant).post(f"/api/v1/dossiers/{dossier.code}/payments/")
     assert again.status_code == 409 and again.json()["code"] == "nothing_to_pay"
 
@@ -165,9 +165,7 @@ def test_exemption_valid_at_receipt_reduces_the_amount_due(world, fees, sim):
 
 def test_public_summary_for_the_tracking_page_lists_no_payments(world, fees, sim):
     dossier = fees.received_online(fees.partial)
-    api(world.counter).post(
-        f"/api/v1/dossiers/{dossier.code}/payments/counter/", {"method": "cash", "receipt_number": "0009"}
-    )
+    fees.collect_at_counter(dossier, "0009")
     public = payment_summary(dossier, public=True)
     assert public["status"] == "paid" and public["receipt_number"] == "0009"
     assert "payments" not in public
@@ -180,7 +178,7 @@ def test_an_unpaid_dossier_that_ended_unresolved_owes_nothing(world, fees, sim):
     dossier = fees.received_online(fees.partial)
     assert payment_summary(dossier)["outstanding"] == 30_000
 
-    dossier = services.withdraw_dossier(dossier=dossier, actor=world.counter, note="Công dân xin rút")
+    dossier = fees.withdraw(dossier)
 
     summary = payment_summary(dossier)
     assert (summary["status"], summary["outstanding"], summary["what_to_pay"]) == ("not_due", 0, "")

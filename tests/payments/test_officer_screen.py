@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from dossiers import services
 from dossiers.models import DossierEvent
-from payments.models import Payment, PaymentStatus, Refund, RefundStatus
+from payments.models import Payment, PaymentStatus, RefundStatus
 from tests.dossiers.api_support import client_for
 
 pytestmark = pytest.mark.xdist_group("payment-sim")
@@ -85,16 +85,9 @@ def test_only_a_counter_officer_sees_and_uses_the_forms(client, world, fees, sim
     assert not Payment.objects.filter(dossier=dossier).exists()
 
 
-def test_the_counter_records_a_refund_handed_back(
-    client, world, fees, sim, settings, django_capture_on_commit_callbacks
-):
-    settings.PAYMENT_REFUNDS_ENABLED = True
-    dossier = fees.received_online(fees.partial)
+def test_the_counter_records_a_refund_handed_back(client, world, fees, sim, refunds_enabled):
+    dossier, refund = fees.withdrawn_after_cash("BL-7")
     client.force_login(world.counter)
-    collect(client, dossier, receipt_number="BL-7")
-    with django_capture_on_commit_callbacks(execute=True):
-        services.withdraw_dossier(dossier=dossier, actor=world.counter, note="Công dân xin rút")
-    refund = Refund.objects.get(payment__dossier=dossier)
     assert "Đã hoàn trả cho người nộp" in page(client, dossier).content.decode()
 
     answer = client.post(
