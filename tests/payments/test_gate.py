@@ -2,11 +2,13 @@
 partial-online and counter dossiers may pay at the counter."""
 
 import pytest
+from django.urls import reverse
 
 from dossiers import services
 from dossiers.models import DossierEvent, Status
 from payments.models import Charge, FeeExemption, FeeItem, Method, Payment, PaymentStatus
-from payments.selectors import payment_summary
+from payments.selectors import amounts, payment_summary
+from payments.services import start_gate
 from tests.payments.helpers import api, deliver
 
 pytestmark = pytest.mark.xdist_group("payment-sim")
@@ -183,3 +185,43 @@ def test_an_unpaid_dossier_that_ended_unresolved_owes_nothing(world, fees, sim):
     summary = payment_summary(dossier)
     assert (summary["status"], summary["outstanding"], summary["what_to_pay"]) == ("not_due", 0, "")
     assert "không phải nộp" in summary["status_label"].lower()
+
+
+def owed_as_each_reader_says(world, client, dossier) -> dict:
+    """What is left to pay, as read by the services' figures, the fee section of every API answer, the
+    start gate and the officers' fee card."""
+    client.force_login(world.counter)
+    card = client.get(reverse("officer:dossier", args=[dossier.code])).content.decode()
+    return {
+        "amounts": amounts(dossier).outstanding,
+        "payments_api": api(world.applicant).get(f"/api/v1/dossiers/{dossier.code}/payments/").json()["outstanding"],
+        "dossier_api": api(world.counter).get(f"/api/v1/dossiers/{dossier.code}/").json()["payment"]["outstanding"],
+        "tracking": api().get(f"/api/v1/track/{dossier.code}/").json()["payment"]["outstanding"],
+        "start_gate_holds": start_gate(dossier) is not None,
+        "fee_card_shows_owed": "Còn thiếu" in card,
+    }
+
+
+@pytest.mark.parametrize("ending", ["withdrawn after receipt", "refused at the counter"])
+def test_every_reader_agrees_that_a_dossier_ended_unresolved_owes_nothing(client, world, fees, sim, ending):
+    if ending == "refused at the counter":
+        dossier = world.online_dossier(procedure=fees.full)  # not received: the fee is an estimate
+    else:
+        dossier = fees.received_online(fees.full)
+    owed = {"amounts": 50_000, "payments_api": 50_000, "dossier_api": 50_000, "tracking": 50_000}
+    assert owed_as_each_reader_says(world, client, dossier) == {
+        **owed,
+        "start_gate_holds": True,
+        "fee_card_shows_owed": True,
+    }
+
+    if ending == "refused at the counter":
+        dossier = services.refuse_dossier(dossier=dossier, actor=world.counter, note="Không thuộc thẩm quyền")
+    else:
+        dossier = fees.withdraw(dossier)
+
+    assert owed_as_each_reader_says(world, client, dossier) == {
+        **dict.fromkeys(owed, 0),
+        "start_gate_holds": False,
+        "fee_card_shows_owed": False,
+    }
