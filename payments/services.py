@@ -617,24 +617,40 @@ def execute_refund(*, refund_id: int) -> str:
         return "retry"
     now = timezone.now()
     with transaction.atomic():
-        if not Refund.objects.filter(pk=refund.pk, status=RefundStatus.REQUESTED).update(
-            status=RefundStatus.DONE, completed_at=now, attempts=F("attempts") + 1, last_error=""
-        ):
+        refund = _refund_for_update(refund.pk)
+        if refund is None or refund.status != RefundStatus.REQUESTED:
             return "no_change"
-        Payment.objects.filter(pk=payment.pk).update(status=PaymentStatus.REFUNDED)
-        payment.status = PaymentStatus.REFUNDED
-        _refund_event(
+        refund.attempts += 1
+        refund.save(update_fields=["attempts"])
+        _finish_refund(
             refund,
-            RefundStatus.DONE,
-            _("Đã hoàn trả %(amount)s đồng qua Nền tảng thanh toán; lý do: %(why)s.")
+            note=_("Đã hoàn trả %(amount)s đồng qua Nền tảng thanh toán; lý do: %(why)s.")
             % {"amount": vnd(refund.amount), "why": refund.reason},
             at=now,
         )
     return "done"
 
 
+def _refund_for_update(refund_id: int) -> Refund | None:
+    return Refund.objects.select_for_update().select_related("payment__dossier").filter(pk=refund_id).first()
+
+
+def _finish_refund(refund: Refund, *, note: str, at, actor=None) -> None:
+    """A refund is done, whoever gave the money back (the platform, or the counter): the refund is done,
+    its payment refunded, and the history row says how. In the caller's transaction, which holds the
+    refund's row locked and has checked that it may be finished."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("a refund is finished inside its caller's transaction")
+    refund.status, refund.completed_at, refund.last_error = RefundStatus.DONE, at, ""
+    refund.save(update_fields=["status", "completed_at", "last_error"])
+    payment = refund.payment
+    payment.status = PaymentStatus.REFUNDED
+    payment.save(update_fields=["status"])
+    _refund_event(refund, RefundStatus.DONE, note, actor=actor, at=at)
+
+
 def _refund_locked(refund_id: int, actor) -> Refund:
-    refund = Refund.objects.select_for_update().select_related("payment__dossier").filter(pk=refund_id).first()
+    refund = _refund_for_update(refund_id)
     if refund is None:
         raise DossierNotFound(_("Không tìm thấy khoản hoàn trả."))
     if not perms.is_counter_officer(refund.payment.dossier, actor):
@@ -658,14 +674,9 @@ def complete_refund_at_counter(*, refund_id: int, actor, note: str = "", at=None
                 current_status=refund.status,
             )
         payment = refund.payment
-        refund.status, refund.completed_at, refund.last_error = RefundStatus.DONE, at, ""
-        refund.save(update_fields=["status", "completed_at", "last_error"])
-        payment.status = PaymentStatus.REFUNDED
-        payment.save(update_fields=["status"])
-        _refund_event(
+        _finish_refund(
             refund,
-            RefundStatus.DONE,
-            _("Đã hoàn trả %(amount)s đồng tại Bộ phận Một cửa (biên lai %(no)s).")
+            note=_("Đã hoàn trả %(amount)s đồng tại Bộ phận Một cửa (biên lai %(no)s).")
             % {"amount": vnd(refund.amount), "no": payment.receipt_number or payment.reference}
             + (f" {note.strip()}" if note.strip() else ""),
             actor=actor,

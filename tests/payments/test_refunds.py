@@ -6,6 +6,7 @@ import pytest
 from dossiers import services
 from dossiers.models import DossierEvent, PauseReason, Status
 from payments import platform
+from payments import services as payment_services
 from payments.models import Method, Payment, PaymentStatus, Refund, RefundStatus
 from payments.selectors import payment_summary
 from tests.factories import at
@@ -165,3 +166,41 @@ def test_the_admin_action_records_a_counter_refund_and_says_why_it_refuses(world
     assert any("Đã ghi nhận hoàn trả 1 khoản" in str(m) for m in done.context["messages"])
     assert any("Chỉ thử lại được" in str(m) for m in retried.context["messages"])
     assert refund_rows(dossier)[-1].actor == world.admin
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["platform after a transient failure", "counter after the platform refused", "counter after cash"],
+)
+def test_a_refund_is_finished_the_same_way_whoever_gives_the_money_back(
+    world, fees, sim, refunds_enabled, monkeypatch, path
+):
+    """Refund done, payment refunded, last error cleared, one history row saying so, the fee refunded."""
+    if path == "counter after cash":
+        dossier, refund = fees.withdrawn_after_cash("0000780")
+    else:
+        platform_answers = RefundPlatform(monkeypatch, 503 if path.startswith("platform") else 422, "ok")
+        dossier, refund = fees.withdrawn_after_online_payment(sim)
+        assert refund.last_error
+    rows_before = len(refund_rows(dossier))
+
+    if path.startswith("platform"):
+        assert payment_services.execute_refund(refund_id=refund.pk) == "done"
+        assert len(platform_answers.calls) == 2
+        finished_by = None
+    else:
+        url = f"/api/v1/dossiers/{dossier.code}/refunds/{refund.reference}/complete/"
+        assert api(world.counter).post(url, {"note": "Đã ký nhận"}).status_code == 200
+        finished_by = world.counter
+
+    refund.refresh_from_db()
+    assert (refund.status, refund.last_error) == (RefundStatus.DONE, "")
+    assert refund.completed_at is not None
+    assert Payment.objects.get(pk=refund.payment_id).status == PaymentStatus.REFUNDED
+    rows = refund_rows(dossier)
+    assert len(rows) == rows_before + 1
+    assert rows[-1].data["refund_status"] == "done" and rows[-1].data["status"] == PaymentStatus.REFUNDED
+    assert rows[-1].actor == finished_by and rows[-1].at == refund.completed_at
+    assert "Đã hoàn trả" in rows[-1].note
+    summary = payment_summary(dossier)
+    assert summary["status"] == "refunded" and summary["payments"][0]["refund"]["status"] == "done"
