@@ -12,8 +12,8 @@ from dossiers.officer_views import _dossier_or_404, officer_required
 from dossiers.services import DossierError
 from onestop.formats import vnd
 
-from . import services
-from .models import Method, Refund
+from . import selectors, services
+from .models import Method
 
 
 @officer_required
@@ -44,11 +44,8 @@ def counter_payment(request, code):
 @require_POST
 def refund_handed_back(request, code, reference):
     dossier = _dossier_or_404(request.user, code)
-    refund = Refund.objects.filter(reference=reference, payment__dossier=dossier).first()
-    if refund is None:
-        messages.error(request, _("Hồ sơ %(code)s không có khoản hoàn trả %(ref)s.") % {"code": code, "ref": reference})
-        return redirect("officer:dossier", code=code)
     try:
+        refund = selectors.dossier_refund(dossier=dossier, reference=reference)
         services.complete_refund_at_counter(refund_id=refund.pk, actor=request.user, note=request.POST.get("note", ""))
     except DossierError as error:
         messages.error(request, error.message)

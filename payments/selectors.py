@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dossiers.models import Action, Channel, DocumentVersion, Dossier, DossierEvent, Status
+from dossiers.services import DossierNotFound
 from onestop.formats import vnd
 from workflows.models import OnlineLevel, ReturnChannel
 
@@ -104,6 +105,17 @@ def amounts(dossier: Dossier) -> Amounts:
         computed=computed,
         ended_unresolved=ended_unresolved(dossier),
     )
+
+
+def dossier_refund(*, dossier: Dossier, reference: str) -> Refund:
+    """The dossier's refund with this reference (the API and the officers' screen act on it by reference);
+    a reference that is not the dossier's is not found."""
+    refund = Refund.objects.select_related("payment").filter(reference=reference, payment__dossier=dossier).first()
+    if refund is None:
+        raise DossierNotFound(
+            _("Hồ sơ %(code)s không có khoản hoàn trả %(ref)s.") % {"code": dossier.code, "ref": reference}
+        )
+    return refund
 
 
 def must_pay_online(dossier: Dossier) -> bool:

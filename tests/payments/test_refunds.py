@@ -2,6 +2,7 @@
 financial obligation asked for during processing (national status 6)."""
 
 import pytest
+from django.urls import reverse
 
 from dossiers import services
 from dossiers.models import DossierEvent, PauseReason, Status
@@ -204,3 +205,20 @@ def test_a_refund_is_finished_the_same_way_whoever_gives_the_money_back(
     assert "Đã hoàn trả" in rows[-1].note
     summary = payment_summary(dossier)
     assert summary["status"] == "refunded" and summary["payments"][0]["refund"]["status"] == "done"
+
+
+def test_a_refund_is_found_only_through_its_own_dossier(client, world, fees, sim, refunds_enabled):
+    """The API and the officers' screen look a refund up the same way: by reference, within the dossier."""
+    dossier, refund = fees.withdrawn_after_cash("0000781")
+    other, _other_refund = fees.withdrawn_after_cash("0000782")
+    client.force_login(world.counter)
+    not_found = f"Hồ sơ {other.code} không có khoản hoàn trả {refund.reference}."
+
+    by_api = api(world.counter).post(f"/api/v1/dossiers/{other.code}/refunds/{refund.reference}/complete/")
+    on_screen = client.post(reverse("officer-payments:refund", args=[other.code, refund.reference]), follow=True)
+
+    assert by_api.status_code == 404 and by_api.json() == {"detail": not_found, "code": "not_found"}
+    assert not_found in on_screen.content.decode()
+    refund.refresh_from_db()
+    assert refund.status == RefundStatus.AT_COUNTER
+    assert [r.data["refund_status"] for r in refund_rows(dossier)] == ["at_counter"]
