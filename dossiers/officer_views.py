@@ -254,7 +254,8 @@ def _action_panels(request, dossier, failed=None) -> list[dict]:
     return panels
 
 
-def _render_dossier(request, dossier, *, failed=None, status=200):
+def _render_dossier(request, dossier, *, failed=None, status=200, extra=None):
+    """The dossier screen; `failed` is an action refused, `extra` what another app's refused form adds."""
     now = timezone.now()
     left, left_class = time_left(dossier, now)
     fee = section("payment", dossier, public=False)
@@ -277,6 +278,7 @@ def _render_dossier(request, dossier, *, failed=None, status=200):
         "tracking_url": reverse("tracking") + "?" + urlencode({"ma": dossier.code}),
         "overdue": dossier.is_overdue,
         "section": "worklist",
+        **(extra or {}),
     }
     return render(request, "dossiers/officer/dossier.html", context, status=status)
 
