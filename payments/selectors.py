@@ -118,6 +118,12 @@ def dossier_refund(*, dossier: Dossier, reference: str) -> Refund:
     return refund
 
 
+def refunds_due(now: dt.datetime) -> QuerySet:
+    """Refunds still being made whose next attempt is due at `now`, the longest waiting first (the sweep's
+    query, served by the index refund_due_attempt)."""
+    return Refund.objects.filter(status=RefundStatus.REQUESTED, next_attempt_at__lte=now).order_by("next_attempt_at")
+
+
 def must_pay_online(dossier: Dossier) -> bool:
     """DOMAIN §3: a full-online dossier (a full-online procedure, filed online) pays online."""
     return dossier.channel == "online" and dossier.procedure.online_level == OnlineLevel.FULL

@@ -70,9 +70,10 @@ class Fees:
         assert answer.status_code == 201, answer.json()
         return answer.json()
 
-    def withdraw(self, dossier, *, actor=None, note: str = "Công dân xin rút"):
-        """Withdraw the dossier and run what its commit schedules (the refund tasks among them)."""
-        with self._capture_on_commit(execute=True):
+    def withdraw(self, dossier, *, actor=None, note: str = "Công dân xin rút", run_tasks: bool = True):
+        """Withdraw the dossier and run what its commit schedules (the refund tasks among them), unless
+        `run_tasks` is False: then the refunds are requested and wait for the sweep."""
+        with self._capture_on_commit(execute=run_tasks):
             return services.withdraw_dossier(dossier=dossier, actor=actor or self.world.counter, note=note)
 
     def withdrawn_after_cash(self, receipt_number: str = "0000778"):
@@ -82,18 +83,25 @@ class Fees:
         dossier = self.withdraw(dossier)
         return dossier, Refund.objects.get(payment__dossier=dossier)
 
-    def withdrawn_after_online_payment(self, sim):
+    def withdrawn_after_online_payment(self, sim, *, run_tasks: bool = True):
         """A full-online dossier paid online, then withdrawn by its applicant: answers it and its refund."""
         dossier = self.received_online(self.full)
         self.pay_online(sim, dossier)
-        dossier = self.withdraw(dossier, actor=self.world.applicant, note="Không còn nhu cầu")
+        dossier = self.withdraw(dossier, actor=self.world.applicant, note="Không còn nhu cầu", run_tasks=run_tasks)
         return dossier, Refund.objects.get(payment__dossier=dossier)
+
+
+class WorkerStopped(Exception):
+    """The worker making a platform call stopped before it learnt the answer."""
 
 
 class RefundPlatform:
     """Stands in for the platform's refund call: records each call and answers from a script, one entry
-    per call: "ok" (refunded), "unreachable" (no answer) or the HTTP status it refuses with. When the
-    script runs out, its last entry repeats."""
+    per call: "ok" (refunded), "unreachable" (no answer), "crash" (the worker stops during the call) or
+    the HTTP status it refuses with. When the script runs out, its last entry repeats. `during_call`, if
+    set, runs inside each call (another worker acting meanwhile)."""
+
+    during_call = None
 
     def __init__(self, monkeypatch, *answers: str | int):
         self.calls: list[dict] = []
@@ -103,6 +111,10 @@ class RefundPlatform:
     def __call__(self, **request):
         self.calls.append(request)
         answer = self.answers[min(len(self.calls), len(self.answers)) - 1]
+        if self.during_call is not None:
+            self.during_call()
+        if answer == "crash":
+            raise WorkerStopped
         if answer == "unreachable":
             raise platform.PlatformError("timed out")
         if answer != "ok":

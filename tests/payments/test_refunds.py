@@ -102,7 +102,9 @@ def test_an_online_refund_the_platform_refused_can_be_retried(
     assert answer.status_code == 200, answer.json()
     refund.refresh_from_db()
     assert refund.status == RefundStatus.DONE
-    assert [r.data["refund_status"] for r in refund_rows(dossier)] == ["failed", "done"]
+    rows = refund_rows(dossier)
+    assert [r.data["refund_status"] for r in rows] == ["failed", "requested", "done"]
+    assert rows[1].actor == world.counter and "gửi lại yêu cầu hoàn trả 50.000 đồng" in rows[1].note
     assert api(world.counter).post(url).status_code == 409  # nothing left to retry
 
 
@@ -186,7 +188,7 @@ def test_a_refund_is_finished_the_same_way_whoever_gives_the_money_back(
     rows_before = len(refund_rows(dossier))
 
     if path.startswith("platform"):
-        assert payment_services.execute_refund(refund_id=refund.pk) == "done"
+        assert payment_services.execute_refund(refund_id=refund.pk, now=refund.next_attempt_at) == "done"
         assert len(platform_answers.calls) == 2
         finished_by = None
     else:
@@ -195,7 +197,7 @@ def test_a_refund_is_finished_the_same_way_whoever_gives_the_money_back(
         finished_by = world.counter
 
     refund.refresh_from_db()
-    assert (refund.status, refund.last_error) == (RefundStatus.DONE, "")
+    assert (refund.status, refund.last_error, refund.next_attempt_at) == (RefundStatus.DONE, "", None)
     assert refund.completed_at is not None
     assert Payment.objects.get(pk=refund.payment_id).status == PaymentStatus.REFUNDED
     rows = refund_rows(dossier)
