@@ -263,6 +263,10 @@ def _render_dossier(request, dossier, *, failed=None, status=200, extra=None):
         fee["money"] = {k: vnd(fee.get(k) or 0) for k in ("amount_due", "paid_amount", "outstanding")}
         for line in fee.get("items", []):
             line["due_text"] = vnd(line.get("due", line.get("amount", 0)))
+        for payment in fee.get("payments", []):
+            refund = payment.get("refund") or {}
+            if refund.get("next_attempt_at"):
+                refund["next_attempt"] = dt.datetime.fromisoformat(refund["next_attempt_at"])
     context = {
         "dossier": dossier,
         "time_left": left,

@@ -237,6 +237,8 @@ def payment_summary(dossier: Dossier, *, public: bool = False) -> dict:
                         "status_label": str(RefundStatus(refunds[p.pk].status).label),
                         "can_hand_back": refunds[p.pk].status in HANDED_BACK_AT_COUNTER,
                         "amount": refunds[p.pk].amount,
+                        "attempts": refunds[p.pk].attempts,
+                        "next_attempt_at": _iso(refunds[p.pk].next_attempt_at),
                         "completed_at": _iso(refunds[p.pk].completed_at),
                     }
                     if p.pk in refunds

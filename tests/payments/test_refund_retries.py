@@ -6,7 +6,9 @@ the `now` given to the services; nothing sleeps."""
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from payments import services as payment_services
 from payments.models import PaymentStatus, RefundStatus
@@ -222,3 +224,25 @@ def test_an_officer_retry_starts_the_schedule_over(
 def test_the_sweep_finds_the_refunds_due_through_its_index(db):
     plan = refunds_due(timezone.now()).values_list("pk", flat=True).explain()
     assert "refund_due_attempt" in plan
+
+
+def test_the_officers_screen_the_api_and_the_admin_show_the_attempts_and_the_next_one(
+    world, client, requested, monkeypatch
+):
+    RefundPlatform(monkeypatch, 503)
+    dossier, refund = requested()
+    assert execute_refund(refund_id=refund.pk, now=refund.next_attempt_at) == "retry"
+    refund.refresh_from_db()
+    next_attempt = timezone.localtime(refund.next_attempt_at)
+
+    client.force_login(world.counter)
+    screen = client.get(reverse("officer:dossier", args=[dossier.code])).content.decode()
+    (payment,) = api(world.counter).get(f"/api/v1/dossiers/{dossier.code}/payments/").json()["payments"]
+    client.force_login(world.admin)
+    listing = client.get(reverse("admin:payments_refund_changelist")).content.decode()
+
+    assert f"Đã gửi Nền tảng thanh toán 1 lần. Gửi lại lúc {next_attempt:%H:%M %d/%m/%Y}." in screen
+    assert payment["refund"]["attempts"] == 1
+    assert dt.datetime.fromisoformat(payment["refund"]["next_attempt_at"]) == refund.next_attempt_at
+    assert '<td class="field-attempts">1</td>' in listing
+    assert f'<td class="field-next_attempt_at nowrap">{date_format(next_attempt, "DATETIME_FORMAT")}</td>' in listing
