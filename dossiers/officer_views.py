@@ -250,7 +250,8 @@ def _action_panels(request, dossier, failed=None) -> list[dict]:
     return panels
 
 
-def _render_dossier(request, dossier, *, failed=None, status=200):
+def _render_dossier(request, dossier, *, failed=None, status=200, extra=None):
+    """The dossier screen; `failed` is an action refused, `extra` what another app's refused form adds."""
     now = timezone.now()
     left, left_class = time_left(dossier, now)
     fee = section("payment", dossier, public=False)
@@ -258,6 +259,10 @@ def _render_dossier(request, dossier, *, failed=None, status=200):
         fee["money"] = {k: vnd(fee.get(k) or 0) for k in ("amount_due", "paid_amount", "outstanding")}
         for line in fee.get("items", []):
             line["due_text"] = vnd(line.get("due", line.get("amount", 0)))
+        for payment in fee.get("payments", []):
+            refund = payment.get("refund") or {}
+            if refund.get("next_attempt_at"):
+                refund["next_attempt"] = dt.datetime.fromisoformat(refund["next_attempt_at"])
     context = {
         "dossier": dossier,
         "time_left": left,
@@ -273,6 +278,7 @@ def _render_dossier(request, dossier, *, failed=None, status=200):
         "tracking_url": reverse("tracking") + "?" + urlencode({"ma": dossier.code}),
         "overdue": dossier.is_overdue,
         "section": "worklist",
+        **(extra or {}),
     }
     return render(request, "dossiers/officer/dossier.html", context, status=status)
 

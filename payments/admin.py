@@ -44,7 +44,17 @@ class PaymentAdmin(ReadOnlyAdmin):
 
 @admin.register(Refund)
 class RefundAdmin(ReadOnlyAdmin):
-    list_display = ("reference", "payment", "amount", "status", "requested_at", "completed_at", "last_error")
+    list_display = (
+        "reference",
+        "payment",
+        "amount",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "requested_at",
+        "completed_at",
+        "last_error",
+    )
     list_filter = ("status",)
     search_fields = ("reference", "payment__reference", "payment__dossier__code")
     actions = ("complete_at_counter", "retry_online")

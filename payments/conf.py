@@ -68,6 +68,22 @@ def refunds_enabled() -> bool:
     return _bool("PAYMENT_REFUNDS_ENABLED", False)
 
 
+def refund_max_attempts() -> int:
+    """How many times an online refund is sent to the platform while it cannot be reached or answers with
+    a server error; after the last, the refund fails and the officers handle it by hand."""
+    return max(1, int(_value("PAYMENT_REFUND_MAX_ATTEMPTS", "8")))
+
+
+def refund_retry_base_seconds() -> float:
+    """The wait after a refund's first failed attempt; each later wait doubles it (1, 2, 4 … minutes)."""
+    return float(_value("PAYMENT_REFUND_RETRY_BASE_SECONDS", "60"))
+
+
+def refund_retry_max_seconds() -> float:
+    """The longest wait between two attempts of a refund."""
+    return float(_value("PAYMENT_REFUND_RETRY_MAX_SECONDS", "3600"))
+
+
 def timestamp_tolerance_seconds() -> int:
     """A notification whose timestamp is further than this from now is refused (and nonces are kept
     at least this long, so a replay inside the window is recognised)."""

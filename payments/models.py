@@ -222,13 +222,25 @@ class Refund(models.Model):
     reason = models.CharField(_("lý do"), max_length=255, blank=True)
     requested_at = models.DateTimeField(_("đề nghị lúc"), default=timezone.now)
     completed_at = models.DateTimeField(_("hoàn trả lúc"), null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=500, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("số lần gửi Nền tảng"), default=0)
+    next_attempt_at = models.DateTimeField(
+        _("gửi Nền tảng lần tới lúc"),
+        null=True,
+        blank=True,
+        help_text=_("Trống khi khoản hoàn trả không còn chờ gửi Nền tảng thanh toán."),
+    )
+    last_error = models.CharField(_("lỗi gần nhất"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("hoàn trả")
         verbose_name_plural = _("hoàn trả")
         ordering = ["-requested_at"]
+        indexes = [
+            # The sweep's query: refunds still being made whose next attempt is due.
+            models.Index(
+                fields=["next_attempt_at"], condition=Q(status=RefundStatus.REQUESTED), name="refund_due_attempt"
+            ),
+        ]
 
 
 class NotificationOutcome(models.TextChoices):

@@ -8,47 +8,46 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dossiers.officer_views import _dossier_or_404, officer_required
+from dossiers.officer_views import _dossier_or_404, _render_dossier, officer_required
 from dossiers.services import DossierError
 from onestop.formats import vnd
 
-from . import services
-from .models import Method, Refund
+from . import selectors, services
+from .forms import CounterPaymentForm
 
 
 @officer_required
 @require_POST
 def counter_payment(request, code):
+    """Record a fee paid at the counter. Bad input or a refusal shows the dossier screen again (4xx) with
+    the form as typed, its problems on its fields, and nothing recorded."""
     dossier = _dossier_or_404(request.user, code)
-    method = request.POST.get("method") or Method.CASH
-    try:
-        payment = services.record_counter_payment(
-            dossier=dossier,
-            actor=request.user,
-            method=method,
-            receipt_number=request.POST.get("receipt_number", ""),
-            note=request.POST.get("note", ""),
-        )
-    except DossierError as error:
-        messages.error(request, _("Chưa ghi nhận thu phí: %(why)s") % {"why": error.message})
+    form = CounterPaymentForm(request.POST)
+    if form.is_valid():
+        try:
+            payment = services.record_counter_payment(dossier=dossier, actor=request.user, **form.cleaned_data)
+        except DossierError as error:
+            form.add_service_refusal(error)
+            why, status = error.message, error.status
+        else:
+            messages.success(
+                request,
+                _("Đã ghi nhận thu %(amount)s đồng, biên lai số %(no)s.")
+                % {"amount": vnd(payment.amount), "no": payment.receipt_number},
+            )
+            return redirect("officer:dossier", code=code)
     else:
-        messages.success(
-            request,
-            _("Đã ghi nhận thu %(amount)s đồng, biên lai số %(no)s.")
-            % {"amount": vnd(payment.amount), "no": payment.receipt_number},
-        )
-    return redirect("officer:dossier", code=code)
+        why, status = _("vui lòng kiểm tra lại các ô được đánh dấu ở mục Phí, lệ phí."), 400
+    messages.error(request, _("Chưa ghi nhận thu phí: %(why)s") % {"why": why})
+    return _render_dossier(request, _dossier_or_404(request.user, code), status=status, extra={"counter_form": form})
 
 
 @officer_required
 @require_POST
 def refund_handed_back(request, code, reference):
     dossier = _dossier_or_404(request.user, code)
-    refund = Refund.objects.filter(reference=reference, payment__dossier=dossier).first()
-    if refund is None:
-        messages.error(request, _("Hồ sơ %(code)s không có khoản hoàn trả %(ref)s.") % {"code": code, "ref": reference})
-        return redirect("officer:dossier", code=code)
     try:
+        refund = selectors.dossier_refund(dossier=dossier, reference=reference)
         services.complete_refund_at_counter(refund_id=refund.pk, actor=request.user, note=request.POST.get("note", ""))
     except DossierError as error:
         messages.error(request, error.message)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dossiers.models import Action, Channel, DocumentVersion, Dossier, DossierEvent, Status
+from dossiers.services import DossierNotFound
 from onestop.formats import vnd
 from workflows.models import OnlineLevel, ReturnChannel
 
@@ -68,14 +69,25 @@ class Amounts:
     paid: int
     paid_online: int
     computed: bool  # False: an estimate, the dossier has no charge yet
+    ended_unresolved: bool  # refused, withdrawn or stopped: see `ended_unresolved`
 
     @property
     def outstanding(self) -> int:
+        """What is left to pay: nothing once the dossier ended without a result."""
+        if self.ended_unresolved:
+            return 0
         return max(0, self.due - self.paid)
 
 
+def ended_unresolved(dossier: Dossier) -> bool:
+    """Refused, withdrawn or stopped: the dossier ended without a result, so what was not paid is no longer
+    owed (what was paid may be refunded)."""
+    return not dossier.is_open and dossier.status not in (Status.RESOLVED, Status.RETURNED)
+
+
 def amounts(dossier: Dossier) -> Amounts:
-    """What the dossier owes, what has been paid (refunded money no longer counts) and what is left."""
+    """What the dossier owes, what has been paid (refunded money no longer counts) and what is left. Every
+    reader of what is left (the fee card, the API, the start gate, the services) reads `outstanding`."""
     charges = list(Charge.objects.filter(dossier_id=dossier.pk).values_list("kind", "amount"))
     if any(kind == ChargeKind.BASE for kind, _a in charges):
         due, computed = sum(a for _k, a in charges), True
@@ -86,7 +98,30 @@ def amounts(dossier: Dossier) -> Amounts:
     paid = Payment.objects.filter(dossier_id=dossier.pk, status=PaymentStatus.PAID).aggregate(
         total=Sum("amount"), online=Sum("amount", filter=Q(method=Method.ONLINE))
     )
-    return Amounts(due=due, paid=paid["total"] or 0, paid_online=paid["online"] or 0, computed=computed)
+    return Amounts(
+        due=due,
+        paid=paid["total"] or 0,
+        paid_online=paid["online"] or 0,
+        computed=computed,
+        ended_unresolved=ended_unresolved(dossier),
+    )
+
+
+def dossier_refund(*, dossier: Dossier, reference: str) -> Refund:
+    """The dossier's refund with this reference (the API and the officers' screen act on it by reference);
+    a reference that is not the dossier's is not found."""
+    refund = Refund.objects.select_related("payment").filter(reference=reference, payment__dossier=dossier).first()
+    if refund is None:
+        raise DossierNotFound(
+            _("Hồ sơ %(code)s không có khoản hoàn trả %(ref)s.") % {"code": dossier.code, "ref": reference}
+        )
+    return refund
+
+
+def refunds_due(now: dt.datetime) -> QuerySet:
+    """Refunds still being made whose next attempt is due at `now`, the longest waiting first (the sweep's
+    query, served by the index refund_due_attempt)."""
+    return Refund.objects.filter(status=RefundStatus.REQUESTED, next_attempt_at__lte=now).order_by("next_attempt_at")
 
 
 def must_pay_online(dossier: Dossier) -> bool:
@@ -128,14 +163,12 @@ def payment_summary(dossier: Dossier, *, public: bool = False) -> dict:
     )
     online_only = must_pay_online(dossier)
     owed = figures.outstanding
-    ended_unresolved = not dossier.is_open and dossier.status not in (Status.RESOLVED, Status.RETURNED)
-    if ended_unresolved and owed > 0:
-        owed = 0  # refused, withdrawn or stopped: what was not paid is no longer owed
+    refunded = any(p.status == PaymentStatus.REFUNDED for p in payments)
     if figures.due == 0:
         status = "none"
-    elif ended_unresolved and figures.paid == 0 and not any(p.status == PaymentStatus.REFUNDED for p in payments):
+    elif figures.ended_unresolved and figures.paid == 0 and not refunded:
         status = "not_due"
-    elif figures.paid == 0 and any(p.status == PaymentStatus.REFUNDED for p in payments):
+    elif figures.paid == 0 and refunded:
         status = "refunded"
     elif owed == 0:
         status = "paid"
@@ -204,6 +237,8 @@ def payment_summary(dossier: Dossier, *, public: bool = False) -> dict:
                         "status_label": str(RefundStatus(refunds[p.pk].status).label),
                         "can_hand_back": refunds[p.pk].status in HANDED_BACK_AT_COUNTER,
                         "amount": refunds[p.pk].amount,
+                        "attempts": refunds[p.pk].attempts,
+                        "next_attempt_at": _iso(refunds[p.pk].next_attempt_at),
                         "completed_at": _iso(refunds[p.pk].completed_at),
                     }
                     if p.pk in refunds

@@ -13,7 +13,7 @@ import logging
 import secrets
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,7 +44,14 @@ from .models import (
     Refund,
     RefundStatus,
 )
-from .selectors import accepts_payment, amounts, compute_fees, must_pay_online, online_payment_in_progress
+from .selectors import (
+    accepts_payment,
+    amounts,
+    compute_fees,
+    must_pay_online,
+    online_payment_in_progress,
+    refunds_due,
+)
 
 logger = logging.getLogger("onestop.payments")
 
@@ -378,9 +385,9 @@ def reconcile_payment(*, payment_id: int) -> str:
 
 def sweep_payments(*, min_age_seconds: float = 60, now=None) -> dict[str, int]:
     """The periodic job: reconcile pending online payments older than `min_age_seconds` (expiry is
-    decided by the platform's answer, so a payment made at the last second is never lost), retry
-    refunds not yet done (those older than `min_age_seconds`: a new one is its own task's), and forget
-    nonces far outside the replay window. It is the only retry of a refund."""
+    decided by the platform's answer, so a payment made at the last second is never lost), make the
+    refund attempts whose time has come (`execute_refund` sets it), and forget nonces far outside the
+    replay window. It is the only retry of a refund."""
     now = now or timezone.now()
     counts: dict[str, int] = {}
     pending = Payment.objects.filter(
@@ -391,12 +398,9 @@ def sweep_payments(*, min_age_seconds: float = 60, now=None) -> dict[str, int]:
     for payment_id in list(pending):
         outcome = reconcile_payment(payment_id=payment_id)
         counts[outcome] = counts.get(outcome, 0) + 1
-    waiting = Refund.objects.filter(
-        status=RefundStatus.REQUESTED, requested_at__lte=now - dt.timedelta(seconds=min_age_seconds)
-    )
-    for refund_id in list(waiting.values_list("pk", flat=True)):
-        execute_refund(refund_id=refund_id)
-        counts["refund"] = counts.get("refund", 0) + 1
+    for refund_id in list(refunds_due(now).values_list("pk", flat=True)):
+        outcome = "refund_" + execute_refund(refund_id=refund_id, now=now)
+        counts[outcome] = counts.get(outcome, 0) + 1
     keep = max(conf.timestamp_tolerance_seconds() * 2, 30 * 24 * 3600)
     PlatformNotification.objects.filter(received_at__lt=now - dt.timedelta(seconds=keep)).delete()
     return counts
@@ -538,12 +542,14 @@ REFUND_ACTIONS = {"refuse": _("từ chối tiếp nhận"), "withdraw": _("công
 
 
 def request_refunds(*, dossier: Dossier, action: str) -> list[Refund]:
-    """Called inside the refusal or withdrawal's transaction: one refund per paid payment, carried out
-    after commit by a task (platform call for online payments; the counter for cash and bank)."""
+    """Called inside the refusal or withdrawal's transaction: one refund per paid payment, due at once and
+    carried out after commit by a task (platform call for online payments; the counter for cash and
+    bank). The sweep makes the attempts that follow, and the first one too if the task is lost."""
     if action not in REFUND_ACTIONS or not conf.refunds_enabled():
         return []
     from . import tasks
 
+    now = timezone.now()
     created = []
     for payment in Payment.objects.select_for_update().filter(dossier_id=dossier.pk, status=PaymentStatus.PAID):
         refund, made = Refund.objects.get_or_create(
@@ -552,6 +558,8 @@ def request_refunds(*, dossier: Dossier, action: str) -> list[Refund]:
                 "amount": payment.amount,
                 "reference": _new_reference("HT"),
                 "reason": str(REFUND_ACTIONS[action]),
+                "requested_at": now,
+                "next_attempt_at": now,
             },
         )
         if made:
@@ -560,7 +568,7 @@ def request_refunds(*, dossier: Dossier, action: str) -> list[Refund]:
     return created
 
 
-def _refund_event(refund: Refund, status: str, note: str, *, actor=None, at=None) -> None:
+def _refund_event(refund: Refund, status: str, note: str, *, actor=None, at=None, **data) -> None:
     """The history row of a step of a refund, in the caller's transaction."""
     payment = refund.payment
     record_event(
@@ -569,12 +577,27 @@ def _refund_event(refund: Refund, status: str, note: str, *, actor=None, at=None
         action=HISTORY_ACTION,
         at=at,
         note=note,
-        data={**_payment_data(payment), "refund": refund.reference, "refund_status": status},
+        data={**_payment_data(payment), "refund": refund.reference, "refund_status": status, **data},
     )
 
 
-def execute_refund(*, refund_id: int) -> str:
-    """Carry out one refund; safe to run twice (the platform refunds once per refund reference)."""
+def refund_retry_delay(attempts: int) -> dt.timedelta:
+    """The wait after a refund's `attempts`-th failed attempt: the base wait doubled after each failure
+    (1, 2, 4 … minutes by default), never longer than the longest wait."""
+    base, longest = conf.refund_retry_base_seconds(), conf.refund_retry_max_seconds()
+    return dt.timedelta(seconds=min(longest, base * 2 ** min(max(attempts - 1, 0), 32)))
+
+
+def execute_refund(*, refund_id: int, now=None) -> str:
+    """Carry out one refund whose time has come; safe to run twice, or from two workers at once.
+
+    A cash or bank refund goes to the counter. An online one is one attempt on the platform, which
+    refunds once per refund reference. The attempt is claimed before the call, with the time of the next
+    one, so a worker that dies during the call is followed on the same schedule. A refusal (4xx) leaves
+    the refund to the officers at once; no answer or a server error is tried again after
+    `refund_retry_delay`, until the last attempt (`conf.refund_max_attempts`), after which the officers
+    handle it too. Answers "done", "at_counter", "retry", "failed", "not_due" or "no_change"."""
+    now = now or timezone.now()
     refund = Refund.objects.select_related("payment__dossier").filter(pk=refund_id).first()
     if refund is None or refund.status != RefundStatus.REQUESTED:
         return "no_change"
@@ -582,7 +605,7 @@ def execute_refund(*, refund_id: int) -> str:
     if payment.method != Method.ONLINE:
         with transaction.atomic():
             if not Refund.objects.filter(pk=refund.pk, status=RefundStatus.REQUESTED).update(
-                status=RefundStatus.AT_COUNTER
+                status=RefundStatus.AT_COUNTER, next_attempt_at=None
             ):
                 return "no_change"
             _refund_event(
@@ -592,6 +615,20 @@ def execute_refund(*, refund_id: int) -> str:
                 % {"amount": vnd(refund.amount), "no": payment.receipt_number, "why": refund.reason},
             )
         return "at_counter"
+    if refund.next_attempt_at is not None and refund.next_attempt_at > now:
+        return "not_due"
+    last_attempt = conf.refund_max_attempts()
+    if refund.attempts >= last_attempt:  # the last attempt was made, but its answer never recorded
+        return _give_up_refund(refund.pk, error="", now=now)
+    attempt = refund.attempts + 1
+    next_attempt_at = now + refund_retry_delay(attempt)
+    claimed = (
+        Refund.objects.filter(pk=refund.pk, status=RefundStatus.REQUESTED, attempts=refund.attempts)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .update(attempts=attempt, next_attempt_at=next_attempt_at)
+    )
+    if not claimed:  # another worker took this attempt
+        return "no_change"
     try:
         platform.refund_payment(
             reference=payment.reference,
@@ -600,41 +637,73 @@ def execute_refund(*, refund_id: int) -> str:
             reason=refund.reason,
         )
     except platform.PlatformError as exc:
-        final = exc.status is not None and 400 <= exc.status < 500
-        Refund.objects.filter(pk=refund.pk, status=RefundStatus.REQUESTED).update(
-            attempts=F("attempts") + 1,
-            last_error=str(exc)[:500],
-            status=RefundStatus.FAILED if final else RefundStatus.REQUESTED,
-        )
-        if final:
-            _refund_event(
-                refund,
-                RefundStatus.FAILED,
-                _("Hoàn trả %(amount)s đồng không thành công; cán bộ cần xử lý thủ công.")
-                % {"amount": vnd(refund.amount)},
-            )
-            return "failed"
+        refused = exc.status is not None and 400 <= exc.status < 500
+        if refused or attempt >= last_attempt:
+            return _give_up_refund(refund.pk, error=str(exc), now=now, refused=refused)
+        Refund.objects.filter(pk=refund.pk, status=RefundStatus.REQUESTED).update(last_error=str(exc)[:500])
+        logger.warning("refund %s: attempt %s failed, next at %s: %s", refund.reference, attempt, next_attempt_at, exc)
         return "retry"
-    now = timezone.now()
     with transaction.atomic():
-        if not Refund.objects.filter(pk=refund.pk, status=RefundStatus.REQUESTED).update(
-            status=RefundStatus.DONE, completed_at=now, attempts=F("attempts") + 1, last_error=""
-        ):
+        refund = _refund_for_update(refund.pk)
+        if refund is None or refund.status != RefundStatus.REQUESTED:
             return "no_change"
-        Payment.objects.filter(pk=payment.pk).update(status=PaymentStatus.REFUNDED)
-        payment.status = PaymentStatus.REFUNDED
-        _refund_event(
+        _finish_refund(
             refund,
-            RefundStatus.DONE,
-            _("Đã hoàn trả %(amount)s đồng qua Nền tảng thanh toán; lý do: %(why)s.")
+            note=_("Đã hoàn trả %(amount)s đồng qua Nền tảng thanh toán; lý do: %(why)s.")
             % {"amount": vnd(refund.amount), "why": refund.reason},
             at=now,
         )
     return "done"
 
 
+def _give_up_refund(refund_id: int, *, error: str, now, refused: bool = False) -> str:
+    """The platform will not make this refund (it refused, or the last attempt failed): the refund fails
+    and the history row tells the officers to hand the money back themselves."""
+    with transaction.atomic():
+        refund = _refund_for_update(refund_id)
+        if refund is None or refund.status != RefundStatus.REQUESTED:
+            return "no_change"
+        refund.status, refund.next_attempt_at = RefundStatus.FAILED, None
+        refund.last_error = (error or refund.last_error)[:500]
+        refund.save(update_fields=["status", "next_attempt_at", "last_error"])
+        if refused:
+            note = _("Hoàn trả %(amount)s đồng không thành công; cán bộ cần xử lý thủ công.")
+        else:
+            note = _(
+                "Hoàn trả %(amount)s đồng không thành công sau %(n)s lần gửi Nền tảng thanh toán; "
+                "cán bộ cần xử lý thủ công."
+            )
+        _refund_event(
+            refund,
+            RefundStatus.FAILED,
+            note % {"amount": vnd(refund.amount), "n": refund.attempts},
+            at=now,
+            attempts=refund.attempts,
+        )
+    return "failed"
+
+
+def _refund_for_update(refund_id: int) -> Refund | None:
+    return Refund.objects.select_for_update().select_related("payment__dossier").filter(pk=refund_id).first()
+
+
+def _finish_refund(refund: Refund, *, note: str, at, actor=None) -> None:
+    """A refund is done, whoever gave the money back (the platform, or the counter): the refund is done,
+    its payment refunded, and the history row says how. In the caller's transaction, which holds the
+    refund's row locked and has checked that it may be finished."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("a refund is finished inside its caller's transaction")
+    refund.status, refund.completed_at, refund.last_error = RefundStatus.DONE, at, ""
+    refund.next_attempt_at = None
+    refund.save(update_fields=["status", "completed_at", "last_error", "next_attempt_at"])
+    payment = refund.payment
+    payment.status = PaymentStatus.REFUNDED
+    payment.save(update_fields=["status"])
+    _refund_event(refund, RefundStatus.DONE, note, actor=actor, at=at)
+
+
 def _refund_locked(refund_id: int, actor) -> Refund:
-    refund = Refund.objects.select_for_update().select_related("payment__dossier").filter(pk=refund_id).first()
+    refund = _refund_for_update(refund_id)
     if refund is None:
         raise DossierNotFound(_("Không tìm thấy khoản hoàn trả."))
     if not perms.is_counter_officer(refund.payment.dossier, actor):
@@ -658,14 +727,9 @@ def complete_refund_at_counter(*, refund_id: int, actor, note: str = "", at=None
                 current_status=refund.status,
             )
         payment = refund.payment
-        refund.status, refund.completed_at, refund.last_error = RefundStatus.DONE, at, ""
-        refund.save(update_fields=["status", "completed_at", "last_error"])
-        payment.status = PaymentStatus.REFUNDED
-        payment.save(update_fields=["status"])
-        _refund_event(
+        _finish_refund(
             refund,
-            RefundStatus.DONE,
-            _("Đã hoàn trả %(amount)s đồng tại Bộ phận Một cửa (biên lai %(no)s).")
+            note=_("Đã hoàn trả %(amount)s đồng tại Bộ phận Một cửa (biên lai %(no)s).")
             % {"amount": vnd(refund.amount), "no": payment.receipt_number or payment.reference}
             + (f" {note.strip()}" if note.strip() else ""),
             actor=actor,
@@ -674,10 +738,12 @@ def complete_refund_at_counter(*, refund_id: int, actor, note: str = "", at=None
     return refund
 
 
-def retry_refund(*, refund_id: int, actor) -> Refund:
-    """Ask the platform again for an online refund it refused (after the cause was fixed)."""
+def retry_refund(*, refund_id: int, actor, at=None) -> Refund:
+    """Send an online refund the platform did not make to it again (after the cause was fixed): the
+    schedule starts over, with a first attempt at once and the full number of attempts."""
     from . import tasks
 
+    at = at or timezone.now()
     with transaction.atomic():
         refund = _refund_locked(refund_id, actor)
         if refund.status != RefundStatus.FAILED or refund.payment.method != Method.ONLINE:
@@ -686,7 +752,18 @@ def retry_refund(*, refund_id: int, actor) -> Refund:
                 % {"ref": refund.reference, "state": RefundStatus(refund.status).label},
                 current_status=refund.status,
             )
+        attempts_before = refund.attempts
         refund.status, refund.last_error = RefundStatus.REQUESTED, ""
-        refund.save(update_fields=["status", "last_error"])
+        refund.attempts, refund.next_attempt_at = 0, at
+        refund.save(update_fields=["status", "last_error", "attempts", "next_attempt_at"])
+        _refund_event(
+            refund,
+            RefundStatus.REQUESTED,
+            _("Cán bộ gửi lại yêu cầu hoàn trả %(amount)s đồng tới Nền tảng thanh toán.")
+            % {"amount": vnd(refund.amount)},
+            actor=actor,
+            at=at,
+            attempts_before=attempts_before,
+        )
         transaction.on_commit(lambda: tasks.refund_payment.delay(refund.pk))
     return refund

@@ -7,7 +7,8 @@ from . import services
 
 @shared_task(name="payments.refund_payment")
 def refund_payment(refund_id: int) -> str:
-    """The first attempt, right after the refund is requested; `sweep_payments` retries what is left."""
+    """The first attempt, right after the refund is requested (or an officer retries it); `sweep_payments`
+    makes the later ones when their time comes."""
     return services.execute_refund(refund_id=refund_id)
 
 
@@ -18,5 +19,6 @@ def reconcile_payment(payment_id: int) -> str:
 
 @shared_task(name="payments.sweep_payments")
 def sweep_payments() -> dict:
-    """Every minute: recover lost notifications, expire what the platform says expired, retry refunds."""
+    """Every minute: recover lost notifications, expire what the platform says expired, make the refund
+    attempts that are due."""
     return services.sweep_payments()

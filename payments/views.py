@@ -17,7 +17,6 @@ from dossiers.models import Dossier
 from dossiers.services import DossierNotFound, InvalidInput
 
 from . import selectors, services
-from .models import Refund
 from .serializers import (
     CallbackAnswerSerializer,
     CounterPaymentSerializer,
@@ -85,11 +84,7 @@ class RefundActionView(APIView):
         if action not in self.ACTIONS:
             raise NotFound(_("Không có thao tác “%(action)s”; dùng “complete” hoặc “retry”.") % {"action": action})
         dossier = _dossier(code, request.user)
-        refund = Refund.objects.filter(reference=reference, payment__dossier=dossier).first()
-        if refund is None:
-            raise DossierNotFound(
-                _("Hồ sơ %(code)s không có khoản hoàn trả %(ref)s.") % {"code": code, "ref": reference}
-            )
+        refund = selectors.dossier_refund(dossier=dossier, reference=reference)
         form = RefundActionSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         extra = form.validated_data if action == "complete" else {}

@@ -1,5 +1,5 @@
-"""The simulated payment platform as a real subprocess (own port, own SQLite file), and helpers to act
-as the applicant's browser on its payment page and to hand its signed notifications to the callback."""
+"""The simulated payment platform as a real subprocess (own port, own SQLite file), with a helper to act
+as the applicant's browser on its payment page; the fee procedures of `tests.payments.helpers.Fees`."""
 
 from __future__ import annotations
 
@@ -15,11 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from dossiers import services
 from portal.processes import free_port
-from tests.dossiers.api_support import client_for
-from tests.factories import ProcedureFactory, at, make_process
-from workflows.models import OnlineLevel
+from tests.payments.helpers import Fees
 
 SECRET = "test-payment-secret"
 ROOT = Path(__file__).resolve().parents[2]
@@ -147,50 +144,12 @@ def sim(payment_sim, settings, monkeypatch):
     app.conf.task_always_eager, app.conf.task_eager_propagates = eager, propagates
 
 
-def deliver(client, message: dict):
-    """Post one of the platform's signed notifications to the callback exactly as it was signed."""
-    return client.post(
-        "/api/v1/payments/callback/",
-        data=message["body"],
-        content_type="application/json",
-        headers=message["headers"],
-    )
-
-
-api = client_for  # an API client, signed in as the user if one is given
-
-
-class Fees:
-    """Procedures of each kind the fee rules tell apart, in the shared world's agency."""
-
-    def __init__(self, world):
-        self.world = world
-        self.full = ProcedureFactory(
-            competent_agency=world.agency, online_level=OnlineLevel.FULL, fee_amount=50_000, name="Cấp phiếu LLTP"
-        )
-        self.partial = ProcedureFactory(
-            competent_agency=world.agency, online_level=OnlineLevel.PARTIAL, fee_amount=30_000
-        )
-        self.free = ProcedureFactory(competent_agency=world.agency, online_level=OnlineLevel.FULL, fee_amount=0)
-        for procedure in (self.full, self.partial, self.free):
-            make_process(procedure)
-
-    def received_online(self, procedure):
-        """Filed online by the applicant and accepted by the counter."""
-        dossier = self.world.online_dossier(procedure=procedure)
-        return services.receive_dossier(dossier=dossier, actor=self.world.counter, at=at(2025, 8, 12, 10))
-
-    def pay_online(self, sim, client_factory, dossier) -> dict:
-        """The applicant starts a payment, pays on the platform's page, the notification arrives."""
-        answer = client_factory(self.world.applicant).post(f"/api/v1/dossiers/{dossier.code}/payments/")
-        assert answer.status_code == 201, answer.json()
-        status, _back = sim.press(answer.json()["pay_url"], "pay")
-        assert status == 303
-        (message,) = sim.outbox(answer.json()["reference"])
-        assert deliver(client_factory(), message).status_code == 200
-        return answer.json()
+@pytest.fixture
+def fees(world, django_capture_on_commit_callbacks):
+    return Fees(world, django_capture_on_commit_callbacks)
 
 
 @pytest.fixture
-def fees(world):
-    return Fees(world)
+def refunds_enabled(sim, settings):
+    """The province refunds a paid fee when the dossier is refused or withdrawn."""
+    settings.PAYMENT_REFUNDS_ENABLED = True

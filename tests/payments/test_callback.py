@@ -10,7 +10,7 @@ from dossiers.models import DossierEvent
 from payments import signing
 from payments.models import Payment, PaymentStatus, PlatformNotification
 from payments.services import sweep_payments
-from tests.payments.conftest import api, deliver
+from tests.payments.helpers import api, deliver
 
 pytestmark = pytest.mark.xdist_group("payment-sim")
 

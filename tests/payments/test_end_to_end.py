@@ -7,7 +7,7 @@ import pytest
 
 from dossiers.models import DossierEvent
 from payments.models import Payment, PaymentStatus
-from tests.payments.conftest import api
+from tests.payments.helpers import api
 
 pytestmark = [pytest.mark.xdist_group("payment-sim"), pytest.mark.django_db(transaction=True)]
 

@@ -8,7 +8,6 @@ from dossiers import services
 from dossiers.models import Dossier
 from payments.selectors import is_fully_online, online_payment_inputs
 from tests.factories import at
-from tests.payments.conftest import api
 
 pytestmark = pytest.mark.xdist_group("payment-sim")
 
@@ -27,14 +26,11 @@ def _finish(world, dossier, *, channel="online", electronic=True):
 @pytest.fixture
 def three(world, fees, sim):
     paid_online = fees.received_online(fees.full)
-    fees.pay_online(sim, api, paid_online)
+    fees.pay_online(sim, paid_online)
     paid_online = _finish(world, paid_online)
 
     paid_at_counter = fees.received_online(fees.partial)
-    answer = api(world.counter).post(
-        f"/api/v1/dossiers/{paid_at_counter.code}/payments/counter/", {"method": "bank", "receipt_number": "NH-01"}
-    )
-    assert answer.status_code == 201
+    fees.collect_at_counter(paid_at_counter, "NH-01", method="bank")
     paid_at_counter = _finish(world, paid_at_counter)
 
     no_fee = _finish(world, fees.received_online(fees.free))

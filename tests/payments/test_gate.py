@@ -2,12 +2,14 @@
 partial-online and counter dossiers may pay at the counter."""
 
 import pytest
+from django.urls import reverse
 
 from dossiers import services
 from dossiers.models import DossierEvent, Status
 from payments.models import Charge, FeeExemption, FeeItem, Method, Payment, PaymentStatus
-from payments.selectors import payment_summary
-from tests.payments.conftest import api, deliver
+from payments.selectors import amounts, payment_summary
+from payments.services import start_gate
+from tests.payments.helpers import api, deliver
 
 pytestmark = pytest.mark.xdist_group("payment-sim")
 
@@ -115,7 +117,7 @@ def test_nothing_to_pay_and_already_paid_answer_409(world, fees, sim):
     assert services.start_processing(dossier=free, actor=world.counter).status == Status.PROCESSING
 
     dossier = fees.received_online(fees.full)
-    fees.pay_online(sim, api, dossier)
+    fees.pay_online(sim, dossier)
     again = api(world.applicant).post(f"/api/v1/dossiers/{dossier.code}/payments/")
     assert again.status_code == 409 and again.json()["code"] == "nothing_to_pay"
 
@@ -165,9 +167,7 @@ def test_exemption_valid_at_receipt_reduces_the_amount_due(world, fees, sim):
 
 def test_public_summary_for_the_tracking_page_lists_no_payments(world, fees, sim):
     dossier = fees.received_online(fees.partial)
-    api(world.counter).post(
-        f"/api/v1/dossiers/{dossier.code}/payments/counter/", {"method": "cash", "receipt_number": "0009"}
-    )
+    fees.collect_at_counter(dossier, "0009")
     public = payment_summary(dossier, public=True)
     assert public["status"] == "paid" and public["receipt_number"] == "0009"
     assert "payments" not in public
@@ -180,8 +180,48 @@ def test_an_unpaid_dossier_that_ended_unresolved_owes_nothing(world, fees, sim):
     dossier = fees.received_online(fees.partial)
     assert payment_summary(dossier)["outstanding"] == 30_000
 
-    dossier = services.withdraw_dossier(dossier=dossier, actor=world.counter, note="Công dân xin rút")
+    dossier = fees.withdraw(dossier)
 
     summary = payment_summary(dossier)
     assert (summary["status"], summary["outstanding"], summary["what_to_pay"]) == ("not_due", 0, "")
     assert "không phải nộp" in summary["status_label"].lower()
+
+
+def owed_as_each_reader_says(world, client, dossier) -> dict:
+    """What is left to pay, as read by the services' figures, the fee section of every API answer, the
+    start gate and the officers' fee card."""
+    client.force_login(world.counter)
+    card = client.get(reverse("officer:dossier", args=[dossier.code])).content.decode()
+    return {
+        "amounts": amounts(dossier).outstanding,
+        "payments_api": api(world.applicant).get(f"/api/v1/dossiers/{dossier.code}/payments/").json()["outstanding"],
+        "dossier_api": api(world.counter).get(f"/api/v1/dossiers/{dossier.code}/").json()["payment"]["outstanding"],
+        "tracking": api().get(f"/api/v1/track/{dossier.code}/").json()["payment"]["outstanding"],
+        "start_gate_holds": start_gate(dossier) is not None,
+        "fee_card_shows_owed": "Còn thiếu" in card,
+    }
+
+
+@pytest.mark.parametrize("ending", ["withdrawn after receipt", "refused at the counter"])
+def test_every_reader_agrees_that_a_dossier_ended_unresolved_owes_nothing(client, world, fees, sim, ending):
+    if ending == "refused at the counter":
+        dossier = world.online_dossier(procedure=fees.full)  # not received: the fee is an estimate
+    else:
+        dossier = fees.received_online(fees.full)
+    owed = {"amounts": 50_000, "payments_api": 50_000, "dossier_api": 50_000, "tracking": 50_000}
+    assert owed_as_each_reader_says(world, client, dossier) == {
+        **owed,
+        "start_gate_holds": True,
+        "fee_card_shows_owed": True,
+    }
+
+    if ending == "refused at the counter":
+        dossier = services.refuse_dossier(dossier=dossier, actor=world.counter, note="Không thuộc thẩm quyền")
+    else:
+        dossier = fees.withdraw(dossier)
+
+    assert owed_as_each_reader_says(world, client, dossier) == {
+        **dict.fromkeys(owed, 0),
+        "start_gate_holds": False,
+        "fee_card_shows_owed": False,
+    }

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from dossiers import services
 from dossiers.models import DossierEvent
-from payments.models import Payment, PaymentStatus, Refund, RefundStatus
+from payments.models import Payment, PaymentStatus, RefundStatus
 from tests.dossiers.api_support import client_for
 
 pytestmark = pytest.mark.xdist_group("payment-sim")
@@ -21,8 +21,19 @@ def page(client, dossier):
 
 def collect(client, dossier, **fields):
     """Post the counter-payment form as the screen does and return the page it leads to."""
+    return post_collection(client, dossier, **fields).content.decode()
+
+
+def post_collection(client, dossier, **fields):
     url = reverse("officer-payments:counter-payment", args=[dossier.code])
-    return client.post(url, {"method": "cash", **fields}, follow=True).content.decode()
+    return client.post(url, {"method": "cash", **fields}, follow=True)
+
+
+def counter_field(html: str, name: str) -> str:
+    """The markup of one field of the counter-payment form: its label, input and errors."""
+    ids = {"method": "counter-method", "receipt_number": "counter-receipt", "note": "counter-note"}
+    (block,) = [b for b in html.split('<div class="field')[1:] if f'id="{ids[name]}"' in b]
+    return block
 
 
 def test_the_counter_collects_the_fee_from_the_screen(client, world, fees, sim):
@@ -40,14 +51,56 @@ def test_the_counter_collects_the_fee_from_the_screen(client, world, fees, sim):
     assert payment.recorded_by == world.counter
 
 
-def test_a_missing_receipt_number_is_refused_with_a_message_and_nothing_recorded(client, world, fees, sim):
+def test_a_missing_receipt_number_is_refused_on_its_field_and_nothing_recorded(client, world, fees, sim):
     dossier = fees.received_online(fees.partial)
     client.force_login(world.counter)
 
-    text = collect(client, dossier)
+    answer = post_collection(client, dossier, method="bank", receipt_number="   ", note="Nộp thay")
 
-    assert "Chưa ghi nhận thu phí: Phải ghi số biên lai thu phí, lệ phí." in text
+    text = answer.content.decode()
+    assert answer.status_code == 400
+    assert "Chưa ghi nhận thu phí: vui lòng kiểm tra lại các ô được đánh dấu ở mục Phí, lệ phí." in text
+    receipt = counter_field(text, "receipt_number")
+    assert receipt.startswith(" has-error") and "Phải ghi số biên lai thu phí, lệ phí." in receipt
+    assert 'value="Nộp thay"' in counter_field(text, "note")  # the form as typed
+    assert '<option value="bank" selected>' in counter_field(text, "method")
+    assert '<details class="counter-payment" style="margin-top:.6rem" open><summary>Thu phí tại quầy' in text
     assert not Payment.objects.filter(dossier=dossier).exists()
+    assert not DossierEvent.objects.filter(dossier=dossier, action="payment").exists()
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "error"),
+    [
+        ({"method": "crypto"}, "method", "Chọn hình thức nộp: tiền mặt hoặc chuyển khoản ngân hàng."),
+        ({"method": ""}, "method", "Chọn hình thức nộp: tiền mặt hoặc chuyển khoản ngân hàng."),
+        ({"receipt_number": "B" * 65}, "receipt_number", "tối đa 64 kí tự"),
+        ({"note": "x" * 501}, "note", "tối đa 500 kí tự"),
+    ],
+)
+def test_bad_input_on_the_counter_form_is_refused_on_its_field(client, world, fees, sim, fields, field, error):
+    dossier = fees.received_online(fees.partial)
+    client.force_login(world.counter)
+
+    answer = post_collection(client, dossier, **{"receipt_number": "BL-0300", **fields})
+
+    assert answer.status_code == 400
+    block = counter_field(answer.content.decode(), field)
+    assert block.startswith(" has-error") and error in block
+    assert not Payment.objects.filter(dossier=dossier).exists()
+
+
+def test_a_receipt_number_already_used_is_refused_on_its_field(client, world, fees, sim):
+    first, second = fees.received_online(fees.partial), fees.received_online(fees.partial)
+    fees.collect_at_counter(first, "BL-0400")
+    client.force_login(world.counter)
+
+    answer = post_collection(client, second, receipt_number="BL-0400")
+
+    assert answer.status_code == 400
+    receipt = counter_field(answer.content.decode(), "receipt_number")
+    assert receipt.startswith(" has-error") and "Số biên lai BL-0400 đã được dùng." in receipt
+    assert not Payment.objects.filter(dossier=second).exists()
 
 
 def test_no_counter_form_while_an_online_payment_is_in_progress(client, world, fees, sim):
@@ -73,7 +126,9 @@ def test_a_full_online_dossier_shows_what_to_pay_and_no_counter_form(client, wor
     text = page(client, dossier).content.decode()
     assert "trực tuyến qua Nền tảng thanh toán" in text
     assert "Thu phí tại quầy" not in text
-    assert "phải được thanh toán trực tuyến" in collect(client, dossier, receipt_number="BL-1")
+    refused = post_collection(client, dossier, receipt_number="BL-1")
+    assert refused.status_code == 409
+    assert "Chưa ghi nhận thu phí: Hồ sơ toàn trình có phí phải được thanh toán trực tuyến" in refused.content.decode()
     assert not Payment.objects.filter(dossier=dossier).exists()
 
 
@@ -81,20 +136,14 @@ def test_only_a_counter_officer_sees_and_uses_the_forms(client, world, fees, sim
     dossier = fees.received_online(fees.partial)
     client.force_login(world.specialist)
     assert "Thu phí tại quầy" not in page(client, dossier).content.decode()
-    assert "Chỉ cán bộ Bộ phận Một cửa" in collect(client, dossier, receipt_number="BL-2")
+    refused = post_collection(client, dossier, receipt_number="BL-2")
+    assert refused.status_code == 403 and "Chỉ cán bộ Bộ phận Một cửa" in refused.content.decode()
     assert not Payment.objects.filter(dossier=dossier).exists()
 
 
-def test_the_counter_records_a_refund_handed_back(
-    client, world, fees, sim, settings, django_capture_on_commit_callbacks
-):
-    settings.PAYMENT_REFUNDS_ENABLED = True
-    dossier = fees.received_online(fees.partial)
+def test_the_counter_records_a_refund_handed_back(client, world, fees, sim, refunds_enabled):
+    dossier, refund = fees.withdrawn_after_cash("BL-7")
     client.force_login(world.counter)
-    collect(client, dossier, receipt_number="BL-7")
-    with django_capture_on_commit_callbacks(execute=True):
-        services.withdraw_dossier(dossier=dossier, actor=world.counter, note="Công dân xin rút")
-    refund = Refund.objects.get(payment__dossier=dossier)
     assert "Đã hoàn trả cho người nộp" in page(client, dossier).content.decode()
 
     answer = client.post(

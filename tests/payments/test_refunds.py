@@ -2,36 +2,30 @@
 financial obligation asked for during processing (national status 6)."""
 
 import pytest
+from django.urls import reverse
 
 from dossiers import services
 from dossiers.models import DossierEvent, PauseReason, Status
 from payments import platform
+from payments import services as payment_services
 from payments.models import Method, Payment, PaymentStatus, Refund, RefundStatus
 from payments.selectors import payment_summary
 from tests.factories import at
-from tests.payments.conftest import api, deliver
+from tests.payments.helpers import RefundPlatform, api, deliver, refund_rows
 
 pytestmark = pytest.mark.xdist_group("payment-sim")
 
 
-def _refund_rows(dossier):
-    return list(DossierEvent.objects.filter(dossier=dossier, action="payment", data__has_key="refund"))
-
-
-def test_withdrawal_after_online_payment_is_refunded_through_the_platform(
-    world, fees, sim, settings, django_capture_on_commit_callbacks
-):
-    settings.PAYMENT_REFUNDS_ENABLED = True
+def test_withdrawal_after_online_payment_is_refunded_through_the_platform(world, fees, sim, refunds_enabled):
     dossier = fees.received_online(fees.full)
-    started = fees.pay_online(sim, api, dossier)
+    started = fees.pay_online(sim, dossier)
 
-    with django_capture_on_commit_callbacks(execute=True):
-        services.withdraw_dossier(dossier=dossier, actor=world.applicant, note="Không còn nhu cầu")
+    fees.withdraw(dossier, actor=world.applicant, note="Không còn nhu cầu")
 
     refund = Refund.objects.get(payment_id=started["payment_id"])
     assert refund.status == RefundStatus.DONE and refund.amount == 50_000
     assert Payment.objects.get(pk=started["payment_id"]).status == PaymentStatus.REFUNDED
-    (row,) = _refund_rows(dossier)
+    (row,) = refund_rows(dossier)
     assert row.data["refund_status"] == "done" and "Đã hoàn trả 50.000 đồng" in row.note
     assert platform.query_payment(started["reference"]).status == "refunded"  # the platform agrees
     assert payment_summary(dossier)["status"] == "refunded"
@@ -40,59 +34,39 @@ def test_withdrawal_after_online_payment_is_refunded_through_the_platform(
     from payments.tasks import refund_payment
 
     assert refund_payment.apply(args=[refund.pk]).get(disable_sync_subtasks=False) == "no_change"
-    assert len(_refund_rows(dossier)) == 1
+    assert len(refund_rows(dossier)) == 1
 
 
 def test_refusal_at_the_counter_after_paying_at_submission_is_refunded(
-    world, fees, sim, settings, django_capture_on_commit_callbacks
+    world, fees, sim, refunds_enabled, django_capture_on_commit_callbacks
 ):
-    settings.PAYMENT_REFUNDS_ENABLED = True
     dossier = world.online_dossier(procedure=fees.full)  # not yet received: the applicant pays on filing
-    fees.pay_online(sim, api, dossier)
+    fees.pay_online(sim, dossier)
     with django_capture_on_commit_callbacks(execute=True):
         services.refuse_dossier(dossier=dossier, actor=world.counter, note="Không thuộc thẩm quyền")
     assert Refund.objects.get(payment__dossier=dossier).status == RefundStatus.DONE
-    assert len(_refund_rows(dossier)) == 1
+    assert len(refund_rows(dossier)) == 1
 
 
-def test_no_refund_when_the_province_has_not_enabled_them(world, fees, sim, django_capture_on_commit_callbacks):
+def test_no_refund_when_the_province_has_not_enabled_them(world, fees, sim):
     dossier = fees.received_online(fees.full)
-    started = fees.pay_online(sim, api, dossier)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.withdraw_dossier(dossier=dossier, actor=world.applicant)
+    started = fees.pay_online(sim, dossier)
+    fees.withdraw(dossier, actor=world.applicant)
     assert Refund.objects.count() == 0
     assert Payment.objects.get(pk=started["payment_id"]).status == PaymentStatus.PAID
-    assert _refund_rows(dossier) == []
+    assert refund_rows(dossier) == []
     assert platform.query_payment(started["reference"]).status == "paid"
 
 
-def test_cash_payment_is_refunded_at_the_counter(world, fees, sim, settings, django_capture_on_commit_callbacks):
-    settings.PAYMENT_REFUNDS_ENABLED = True
-    dossier = fees.received_online(fees.partial)
-    api(world.counter).post(
-        f"/api/v1/dossiers/{dossier.code}/payments/counter/", {"method": "cash", "receipt_number": "0000777"}
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        services.withdraw_dossier(dossier=dossier, actor=world.counter, note="Công dân xin rút")
-    refund = Refund.objects.get(payment__dossier=dossier)
+def test_cash_payment_is_refunded_at_the_counter(world, fees, sim, refunds_enabled):
+    dossier, refund = fees.withdrawn_after_cash("0000777")
     assert refund.status == RefundStatus.AT_COUNTER
-    (row,) = _refund_rows(dossier)
+    (row,) = refund_rows(dossier)
     assert "0000777" in row.note and "Bộ phận Một cửa" in row.note
 
 
-def _withdraw_after_cash(world, fees, django_capture_on_commit_callbacks, receipt="0000778"):
-    dossier = fees.received_online(fees.partial)
-    api(world.counter).post(
-        f"/api/v1/dossiers/{dossier.code}/payments/counter/", {"method": "cash", "receipt_number": receipt}
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        services.withdraw_dossier(dossier=dossier, actor=world.counter, note="Công dân xin rút")
-    return dossier, Refund.objects.get(payment__dossier=dossier)
-
-
-def test_the_counter_records_the_cash_handed_back(world, fees, sim, settings, django_capture_on_commit_callbacks):
-    settings.PAYMENT_REFUNDS_ENABLED = True
-    dossier, refund = _withdraw_after_cash(world, fees, django_capture_on_commit_callbacks)
+def test_the_counter_records_the_cash_handed_back(world, fees, sim, refunds_enabled):
+    dossier, refund = fees.withdrawn_after_cash()
     url = f"/api/v1/dossiers/{dossier.code}/refunds/{refund.reference}/complete/"
 
     outsider = api(world.outsider).post(url, {"note": "x"})
@@ -107,26 +81,18 @@ def test_the_counter_records_the_cash_handed_back(world, fees, sim, settings, dj
     assert payment["status"] == "refunded" and payment["refund"]["status"] == "done"
     assert done.json()["status"] == "refunded"
     assert again.status_code == 409 and "Đã hoàn trả" in again.json()["detail"]
-    rows = _refund_rows(dossier)
+    rows = refund_rows(dossier)
     assert [r.data["refund_status"] for r in rows] == ["at_counter", "done"]
     assert rows[-1].actor == world.counter and "Công dân đã ký nhận." in rows[-1].note
     assert api(world.counter).post(url.replace("/complete/", "/undo/")).status_code == 404
 
 
 def test_an_online_refund_the_platform_refused_can_be_retried(
-    world, fees, sim, settings, monkeypatch, django_capture_on_commit_callbacks
+    world, fees, sim, refunds_enabled, monkeypatch, django_capture_on_commit_callbacks
 ):
-    settings.PAYMENT_REFUNDS_ENABLED = True
-    dossier = fees.received_online(fees.full)
-    fees.pay_online(sim, api, dossier)
-
-    def refuse(**kwargs):
-        raise platform.PlatformError("HTTP 422 tài khoản nhận hoàn trả không hợp lệ", status=422)
-
-    with monkeypatch.context() as patch, django_capture_on_commit_callbacks(execute=True):
-        patch.setattr(platform, "refund_payment", refuse)
-        services.withdraw_dossier(dossier=dossier, actor=world.applicant)
-    refund = Refund.objects.get(payment__dossier=dossier)
+    with monkeypatch.context() as patch:
+        RefundPlatform(patch, 422)
+        dossier, refund = fees.withdrawn_after_online_payment(sim)
     assert refund.status == RefundStatus.FAILED and "422" in refund.last_error
     url = f"/api/v1/dossiers/{dossier.code}/refunds/{refund.reference}/retry/"
 
@@ -136,13 +102,15 @@ def test_an_online_refund_the_platform_refused_can_be_retried(
     assert answer.status_code == 200, answer.json()
     refund.refresh_from_db()
     assert refund.status == RefundStatus.DONE
-    assert [r.data["refund_status"] for r in _refund_rows(dossier)] == ["failed", "done"]
+    rows = refund_rows(dossier)
+    assert [r.data["refund_status"] for r in rows] == ["failed", "requested", "done"]
+    assert rows[1].actor == world.counter and "gửi lại yêu cầu hoàn trả 50.000 đồng" in rows[1].note
     assert api(world.counter).post(url).status_code == 409  # nothing left to retry
 
 
 def test_financial_obligation_pauses_and_payment_resumes(world, fees, sim, django_capture_on_commit_callbacks):
     dossier = fees.received_online(fees.full)
-    fees.pay_online(sim, api, dossier)
+    fees.pay_online(sim, dossier)
     dossier = services.start_processing(dossier=dossier, actor=world.counter, at=at(2025, 8, 12, 11))
 
     answer = api(world.counter).post(
@@ -186,13 +154,10 @@ def test_only_a_handler_asks_for_a_financial_obligation(world, fees, sim):
     assert dossier.status == Status.PROCESSING
 
 
-def test_the_admin_action_records_a_counter_refund_and_says_why_it_refuses(
-    world, fees, sim, settings, client, django_capture_on_commit_callbacks
-):
+def test_the_admin_action_records_a_counter_refund_and_says_why_it_refuses(world, fees, sim, refunds_enabled, client):
     from django.urls import reverse
 
-    settings.PAYMENT_REFUNDS_ENABLED = True
-    dossier, refund = _withdraw_after_cash(world, fees, django_capture_on_commit_callbacks, receipt="0000779")
+    dossier, refund = fees.withdrawn_after_cash("0000779")
     client.force_login(world.admin)
     url = reverse("admin:payments_refund_changelist")
 
@@ -203,4 +168,59 @@ def test_the_admin_action_records_a_counter_refund_and_says_why_it_refuses(
     assert refund.status == RefundStatus.DONE
     assert any("Đã ghi nhận hoàn trả 1 khoản" in str(m) for m in done.context["messages"])
     assert any("Chỉ thử lại được" in str(m) for m in retried.context["messages"])
-    assert _refund_rows(dossier)[-1].actor == world.admin
+    assert refund_rows(dossier)[-1].actor == world.admin
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["platform after a transient failure", "counter after the platform refused", "counter after cash"],
+)
+def test_a_refund_is_finished_the_same_way_whoever_gives_the_money_back(
+    world, fees, sim, refunds_enabled, monkeypatch, path
+):
+    """Refund done, payment refunded, last error cleared, one history row saying so, the fee refunded."""
+    if path == "counter after cash":
+        dossier, refund = fees.withdrawn_after_cash("0000780")
+    else:
+        platform_answers = RefundPlatform(monkeypatch, 503 if path.startswith("platform") else 422, "ok")
+        dossier, refund = fees.withdrawn_after_online_payment(sim)
+        assert refund.last_error
+    rows_before = len(refund_rows(dossier))
+
+    if path.startswith("platform"):
+        assert payment_services.execute_refund(refund_id=refund.pk, now=refund.next_attempt_at) == "done"
+        assert len(platform_answers.calls) == 2
+        finished_by = None
+    else:
+        url = f"/api/v1/dossiers/{dossier.code}/refunds/{refund.reference}/complete/"
+        assert api(world.counter).post(url, {"note": "Đã ký nhận"}).status_code == 200
+        finished_by = world.counter
+
+    refund.refresh_from_db()
+    assert (refund.status, refund.last_error, refund.next_attempt_at) == (RefundStatus.DONE, "", None)
+    assert refund.completed_at is not None
+    assert Payment.objects.get(pk=refund.payment_id).status == PaymentStatus.REFUNDED
+    rows = refund_rows(dossier)
+    assert len(rows) == rows_before + 1
+    assert rows[-1].data["refund_status"] == "done" and rows[-1].data["status"] == PaymentStatus.REFUNDED
+    assert rows[-1].actor == finished_by and rows[-1].at == refund.completed_at
+    assert "Đã hoàn trả" in rows[-1].note
+    summary = payment_summary(dossier)
+    assert summary["status"] == "refunded" and summary["payments"][0]["refund"]["status"] == "done"
+
+
+def test_a_refund_is_found_only_through_its_own_dossier(client, world, fees, sim, refunds_enabled):
+    """The API and the officers' screen look a refund up the same way: by reference, within the dossier."""
+    dossier, refund = fees.withdrawn_after_cash("0000781")
+    other, _other_refund = fees.withdrawn_after_cash("0000782")
+    client.force_login(world.counter)
+    not_found = f"Hồ sơ {other.code} không có khoản hoàn trả {refund.reference}."
+
+    by_api = api(world.counter).post(f"/api/v1/dossiers/{other.code}/refunds/{refund.reference}/complete/")
+    on_screen = client.post(reverse("officer-payments:refund", args=[other.code, refund.reference]), follow=True)
+
+    assert by_api.status_code == 404 and by_api.json() == {"detail": not_found, "code": "not_found"}
+    assert not_found in on_screen.content.decode()
+    refund.refresh_from_db()
+    assert refund.status == RefundStatus.AT_COUNTER
+    assert [r.data["refund_status"] for r in refund_rows(dossier)] == ["at_counter"]

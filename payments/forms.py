@@ -1,0 +1,36 @@
+"""Forms of the counter's money actions on the officers' dossier screen (/can-bo/)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Method
+
+
+class CounterPaymentForm(forms.Form):
+    """A fee paid in cash or at a bank, recorded with its receipt number; the amount is what is left to
+    pay, so the screen does not ask for it."""
+
+    method = forms.ChoiceField(
+        label=_("Hình thức"),
+        choices=[(Method.CASH, _("Tiền mặt")), (Method.BANK, _("Chuyển khoản ngân hàng"))],
+        error_messages={
+            "required": _("Chọn hình thức nộp: tiền mặt hoặc chuyển khoản ngân hàng."),
+            "invalid_choice": _("Chọn hình thức nộp: tiền mặt hoặc chuyển khoản ngân hàng."),
+        },
+    )
+    receipt_number = forms.CharField(
+        label=_("Số biên lai"),
+        max_length=64,
+        error_messages={"required": _("Phải ghi số biên lai thu phí, lệ phí.")},
+    )
+    note = forms.CharField(label=_("Ghi chú"), max_length=500, required=False)
+
+    def add_service_refusal(self, error) -> None:
+        """A service's refusal on the fields it names (a receipt number already used), else on the form."""
+        named = [field for field in error.errors if field in self.fields]
+        for field in named:
+            self.add_error(field, error.message)
+        if not named:
+            self.add_error(None, error.message)
