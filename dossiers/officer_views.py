@@ -21,14 +21,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from onestop.formats import vnd
 from workflows.clock import Verdict
 from workflows.models import Agency, StaffRole
 
 from . import permissions as perms
 from . import selectors, services
 from .admin_forms import add_service_errors
-from .extensions import section
+from .extensions import officer_cards
 from .models import (
     Action,
     DocumentVersion,
@@ -251,26 +250,17 @@ def _action_panels(request, dossier, failed=None) -> list[dict]:
 
 
 def _render_dossier(request, dossier, *, failed=None, status=200, extra=None):
-    """The dossier screen; `failed` is an action refused, `extra` what another app's refused form adds."""
+    """The dossier screen; `failed` is an action refused, `extra` what another app's refused form gives its
+    card (`extensions.officer_cards`)."""
     now = timezone.now()
     left, left_class = time_left(dossier, now)
-    fee = section("payment", dossier, public=False)
-    if fee and fee.get("has_fee"):
-        fee["money"] = {k: vnd(fee.get(k) or 0) for k in ("amount_due", "paid_amount", "outstanding")}
-        for line in fee.get("items", []):
-            line["due_text"] = vnd(line.get("due", line.get("amount", 0)))
-        for payment in fee.get("payments", []):
-            refund = payment.get("refund") or {}
-            if refund.get("next_attempt_at"):
-                refund["next_attempt"] = dt.datetime.fromisoformat(refund["next_attempt_at"])
     context = {
         "dossier": dossier,
         "time_left": left,
         "time_left_class": left_class,
         "steps": progress(dossier),
         "documents": selectors.latest_documents(dossier),
-        "fee": fee if fee and fee.get("has_fee") else None,
-        "is_counter": perms.is_counter_officer(dossier, request.user),
+        "cards": officer_cards(request, dossier, extra),
         "events": list(selectors.history(dossier).select_related("step")),
         "panels": _action_panels(request, dossier, failed),
         "just_received": request.GET.get("tiep_nhan") == "1",
@@ -278,7 +268,6 @@ def _render_dossier(request, dossier, *, failed=None, status=200, extra=None):
         "tracking_url": reverse("tracking") + "?" + urlencode({"ma": dossier.code}),
         "overdue": dossier.is_overdue,
         "section": "worklist",
-        **(extra or {}),
     }
     return render(request, "dossiers/officer/dossier.html", context, status=status)
 

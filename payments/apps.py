@@ -9,16 +9,18 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Phí, lệ phí và thanh toán")
 
     def ready(self):
-        from dossiers.extensions import register_section
+        from dossiers.extensions import register_card, register_section
         from dossiers.gates import register_start_gate
         from onestop.celery import app
 
         from . import receivers  # noqa: F401 - connects the dossier_changed receiver
+        from .officer_views import fee_card
         from .selectors import payment_summary
         from .services import start_gate
 
         register_start_gate(start_gate)
         register_section("payment", payment_summary)
+        register_card("payment", template="payments/officer/fee_card.html", context=fee_card)
         app.conf.beat_schedule.update(
             {"payments-sweep": {"task": "payments.sweep_payments", "schedule": 60.0}},
         )

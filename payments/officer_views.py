@@ -3,17 +3,41 @@ at a bank, and record a refund handed back. Thin: each calls its service and ret
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dossiers import permissions as perms
 from dossiers.officer_views import _dossier_or_404, _render_dossier, officer_required
 from dossiers.services import DossierError
 from onestop.formats import vnd
 
 from . import selectors, services
 from .forms import CounterPaymentForm
+
+
+def fee_card(request, dossier, extra: dict) -> dict | None:
+    """The context of the fee card (templates/payments/officer/fee_card.html) on the officers' dossier screen:
+    the fee section with its amounts written out, whether the user works the counter, and the counter-payment
+    form as typed when it was refused (`extra`). None for a dossier with no fee."""
+    fee = selectors.payment_summary(dossier, public=False)
+    if not fee or not fee.get("has_fee"):
+        return None
+    fee["money"] = {k: vnd(fee.get(k) or 0) for k in ("amount_due", "paid_amount", "outstanding")}
+    for line in fee.get("items", []):
+        line["due_text"] = vnd(line.get("due", line.get("amount", 0)))
+    for payment in fee.get("payments", []):
+        refund = payment.get("refund") or {}
+        if refund.get("next_attempt_at"):
+            refund["next_attempt"] = dt.datetime.fromisoformat(refund["next_attempt_at"])
+    return {
+        "fee": fee,
+        "is_counter": perms.is_counter_officer(dossier, request.user),
+        "counter_form": extra.get("counter_form"),
+    }
 
 
 @officer_required

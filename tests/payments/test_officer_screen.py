@@ -64,7 +64,7 @@ def test_a_missing_receipt_number_is_refused_on_its_field_and_nothing_recorded(c
     assert receipt.startswith(" has-error") and "Phải ghi số biên lai thu phí, lệ phí." in receipt
     assert 'value="Nộp thay"' in counter_field(text, "note")  # the form as typed
     assert '<option value="bank" selected>' in counter_field(text, "method")
-    assert '<details class="counter-payment" style="margin-top:.6rem" open><summary>Thu phí tại quầy' in text
+    assert '<details style="margin-top:.6rem" class="refused" open><summary>Thu phí tại quầy' in text
     assert not Payment.objects.filter(dossier=dossier).exists()
     assert not DossierEvent.objects.filter(dossier=dossier, action="payment").exists()
 
