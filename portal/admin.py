@@ -4,9 +4,11 @@ runs."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from dossiers.models import Status
 from onestop.adminkit import ReadOnlyMixin
 
 from . import services
@@ -75,8 +77,30 @@ class OutboxMessageAdmin(ReadOnlyMixin, admin.ModelAdmin):
         return super().changelist_view(request, extra_context=extra_context)
 
 
+class StatusMappingFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        """An active version gives every state a code (a row without a pause reason): a change into a
+        state it cannot translate would be refused. `instance` holds the version as submitted."""
+        super().clean()
+        if not self.instance.is_active:
+            return
+        kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        covered = {f.cleaned_data.get("status") for f in kept if not f.cleaned_data.get("pause_reason")}
+        missing = [Status(s).label for s in Status.values if s not in covered]
+        if missing:
+            raise ValidationError(
+                _(
+                    "Phiên bản đang áp dụng phải có mã trạng thái quốc gia cho mọi trạng thái hồ sơ (dòng không "
+                    "ghi lý do tạm dừng); còn thiếu: %(missing)s."
+                )
+                % {"missing": ", ".join(f"“{label}”" for label in missing)},
+                code="incomplete_mapping",
+            )
+
+
 class StatusMappingInline(admin.TabularInline):
     model = StatusMapping
+    formset = StatusMappingFormSet
     extra = 0
 
 

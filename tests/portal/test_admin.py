@@ -121,3 +121,25 @@ def test_the_outbox_page_says_when_messages_wait_for_a_national_code(admin_clien
     assert "không có phiên bản nào đang áp dụng: thông điệp mới chờ mã trạng thái quốc gia" in body
     assert "thông điệp chờ mã trạng thái: 2" in body
     assert OutboxMessage.objects.filter(national_status__isnull=True).count() == 2
+
+
+def test_an_active_version_must_translate_every_state(admin_client):
+    version = copy_of_version_1()
+    version.is_active = False
+    version.save()
+    returned = version.rows.get(status=Status.RETURNED, pause_reason="")
+    form = version_form(version)  # ticked active, with its "returned" row marked for deletion
+    form.update({f"rows-{i}-DELETE": "on" for i, r in enumerate(version.rows.order_by("pk")) if r.pk == returned.pk})
+
+    response = admin_client.post(change_url(version), form)
+
+    assert response.status_code == 200
+    assert "còn thiếu: “Đã trả kết quả”" in response.content.decode()
+    version.refresh_from_db()
+    assert not version.is_active and version.rows.filter(pk=returned.pk).exists()
+
+    # Retired, it may lack a state: nothing is translated with it.
+    retired = version_form(version, is_active=None)
+    retired.update({k: v for k, v in form.items() if k.endswith("-DELETE")})
+    assert admin_client.post(change_url(version), retired).status_code == 302
+    assert not version.rows.filter(pk=returned.pk).exists()
