@@ -34,3 +34,14 @@ class CounterPaymentForm(forms.Form):
             self.add_error(field, error.message)
         if not named:
             self.add_error(None, error.message)
+
+
+class RefundHandBackForm(forms.Form):
+    """A refund handed back at the counter, with an optional note for the history."""
+
+    note = forms.CharField(
+        label=_("Ghi chú"),
+        max_length=500,
+        required=False,
+        error_messages={"max_length": _("Ghi chú dài tối đa %(limit_value)d ký tự.")},
+    )

@@ -16,7 +16,7 @@ from dossiers.services import DossierError
 from onestop.formats import vnd
 
 from . import selectors, services
-from .forms import CounterPaymentForm
+from .forms import CounterPaymentForm, RefundHandBackForm
 
 
 def fee_card(request, dossier, extra: dict) -> dict | None:
@@ -70,9 +70,13 @@ def counter_payment(request, code):
 @require_POST
 def refund_handed_back(request, code, reference):
     dossier = _dossier_or_404(request.user, code)
+    form = RefundHandBackForm(request.POST)
+    if not form.is_valid():  # the screen again (400) with the reason; nothing recorded
+        messages.error(request, _("Chưa ghi nhận hoàn trả: %(why)s") % {"why": " ".join(form.errors["note"])})
+        return _render_dossier(request, dossier, status=400)
     try:
         refund = selectors.dossier_refund(dossier=dossier, reference=reference)
-        services.complete_refund_at_counter(refund_id=refund.pk, actor=request.user, note=request.POST.get("note", ""))
+        services.complete_refund_at_counter(refund_id=refund.pk, actor=request.user, note=form.cleaned_data["note"])
     except DossierError as error:
         messages.error(request, error.message)
     else:

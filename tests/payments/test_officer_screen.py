@@ -160,6 +160,22 @@ def test_the_counter_records_a_refund_handed_back(client, world, fees, sim, refu
     assert last.actor == world.counter and "Đã ký nhận" in last.note
 
 
+def test_a_refund_note_too_long_is_refused_on_the_screen_and_nothing_recorded(
+    client, world, fees, sim, refunds_enabled
+):
+    dossier, refund = fees.withdrawn_after_cash("BL-8")
+    client.force_login(world.counter)
+    events = DossierEvent.objects.filter(dossier=dossier).count()
+
+    answer = client.post(reverse("officer-payments:refund", args=[dossier.code, refund.reference]), {"note": "x" * 501})
+
+    assert answer.status_code == 400
+    assert "Chưa ghi nhận hoàn trả: Ghi chú dài tối đa 500 ký tự." in answer.content.decode()
+    refund.refresh_from_db()
+    assert refund.status == RefundStatus.AT_COUNTER
+    assert DossierEvent.objects.filter(dossier=dossier).count() == events
+
+
 def test_the_receipt_prints_the_amount_due_after_exemptions(world, fees, sim):
     from payments.models import FeeExemption, FeeItem
     from tests.dossiers.test_receipt import pdf_text
