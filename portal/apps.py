@@ -15,11 +15,13 @@ class PortalConfig(AppConfig):
         from onestop.health import register_check
 
         from . import conf, receivers  # noqa: F401  (importing receivers connects the outbox receiver)
-        from .health import broker_check, portal_check
+        from .health import broker_check, mapping_check, portal_check
 
         register_check("broker", broker_check, critical=True)
         # The portal being down delays the sync, never the web: reported, not critical.
         register_check("portal", portal_check, critical=False)
+        # Without an active mapping version the sync waits, the web does not: reported, not critical.
+        register_check("status_mapping", mapping_check, critical=False)
         app.conf.beat_schedule.update(
             {
                 # The outbox sweeper: delivers what no after-commit kick reached (broker down, worker died).

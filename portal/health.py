@@ -1,10 +1,10 @@
-"""/healthz checks of the portal sync: the Celery broker and the national portal."""
+"""/healthz checks of the portal sync: the Celery broker, the national portal and the status mapping."""
 
 from __future__ import annotations
 
 from django.conf import settings
 
-from .selectors import outbox_lag_seconds
+from .selectors import active_mapping_version, outbox_lag_seconds, rows_awaiting_codes
 
 
 def broker_check() -> tuple[bool, str]:
@@ -27,3 +27,15 @@ def portal_check() -> tuple[bool, str]:
     ok, detail = portal_reachable()
     lag = outbox_lag_seconds()
     return ok, f"{detail}; outbox lag {lag:.1f} s" if lag is not None else detail
+
+
+def mapping_check() -> tuple[bool, str]:
+    """A status mapping version is active (without one, changes are recorded but their portal messages wait
+    for a national status code)."""
+    version = active_mapping_version()
+    waiting = rows_awaiting_codes()
+    if version is None:
+        return False, f"no active status mapping version; {waiting} messages wait for a national status code"
+    return True, f"version {version}" + (
+        f"; {waiting} messages still wait for a national status code" if waiting else ""
+    )

@@ -3,6 +3,7 @@ the circuit breaker, session renewal, signatures, reconciliation and the operati
 
 import datetime as dt
 import random
+from unittest.mock import ANY
 
 import pytest
 from django.core.management import call_command
@@ -321,3 +322,23 @@ def test_healthz_reports_broker_and_portal_and_a_portal_outage_is_not_critical(d
     assert down.json()["checks"]["portal"]["ok"] is False
     assert down.json()["checks"]["broker"]["ok"] is True
     assert down.status_code == 200
+
+
+def test_healthz_reports_a_missing_status_mapping_version_without_failing(db, client, world):
+    assert client.get("/healthz").json()["checks"]["status_mapping"] == {
+        "ok": True,
+        "detail": "version 1",
+        "ms": ANY,
+        "critical": False,
+    }
+    for version in MappingVersion.objects.all():  # as a shell could; the admin refuses it
+        version.is_active = False
+        version.save()
+    world.dossier_in(Status.PROCESSING)
+
+    answer = client.get("/healthz")
+
+    check = answer.json()["checks"]["status_mapping"]
+    assert (check["ok"], check["critical"]) == (False, False)
+    assert check["detail"] == "no active status mapping version; 2 messages wait for a national status code"
+    assert answer.status_code == 200
