@@ -14,7 +14,6 @@ for, the locked read, the writes up to the history row, the rest, the COMMIT).
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
@@ -91,16 +90,15 @@ def _send(conn, sql: str, params):
 
 
 # -- pipelining (PostgreSQL) ------------------------------------------------------------------------
-_local = threading.local()  # per thread, as Django's connections are: alias -> [(cursor, objs)] of a block
-
-
 def _pending_of(conn) -> list | None:
-    return getattr(_local, "pending", {}).get(conn.alias)
+    """The [(cursor, objs)] of the `pipelined` block open on `conn` (a connection belongs to one thread, as
+    Django's do), None outside one."""
+    return getattr(conn, "fastsql_pending", None)
 
 
 def _resolve(conn) -> None:
     """Give the rows inserted with `defer_ids` their primary keys (their answers have arrived)."""
-    pending = _local.pending[conn.alias]
+    pending = conn.fastsql_pending
     while pending:
         cursor, objs = pending.pop(0)
         try:
@@ -122,14 +120,11 @@ def pipelined(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     (`QuerySet.iterator()`) cannot be opened in the block. On other databases, when something watches the
     queries, or when already pipelined: a plain block."""
     conn = connections[using]
-    pending = getattr(_local, "pending", None)
-    if pending is None:
-        pending = _local.pending = {}
-    if conn.vendor != "postgresql" or _watched(conn) or using in pending:
+    if conn.vendor != "postgresql" or _watched(conn) or _pending_of(conn) is not None:
         yield
         return
     conn.ensure_connection()
-    pending[using] = []
+    conn.fastsql_pending = pending = []
     try:
         with conn.wrap_database_errors, conn.connection.pipeline() as pipeline:
 
@@ -146,7 +141,8 @@ def pipelined(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
                 yield
         _resolve(conn)
     finally:
-        for cursor, _objs in pending.pop(using):
+        conn.fastsql_pending = None
+        for cursor, _objs in pending:
             cursor.close()
 
 
