@@ -8,7 +8,8 @@ GET /admin/stats, GET /admin/export.
 
 Faults: fail_rate (share of calls answered 500 without applying), dup_rate (share applied but answered
 502, so the sender sends them again and the portal must deduplicate), latency_ms (added to every
-call), outage (every call answered 503).
+call), answer_latency_ms (a batch held after it is applied, before its answer: in flight, as the stats
+say), outage (every call answered 503). POST /admin/reset empties the store and clears the faults.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class Faults:
     fail_rate: float = 0.0
     dup_rate: float = 0.0
     latency_ms: int = 0
+    answer_latency_ms: int = 0
     outage: bool = False
 
     def update(self, data: dict) -> None:
@@ -45,6 +47,8 @@ class Faults:
             self.dup_rate = min(max(float(data["dup_rate"]), 0.0), 1.0)
         if "latency_ms" in data:
             self.latency_ms = max(int(data["latency_ms"]), 0)
+        if "answer_latency_ms" in data:
+            self.answer_latency_ms = max(int(data["answer_latency_ms"]), 0)
         if "outage" in data:
             self.outage = bool(data["outage"])
 
@@ -206,6 +210,8 @@ class _Handler(JsonHandler):
             sim.inflight[pid] = sim.inflight.get(pid, 0) + 1
         try:
             results = sim.store.apply(kind, items)
+            if sim.faults.answer_latency_ms:
+                time.sleep(sim.faults.answer_latency_ms / 1000)
         finally:
             with sim.state_lock:
                 sim.inflight[pid] -= 1

@@ -2,7 +2,10 @@
 the circuit breaker, session renewal, signatures, reconciliation and the operations views."""
 
 import datetime as dt
+import os
 import random
+import threading
+import time
 from unittest.mock import ANY
 
 import pytest
@@ -13,7 +16,7 @@ from django.utils import timezone
 from dossiers import services
 from dossiers.models import Status
 from portal import conf
-from portal.client import PortalClient, PortalRejected
+from portal.client import SYNC_PATH, PortalClient, PortalRejected
 from portal.models import (
     BreakerState,
     MappingVersion,
@@ -70,6 +73,29 @@ def test_everything_reaches_the_portal_once_and_in_order(world, portal_sim):
     again = deliver_due()
     assert again.delivered == 15 and again.duplicates == 15
     assert portal_sim.stats()["stored"] == 15 and portal_sim.stats()["out_of_order"] == 0
+
+
+def test_the_simulator_holds_an_applied_batch_in_flight_before_its_answer(world, portal_sim):
+    """The fault the killed-worker scenario relies on: a batch is applied, then held before its answer, and
+    the stats show its sender in flight meanwhile."""
+    world.dossier_in(Status.RECEIVED)
+    items = list(OutboxMessage.objects.order_by("seq").values_list("payload", flat=True))
+    portal_sim.faults.update({"answer_latency_ms": 300})
+    answers = []
+    sender = threading.Thread(target=lambda: answers.append(PortalClient().send(SYNC_PATH, items)))
+    sender.start()
+    seen = {}
+    deadline = time.monotonic() + 5
+    while not seen and time.monotonic() < deadline:
+        seen = portal_sim.stats()["inflight"]
+        time.sleep(0.005)
+    stored_meanwhile = portal_sim.stats()["stored"]
+    sender.join()
+
+    assert seen == {str(os.getpid()): 1}
+    assert stored_meanwhile == len(items)  # applied before the answer was sent
+    assert [r["status"] for r in answers[0]] == ["applied"] * len(items)
+    assert portal_sim.stats()["inflight"] == {}
 
 
 def test_a_batch_takes_a_dossiers_rows_in_order_and_no_one_else_gets_them(world, portal_sim):

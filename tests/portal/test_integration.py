@@ -178,7 +178,7 @@ def test_a_thirty_second_portal_outage(world, fresh_portal):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_batch(world, fresh_portal):
-    fresh_portal.faults(latency_ms=150)
+    fresh_portal.faults(answer_latency_ms=150)  # each batch applied, then held 150 ms before its answer
     killed = {}
 
     def kill_a_busy_worker():
