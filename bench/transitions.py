@@ -403,7 +403,10 @@ def run_one(backend: str, transitions: int, rounds: int, dossier_count: int) -> 
     found["bare_orm"], found["bare_orm_cpu"] = _bare_orm_rounds(dossiers, transitions, rounds)
     found["raw"], found["raw_cpu"] = _raw_rounds(backend, dossiers, transitions, rounds)
     if backend == "postgresql":
-        found["pgbench"] = _pgbench_rounds(dossiers, transitions, rounds)
+        try:
+            found["pgbench"] = _pgbench_rounds(dossiers, transitions, rounds)
+        except (RuntimeError, ValueError) as exc:  # the run's other figures still count
+            found["pgbench"], found["pgbench_error"] = None, str(exc).strip()
     connection.close()
     return found
 
@@ -485,6 +488,8 @@ def main() -> None:
                 f"bare ORM: {', '.join(f'{r:.0f}' for r in result['bare_orm'])}"
                 + (f"; pgbench: {', '.join(f'{r:.0f}' for r in result['pgbench'])}" if result.get("pgbench") else ""),
             )
+            if result.get("pgbench_error"):
+                print(f"{'':<4}{'':<11} pgbench left out: {result['pgbench_error']}")
             print(
                 f"{'':<4}{'':<11} this process's CPU per transition (median of rounds): "
                 + ", ".join(f"{label} {figures[backend][k][-1]:.3f} ms" for label, k in _CPU_LABELS),
