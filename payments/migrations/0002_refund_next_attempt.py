@@ -5,9 +5,12 @@ from django.db.models import F
 
 
 def refunds_in_progress_are_due(apps, schema_editor):
-    """Refunds still being made were retried by the sweep every minute: their next attempt is due now."""
+    """Refunds still being made were retried by the sweep every minute, with no last attempt: they start the
+    schedule (its first attempt due now), so the failures counted before do not use up its attempts."""
     Refund = apps.get_model("payments", "Refund")
-    Refund.objects.filter(status="requested", next_attempt_at__isnull=True).update(next_attempt_at=F("requested_at"))
+    Refund.objects.filter(status="requested", next_attempt_at__isnull=True).update(
+        next_attempt_at=F("requested_at"), attempts=0
+    )
 
 
 class Migration(migrations.Migration):
