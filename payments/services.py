@@ -388,7 +388,7 @@ def sweep_payments(*, min_age_seconds: float = 60, now=None) -> dict[str, int]:
     decided by the platform's answer, so a payment made at the last second is never lost), make the
     refund attempts whose time has come (`execute_refund` sets it), and forget nonces far outside the
     replay window. It is the only retry of a refund."""
-    now = now or timezone.now()
+    given_now, now = now, now or timezone.now()
     counts: dict[str, int] = {}
     pending = Payment.objects.filter(
         method=Method.ONLINE,
@@ -399,7 +399,8 @@ def sweep_payments(*, min_age_seconds: float = 60, now=None) -> dict[str, int]:
         outcome = reconcile_payment(payment_id=payment_id)
         counts[outcome] = counts.get(outcome, 0) + 1
     for refund_id in list(refunds_due(now).values_list("pk", flat=True)):
-        outcome = "refund_" + execute_refund(refund_id=refund_id, now=now)
+        # Each attempt on its own clock (reconciling and earlier attempts take time), unless one was given.
+        outcome = "refund_" + execute_refund(refund_id=refund_id, now=given_now)
         counts[outcome] = counts.get(outcome, 0) + 1
     keep = max(conf.timestamp_tolerance_seconds() * 2, 30 * 24 * 3600)
     PlatformNotification.objects.filter(received_at__lt=now - dt.timedelta(seconds=keep)).delete()
@@ -595,8 +596,10 @@ def execute_refund(*, refund_id: int, now=None) -> str:
     refunds once per refund reference. The attempt is claimed before the call, with the time of the next
     one, so a worker that dies during the call is followed on the same schedule. A refusal (4xx) leaves
     the refund to the officers at once; no answer or a server error is tried again after
-    `refund_retry_delay`, until the last attempt (`conf.refund_max_attempts`), after which the officers
-    handle it too. Answers "done", "at_counter", "retry", "failed", "not_due" or "no_change"."""
+    `refund_retry_delay`, up to the last attempt (`conf.refund_max_attempts`). The last attempt left
+    unanswered (or its worker stopped) may still have been made, so its outcome is asked of the platform
+    at the next time (`_settle_unanswered_refund`) before the officers are told to hand the money back.
+    Answers "done", "at_counter", "retry", "failed", "not_due" or "no_change"."""
     now = now or timezone.now()
     refund = Refund.objects.select_related("payment__dossier").filter(pk=refund_id).first()
     if refund is None or refund.status != RefundStatus.REQUESTED:
@@ -618,8 +621,8 @@ def execute_refund(*, refund_id: int, now=None) -> str:
     if refund.next_attempt_at is not None and refund.next_attempt_at > now:
         return "not_due"
     last_attempt = conf.refund_max_attempts()
-    if refund.attempts >= last_attempt:  # the last attempt was made, but its answer never recorded
-        return _give_up_refund(refund.pk, error="", now=now)
+    if refund.attempts >= last_attempt:  # the last attempt was made, but its answer never came or was lost
+        return _settle_unanswered_refund(refund, now=now)
     attempt = refund.attempts + 1
     next_attempt_at = now + refund_retry_delay(attempt)
     claimed = (
@@ -637,9 +640,9 @@ def execute_refund(*, refund_id: int, now=None) -> str:
             reason=refund.reason,
         )
     except platform.PlatformError as exc:
-        refused = exc.status is not None and 400 <= exc.status < 500
-        if refused or attempt >= last_attempt:
-            return _give_up_refund(refund.pk, error=str(exc), now=now, refused=refused)
+        if exc.status is not None and 400 <= exc.status < 500:
+            return _give_up_refund(refund.pk, error=str(exc), now=now, refused=True)
+        # Tried again at `next_attempt_at`; after the last attempt, its outcome is asked for then.
         Refund.objects.filter(pk=refund.pk, status=RefundStatus.REQUESTED).update(last_error=str(exc)[:500])
         logger.warning("refund %s: attempt %s failed, next at %s: %s", refund.reference, attempt, next_attempt_at, exc)
         return "retry"
@@ -651,6 +654,38 @@ def execute_refund(*, refund_id: int, now=None) -> str:
             refund,
             note=_("Đã hoàn trả %(amount)s đồng qua Nền tảng thanh toán; lý do: %(why)s.")
             % {"amount": vnd(refund.amount), "why": refund.reason},
+            at=now,
+        )
+    return "done"
+
+
+def _settle_unanswered_refund(refund: Refund, *, now) -> str:
+    """The last attempt got no answer, or its worker stopped during the call: the platform may have made
+    the refund. Ask it (the payment's refunded amount) before leaving the refund to the officers, who
+    would otherwise hand the money back a second time. Made, it is done; not made, the officers take
+    over; no answer, the question is asked again after the longest wait, and nothing goes to the counter
+    meanwhile."""
+    try:
+        remote = platform.query_payment(refund.payment.reference)
+    except platform.PlatformError as exc:
+        Refund.objects.filter(pk=refund.pk, status=RefundStatus.REQUESTED).update(
+            next_attempt_at=now + dt.timedelta(seconds=conf.refund_retry_max_seconds()), last_error=str(exc)[:500]
+        )
+        logger.warning("refund %s: outcome of the last attempt unknown, asking again later: %s", refund.reference, exc)
+        return "retry"
+    if remote.refunded_amount < refund.amount and remote.status != PaymentStatus.REFUNDED:
+        return _give_up_refund(refund.pk, error=refund.last_error, now=now)
+    with transaction.atomic():
+        locked = _refund_for_update(refund.pk)
+        if locked is None or locked.status != RefundStatus.REQUESTED:
+            return "no_change"
+        _finish_refund(
+            locked,
+            note=_(
+                "Đã hoàn trả %(amount)s đồng qua Nền tảng thanh toán (xác nhận bằng tra cứu sau lần gửi cuối không "
+                "nhận được trả lời); lý do: %(why)s."
+            )
+            % {"amount": vnd(locked.amount), "why": locked.reason},
             at=now,
         )
     return "done"

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from payments import platform
 from payments import services as payment_services
 from payments.models import PaymentStatus, RefundStatus
 from payments.selectors import payment_summary, refunds_due
@@ -43,16 +44,17 @@ def test_each_failed_attempt_waits_twice_as_long_up_to_an_hour_and_the_eighth_is
     now = refund.next_attempt_at
     waits = []
 
-    for attempt in range(1, 8):
+    for attempt in range(1, 9):
         assert execute_refund(refund_id=refund.pk, now=now) == "retry"
         refund.refresh_from_db()
         assert (refund.status, refund.attempts) == (RefundStatus.REQUESTED, attempt)
         waits.append(refund.next_attempt_at - now)
         now = refund.next_attempt_at
 
-    assert waits == [m * MINUTE for m in (1, 2, 4, 8, 16, 32, 60)]
+    assert waits == [m * MINUTE for m in (1, 2, 4, 8, 16, 32, 60, 60)]
     assert refund.last_error == "HTTP 502 từ Nền tảng thanh toán"
     assert refund_rows(dossier) == []  # a transient failure is not history
+    # After the eighth, its outcome is asked of the platform (not made: the officers take over).
     assert execute_refund(refund_id=refund.pk, now=now) == "failed"
     assert len(answers.calls) == 8
     assert {call["refund_reference"] for call in answers.calls} == {refund.reference}
@@ -84,12 +86,13 @@ def test_after_the_last_attempt_the_refund_is_left_to_the_officers(requested, mo
     dossier, refund = requested()
     now, outcomes = refund.next_attempt_at, []
 
-    for _attempt in range(3):
+    for _sweep in range(4):
         outcomes.append(sweep_payments(now=now))
         refund.refresh_from_db()
         now = refund.next_attempt_at or now
 
-    assert outcomes == [{"refund_retry": 1}, {"refund_retry": 1}, {"refund_failed": 1}]
+    # Three attempts, then the outcome of the last asked of the platform, which did not make it.
+    assert outcomes == [{"refund_retry": 1}, {"refund_retry": 1}, {"refund_retry": 1}, {"refund_failed": 1}]
     assert (refund.status, refund.attempts, refund.next_attempt_at) == (RefundStatus.FAILED, 3, None)
     assert refund.last_error == "timed out"
     (row,) = refund_rows(dossier)
@@ -153,6 +156,59 @@ def test_a_last_attempt_whose_worker_stopped_is_not_sent_again(requested, monkey
     assert [r.data["refund_status"] for r in refund_rows(dossier)] == ["failed"]
 
 
+def test_an_unanswered_last_attempt_the_platform_made_is_done_and_not_handed_back(requested, monkeypatch, settings):
+    settings.PAYMENT_REFUND_MAX_ATTEMPTS = 1
+    answers = RefundPlatform(monkeypatch, "unreachable")  # the call timed out, but the platform made the refund
+    dossier, refund = requested()
+    assert execute_refund(refund_id=refund.pk, now=refund.next_attempt_at) == "retry"
+    refund.refresh_from_db()
+    asked = []
+
+    def query(reference):
+        asked.append(reference)
+        return platform.PlatformPayment(
+            reference=reference, txn_id="T1", status="refunded", amount=refund.amount, refunded_amount=refund.amount
+        )
+
+    monkeypatch.setattr(platform, "query_payment", query)
+
+    assert sweep_payments(now=refund.next_attempt_at) == {"refund_done": 1}
+
+    assert asked == [refund.payment.reference] and len(answers.calls) == 1
+    refund.refresh_from_db()
+    refund.payment.refresh_from_db()
+    assert (refund.status, refund.payment.status) == (RefundStatus.DONE, PaymentStatus.REFUNDED)
+    (row,) = refund_rows(dossier)
+    assert row.data["refund_status"] == "done" and "xác nhận bằng tra cứu" in row.note
+    (payment,) = payment_summary(dossier)["payments"]
+    assert payment["refund"]["can_hand_back"] is False
+
+
+def test_while_the_platform_cannot_say_whether_it_made_the_refund_nothing_goes_to_the_counter(
+    requested, monkeypatch, settings
+):
+    settings.PAYMENT_REFUND_MAX_ATTEMPTS = 1
+    answers = RefundPlatform(monkeypatch, "unreachable")
+    dossier, refund = requested()
+    assert execute_refund(refund_id=refund.pk, now=refund.next_attempt_at) == "retry"
+    refund.refresh_from_db()
+    asked_at = refund.next_attempt_at
+
+    def query(reference):
+        raise platform.PlatformError("timed out")
+
+    monkeypatch.setattr(platform, "query_payment", query)
+
+    assert sweep_payments(now=asked_at) == {"refund_retry": 1}
+
+    refund.refresh_from_db()
+    assert (refund.status, refund.attempts) == (RefundStatus.REQUESTED, 1)
+    assert refund.next_attempt_at == asked_at + dt.timedelta(hours=1)  # asked again after the longest wait
+    assert refund_rows(dossier) == [] and len(answers.calls) == 1
+    (payment,) = payment_summary(dossier)["payments"]
+    assert payment["refund"]["can_hand_back"] is False
+
+
 def test_an_attempt_in_flight_is_not_made_again_by_another_worker(requested, monkeypatch):
     answers = RefundPlatform(monkeypatch, 503)
     dossier, refund = requested()
@@ -199,7 +255,8 @@ def test_an_officer_retry_starts_the_schedule_over(
     dossier, refund = requested()
     now = refund.next_attempt_at
     assert execute_refund(refund_id=refund.pk, now=now) == "retry"
-    assert execute_refund(refund_id=refund.pk, now=now + MINUTE) == "failed"
+    assert execute_refund(refund_id=refund.pk, now=now + MINUTE) == "retry"
+    assert execute_refund(refund_id=refund.pk, now=now + 3 * MINUTE) == "failed"  # asked: not made
     url = f"/api/v1/dossiers/{dossier.code}/refunds/{refund.reference}/retry/"
 
     with django_capture_on_commit_callbacks(execute=False) as scheduled:
@@ -217,7 +274,8 @@ def test_an_officer_retry_starts_the_schedule_over(
     assert execute_refund(refund_id=refund.pk, now=restart) == "retry"
     refund.refresh_from_db()
     assert (refund.attempts, refund.next_attempt_at) == (1, restart + MINUTE)
-    assert execute_refund(refund_id=refund.pk, now=restart + MINUTE) == "failed"
+    assert execute_refund(refund_id=refund.pk, now=restart + MINUTE) == "retry"
+    assert execute_refund(refund_id=refund.pk, now=restart + 3 * MINUTE) == "failed"
     assert len(answers.calls) == 4
 
 
