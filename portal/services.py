@@ -150,9 +150,11 @@ def assign_codes(rows: list[OutboxMessage]) -> Coding:
         if behind:
             OutboxMessage.objects.filter(id__in=behind, state=OutboxState.PENDING).update(next_attempt_at=now)
         for error, ids in waiting.items():
-            OutboxMessage.objects.filter(id__in=ids, state=OutboxState.PENDING).update(
-                next_attempt_at=now + dt.timedelta(seconds=conf.MAPPING_WAIT_SECONDS), last_error=error[:2000]
-            )
+            # Only rows still under this claim's lease: a version activated since the mapping was read has
+            # made them due again (release_rows_awaiting_codes), and they stay so.
+            OutboxMessage.objects.filter(
+                id__in=ids, state=OutboxState.PENDING, next_attempt_at__gte=min(r.next_attempt_at for r in rows)
+            ).update(next_attempt_at=now + dt.timedelta(seconds=conf.MAPPING_WAIT_SECONDS), last_error=error[:2000])
             logger.error("%s portal messages wait for a national status code: %s", len(ids), error)
             coding.waiting += len(ids)
     return coding
@@ -298,6 +300,8 @@ def claim_batch(*, limit: int | None = None, now: dt.datetime | None = None) -> 
                     break
         lease_until = now + dt.timedelta(seconds=conf.LEASE_SECONDS)
         OutboxMessage.objects.filter(id__in=[m.id for m in claimed]).update(next_attempt_at=lease_until)
+        for row in claimed:
+            row.next_attempt_at = lease_until
     claimed.sort(key=lambda m: (m.dossier_code, m.seq))
     return claimed
 

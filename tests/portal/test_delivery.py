@@ -16,7 +16,9 @@ from django.utils import timezone
 from dossiers import services
 from dossiers.models import Status
 from portal import conf
+from portal import services as portal_services
 from portal.client import SYNC_PATH, PortalClient, PortalRejected
+from portal.mapping import NoActiveMapping
 from portal.models import (
     BreakerState,
     MappingVersion,
@@ -214,6 +216,30 @@ def test_without_an_active_version_messages_wait_then_go_with_the_codes_of_the_v
     sent = held.get(dossier_code=waiting[0].code, seq=3)
     assert sent.national_status == 4 and sent.payload["TrangThai"] == 4 and sent.payload["LyDoTamDung"] == "financial"
     assert held.get(dossier_code=waiting[0].code, seq=1).payload["TrangThaiHoSo"] == 2
+
+
+def test_rows_held_for_want_of_a_version_go_when_one_is_activated_meanwhile(world, portal_sim, monkeypatch):
+    monkeypatch.setattr(conf, "KICK_ENABLED", False)
+    retire_every_version()
+    (waiting,) = lifecycle(world, n=1)
+    read_mapping, reads = portal_services.active_mapping, []
+
+    def activated_right_after_the_first_read():
+        """The delivery reads no version; an admin activates one (and its rows are released) before the
+        delivery marks its rows as waiting."""
+        reads.append(1)
+        if len(reads) > 1:
+            return read_mapping()
+        version_2()
+        portal_services.release_rows_awaiting_codes()
+        raise NoActiveMapping()
+
+    monkeypatch.setattr(portal_services, "active_mapping", activated_right_after_the_first_read)
+    result = deliver_due()
+
+    # The release stood: the rows went in the same delivery, not after MAPPING_WAIT_SECONDS.
+    assert (result.waiting, result.delivered) == (1, 5)
+    assert [seq for seq, _code in store_of(portal_sim)[waiting.code]] == [1, 2, 3, 4, 5]
 
 
 def test_a_waiting_message_the_activated_version_cannot_translate_keeps_its_dossier_waiting(world, portal_sim):
