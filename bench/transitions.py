@@ -347,13 +347,21 @@ def _pgbench_rounds(dossiers, transitions: int, rounds: int) -> list[float] | No
     command = [pgbench, "-n", "-M", "prepared", "-c", "1", "-j", "1", "-t", str(transitions // rounds), "-f", f.name]
     command += values.options()
     command += ["-h", settings["HOST"], "-p", str(settings["PORT"] or 5432), "-U", settings["USER"], settings["NAME"]]
+    env = {**os.environ, **({"PGPASSWORD": settings["PASSWORD"]} if settings.get("PASSWORD") else {})}
     rates = []
-    for _ in range(rounds):
-        done = subprocess.run(command, capture_output=True, text=True)
-        if done.returncode:
-            raise RuntimeError(f"pgbench failed: {done.stderr[-2000:]}")
-        rates.append(float(done.stdout.split("tps = ", 1)[1].split()[0]))
-    os.unlink(f.name)
+    try:
+        for _ in range(rounds):
+            try:
+                done = subprocess.run(command, capture_output=True, text=True, env=env)
+            except OSError as exc:
+                raise RuntimeError(f"pgbench did not start: {exc}") from None
+            if done.returncode:
+                raise RuntimeError(f"pgbench failed: {done.stderr[-2000:]}")
+            if "tps = " not in done.stdout:
+                raise RuntimeError(f"pgbench printed no rate: {done.stdout[-500:]}")
+            rates.append(float(done.stdout.split("tps = ", 1)[1].split()[0]))
+    finally:
+        os.unlink(f.name)
     return rates
 
 
