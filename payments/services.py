@@ -646,16 +646,19 @@ def execute_refund(*, refund_id: int, now=None) -> str:
         Refund.objects.filter(pk=refund.pk, status=RefundStatus.REQUESTED).update(last_error=str(exc)[:500])
         logger.warning("refund %s: attempt %s failed, next at %s: %s", refund.reference, attempt, next_attempt_at, exc)
         return "retry"
+    return _made_by_platform(
+        refund.pk, _("Đã hoàn trả %(amount)s đồng qua Nền tảng thanh toán; lý do: %(why)s."), now=now
+    )
+
+
+def _made_by_platform(refund_id: int, note: str, *, now) -> str:
+    """The platform made the refund: it is done (`note` takes the amount and the reason), unless it was
+    settled meanwhile."""
     with transaction.atomic():
-        refund = _refund_for_update(refund.pk)
+        refund = _refund_for_update(refund_id)
         if refund is None or refund.status != RefundStatus.REQUESTED:
             return "no_change"
-        _finish_refund(
-            refund,
-            note=_("Đã hoàn trả %(amount)s đồng qua Nền tảng thanh toán; lý do: %(why)s.")
-            % {"amount": vnd(refund.amount), "why": refund.reason},
-            at=now,
-        )
+        _finish_refund(refund, note=note % {"amount": vnd(refund.amount), "why": refund.reason}, at=now)
     return "done"
 
 
@@ -675,20 +678,14 @@ def _settle_unanswered_refund(refund: Refund, *, now) -> str:
         return "retry"
     if remote.refunded_amount < refund.amount and remote.status != PaymentStatus.REFUNDED:
         return _give_up_refund(refund.pk, error=refund.last_error, now=now)
-    with transaction.atomic():
-        locked = _refund_for_update(refund.pk)
-        if locked is None or locked.status != RefundStatus.REQUESTED:
-            return "no_change"
-        _finish_refund(
-            locked,
-            note=_(
-                "Đã hoàn trả %(amount)s đồng qua Nền tảng thanh toán (xác nhận bằng tra cứu sau lần gửi cuối không "
-                "nhận được trả lời); lý do: %(why)s."
-            )
-            % {"amount": vnd(locked.amount), "why": locked.reason},
-            at=now,
-        )
-    return "done"
+    return _made_by_platform(
+        refund.pk,
+        _(
+            "Đã hoàn trả %(amount)s đồng qua Nền tảng thanh toán (xác nhận bằng tra cứu sau lần gửi cuối không "
+            "nhận được trả lời); lý do: %(why)s."
+        ),
+        now=now,
+    )
 
 
 def _give_up_refund(refund_id: int, *, error: str, now, refused: bool = False) -> str:
