@@ -4,11 +4,9 @@ runs."""
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from dossiers.models import Status
 from onestop.adminkit import ReadOnlyMixin
 
 from . import services
@@ -84,18 +82,8 @@ class StatusMappingFormSet(forms.BaseInlineFormSet):
         super().clean()
         if not self.instance.is_active:
             return
-        kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
-        covered = {f.cleaned_data.get("status") for f in kept if not f.cleaned_data.get("pause_reason")}
-        missing = [Status(s).label for s in Status.values if s not in covered]
-        if missing:
-            raise ValidationError(
-                _(
-                    "Phiên bản đang áp dụng phải có mã trạng thái quốc gia cho mọi trạng thái hồ sơ (dòng không "
-                    "ghi lý do tạm dừng); còn thiếu: %(missing)s."
-                )
-                % {"missing": ", ".join(f"“{label}”" for label in missing)},
-                code="incomplete_mapping",
-            )
+        kept = [f.cleaned_data for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        services.ensure_complete_mapping(keys={(row.get("status"), row.get("pause_reason") or "") for row in kept})
 
 
 class StatusMappingInline(admin.TabularInline):
@@ -105,10 +93,6 @@ class StatusMappingInline(admin.TabularInline):
 
 
 class MappingVersionForm(forms.ModelForm):
-    class Meta:
-        model = MappingVersion
-        fields = ("number", "is_active", "note", "silent_actions", "created_at")
-
     def clean_is_active(self):
         """The admin's change view validates in the transaction that saves: the check and the save are one."""
         is_active = self.cleaned_data["is_active"]

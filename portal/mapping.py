@@ -96,6 +96,7 @@ def invalidate_mapping() -> None:
     _cached = None
 
 
-def missing_states(mapping: Mapping) -> list[str]:
-    """States of dossiers.models.Status that the mapping cannot translate."""
-    return [s for s in Status.values if (s, "") not in mapping.codes]
+def missing_states(keys) -> list[str]:
+    """States of dossiers.models.Status that mapping rows with these (status, pause reason) keys cannot
+    translate (a state needs a row without a pause reason)."""
+    return [s for s in Status.values if (s, "") not in keys]

@@ -33,7 +33,7 @@ from onestop import fastsql
 from . import conf
 from .client import PROGRESS_PATH, SYNC_PATH, PortalClient, PortalError, portal_client
 from .kick import kick_delivery
-from .mapping import Mapping, NoActiveMapping, UnmappedStatus, active_mapping
+from .mapping import Mapping, NoActiveMapping, UnmappedStatus, active_mapping, missing_states
 from .models import (
     BreakerState,
     MappingVersion,
@@ -169,6 +169,21 @@ def release_rows_awaiting_codes() -> int:
     if count and conf.KICK_ENABLED:
         kick_delivery()
     return count
+
+
+def ensure_complete_mapping(*, keys) -> None:
+    """Refuse an active mapping version whose rows, by these (status, pause reason) keys, leave a dossier
+    state without a national code: a change into that state would be refused."""
+    missing = missing_states(keys)
+    if missing:
+        raise ValidationError(
+            gettext(
+                "Phiên bản đang áp dụng phải có mã trạng thái quốc gia cho mọi trạng thái hồ sơ (dòng không "
+                "ghi lý do tạm dừng); còn thiếu: %(missing)s."
+            )
+            % {"missing": ", ".join(f"“{Status(s).label}”" for s in missing)},
+            code="incomplete_mapping",
+        )
 
 
 def ensure_another_active_version(*, version: MappingVersion) -> None:

@@ -19,7 +19,7 @@ def rows(dossier):
 def test_seeded_mapping_covers_every_state(db):
     mapping = load_mapping()
     assert mapping.version == 1
-    assert missing_states(mapping) == []
+    assert missing_states(mapping.codes) == []
     assert set(mapping.codes.values()) == set(NationalStatus.values)
     assert mapping.national_code(Status.PAUSED, PauseReason.FINANCIAL) == NationalStatus.FINANCIAL_OBLIGATION
     assert mapping.national_code(Status.PAUSED, PauseReason.VERIFICATION) == NationalStatus.PROCESSING
