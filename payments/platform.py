@@ -31,7 +31,6 @@ class PlatformPayment:
     receipt_number: str = ""
     paid_at: str = ""
     pay_url: str = ""
-    refunded_amount: int = 0
 
 
 def _call(method: str, path: str, body: dict) -> dict:
@@ -67,7 +66,6 @@ def _payment(answer: dict) -> PlatformPayment:
         receipt_number=str(answer.get("receipt_number") or ""),
         paid_at=str(answer.get("paid_at") or ""),
         pay_url=str(answer.get("pay_url") or ""),
-        refunded_amount=int(answer.get("refunded_amount") or 0),
     )
 
 

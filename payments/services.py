@@ -13,7 +13,6 @@ import logging
 import secrets
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -618,7 +617,7 @@ def execute_refund(*, refund_id: int, now=None) -> str:
                 % {"amount": vnd(refund.amount), "no": payment.receipt_number, "why": refund.reason},
             )
         return "at_counter"
-    if refund.next_attempt_at is not None and refund.next_attempt_at > now:
+    if refund.next_attempt_at > now:  # every refund waiting for the platform has its next time
         return "not_due"
     last_attempt = conf.refund_max_attempts()
     if refund.attempts >= last_attempt:  # the last attempt was made, but its answer never came or was lost
@@ -627,7 +626,7 @@ def execute_refund(*, refund_id: int, now=None) -> str:
     next_attempt_at = now + refund_retry_delay(attempt)
     claimed = (
         Refund.objects.filter(pk=refund.pk, status=RefundStatus.REQUESTED, attempts=refund.attempts)
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .filter(next_attempt_at__lte=now)
         .update(attempts=attempt, next_attempt_at=next_attempt_at)
     )
     if not claimed:  # another worker took this attempt
@@ -676,8 +675,8 @@ def _settle_unanswered_refund(refund: Refund, *, now) -> str:
         )
         logger.warning("refund %s: outcome of the last attempt unknown, asking again later: %s", refund.reference, exc)
         return "retry"
-    if remote.refunded_amount < refund.amount and remote.status != PaymentStatus.REFUNDED:
-        return _give_up_refund(refund.pk, error=refund.last_error, now=now)
+    if remote.status != PaymentStatus.REFUNDED:  # one refund per payment, of all it paid
+        return _give_up_refund(refund.pk, now=now)
     return _made_by_platform(
         refund.pk,
         _(
@@ -688,7 +687,7 @@ def _settle_unanswered_refund(refund: Refund, *, now) -> str:
     )
 
 
-def _give_up_refund(refund_id: int, *, error: str, now, refused: bool = False) -> str:
+def _give_up_refund(refund_id: int, *, now, error: str = "", refused: bool = False) -> str:
     """The platform will not make this refund (it refused, or the last attempt failed): the refund fails
     and the history row tells the officers to hand the money back themselves."""
     with transaction.atomic():
@@ -723,8 +722,6 @@ def _finish_refund(refund: Refund, *, note: str, at, actor=None) -> None:
     """A refund is done, whoever gave the money back (the platform, or the counter): the refund is done,
     its payment refunded, and the history row says how. In the caller's transaction, which holds the
     refund's row locked and has checked that it may be finished."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("a refund is finished inside its caller's transaction")
     refund.status, refund.completed_at, refund.last_error = RefundStatus.DONE, at, ""
     refund.next_attempt_at = None
     refund.save(update_fields=["status", "completed_at", "last_error", "next_attempt_at"])

@@ -166,9 +166,7 @@ def test_an_unanswered_last_attempt_the_platform_made_is_done_and_not_handed_bac
 
     def query(reference):
         asked.append(reference)
-        return platform.PlatformPayment(
-            reference=reference, txn_id="T1", status="refunded", amount=refund.amount, refunded_amount=refund.amount
-        )
+        return platform.PlatformPayment(reference=reference, txn_id="T1", status="refunded", amount=refund.amount)
 
     monkeypatch.setattr(platform, "query_payment", query)
 

@@ -155,8 +155,6 @@ def test_only_a_handler_asks_for_a_financial_obligation(world, fees, sim):
 
 
 def test_the_admin_action_records_a_counter_refund_and_says_why_it_refuses(world, fees, sim, refunds_enabled, client):
-    from django.urls import reverse
-
     dossier, refund = fees.withdrawn_after_cash("0000779")
     client.force_login(world.admin)
     url = reverse("admin:payments_refund_changelist")
