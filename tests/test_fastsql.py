@@ -127,6 +127,7 @@ def test_orm_writes_in_a_pipelined_block_see_their_row_counts(world):
     pipelined block such statements still wait for their answer."""
     dossier = world.dossier_in("processing")
     with transaction.atomic(), fastsql.pipelined():
+        assert (fastsql._pending_of(connection) is not None) == (connection.vendor == "postgresql")
         locked = fastsql.get(Dossier, where="id = %s", params=[dossier.pk], lock=True)
         assert Dossier.objects.filter(pk=dossier.pk).update(applicant_phone="0912345678") == 1
         assert Dossier.objects.filter(pk=-1).update(applicant_phone="0") == 0
@@ -146,6 +147,8 @@ def test_deferred_ids_are_set_by_the_end_of_the_block(world):
     with transaction.atomic(), fastsql.pipelined():
         fastsql.get(Dossier, where="id = %s", params=[dossier.pk], lock=True)
         fastsql.insert(events, defer_ids=True)
+        # Queued on PostgreSQL (no id until the answers are read); elsewhere inserted at once.
+        assert all(e.pk is None for e in events) == (connection.vendor == "postgresql")
         fastsql.update(Dossier.objects.get(pk=dossier.pk), ["applicant_phone"])
     assert all(e.pk for e in events) and not any(e._state.adding for e in events)
     assert [ClockEvent.objects.get(pk=e.pk).reason for e in events] == ["a", "b"]
