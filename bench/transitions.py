@@ -279,7 +279,8 @@ class _Values:
 
 def _pgbench_rounds(dossiers, transitions: int, rounds: int) -> list[float] | None:
     """The same statements from PostgreSQL's own client, pgbench (written in C, so the client costs next to
-    nothing): prepared, the writes after the locked read sent as one pipeline, one connection, per round
+    nothing): prepared, the writes after the locked read sent as one pipeline (one wait fewer than the
+    service, whose outbox row waits for the history row's id), one connection, per round
     `transitions / rounds` transactions on dossiers picked at random. Answers each round's transactions per
     second, or None when pgbench is not installed. The server's limit, where the raw column is the
     Python driver's."""
