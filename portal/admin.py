@@ -97,7 +97,7 @@ class MappingVersionForm(forms.ModelForm):
         """The admin's change view validates in the transaction that saves: the check and the save are one."""
         is_active = self.cleaned_data["is_active"]
         if self.instance.pk is not None and not is_active and "is_active" in self.changed_data:
-            services.ensure_another_active_version(version=self.instance)
+            self.instance.ensure_another_active()
         return is_active
 
 

@@ -71,7 +71,7 @@ def load_mapping() -> Mapping:
     """The newest active version, read from the database. Raises NoActiveMapping when none is active."""
     from .models import MappingVersion
 
-    version = MappingVersion.objects.filter(is_active=True).order_by("-number").first()
+    version = MappingVersion.objects.active().first()
     if version is None:
         raise NoActiveMapping()
     codes = {(r.status, r.pause_reason or ""): r.national_code for r in version.rows.all()}

@@ -3,9 +3,11 @@ national portal", §5 "An outbox that is safe with many workers")."""
 
 from __future__ import annotations
 
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dossiers.models import Action, Dossier, PauseReason, Status
@@ -37,9 +39,19 @@ class OutboxState(models.TextChoices):
     DEAD = "dead", _("Gửi lỗi (cần xử lý)")
 
 
+class MappingVersionQuerySet(models.QuerySet):
+    def active(self):
+        """The active versions, newest first: the first is the one in use."""
+        return self.filter(is_active=True).order_by("-number")
+
+
 class MappingVersion(models.Model):
     """A version of the mapping from our states to the national codes. The newest active one is used;
-    every outbox row records the version it was built with."""
+    every outbox row records the version it was built with.
+
+    One version stays active: saving the last active one as retired is refused (`save`), and so is
+    deleting an active one (`receivers._refuse_deleting_an_active_version`). Without a version, changes
+    would wait unreported. A bulk `update()` goes around both; sending copes (rows wait for a code)."""
 
     number = models.PositiveIntegerField(_("phiên bản"), unique=True)
     is_active = models.BooleanField(_("đang áp dụng"), default=True)
@@ -57,8 +69,44 @@ class MappingVersion(models.Model):
         verbose_name_plural = _("bảng ánh xạ trạng thái (các phiên bản)")
         ordering = ["-number"]
 
+    objects = MappingVersionQuerySet.as_manager()
+
     def __str__(self):
         return f"v{self.number}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is None or self.is_active:
+            return super().save(*args, **kwargs)
+        with transaction.atomic(using=kwargs.get("using")):
+            self.ensure_another_active()
+            return super().save(*args, **kwargs)
+
+    def ensure_another_active(self) -> None:
+        """Refuse to retire this version while it is the only active one. The active versions are locked
+        until the transaction ends, so that two versions retired at once cannot both pass."""
+        active = list(MappingVersion.objects.select_for_update().active().values_list("pk", flat=True))
+        if self.pk in active and len(active) == 1:
+            raise ValidationError(
+                gettext(
+                    "Không thể ngừng áp dụng phiên bản %(number)s: đây là phiên bản duy nhất đang áp dụng của "
+                    "bảng ánh xạ trạng thái. Hãy áp dụng một phiên bản khác trước; nếu không, các thay đổi trạng "
+                    "thái hồ sơ sẽ không được gửi lên Cổng DVC quốc gia."
+                )
+                % {"number": self.number},
+                code="last_active_version",
+            )
+
+    def ensure_deletable(self) -> None:
+        """Refuse to delete an active version (retire it first, which keeps another one active)."""
+        if self.is_active:
+            raise ValidationError(
+                gettext(
+                    "Không thể xóa phiên bản %(number)s đang áp dụng của bảng ánh xạ trạng thái: hãy ngừng áp dụng "
+                    "phiên bản này trước."
+                )
+                % {"number": self.number},
+                code="active_version",
+            )
 
 
 class StatusMapping(models.Model):

@@ -1,11 +1,11 @@
 """The outbox receiver of `dossier_changed` (with the delivery kick after commit), and the receivers
-that drop the cached status mapping when it is edited and release the messages waiting for a national
-status code when a version is saved active."""
+that drop the cached status mapping when it is edited, refuse deleting an active mapping version and
+release the messages waiting for a national status code when a version is saved active."""
 
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
 from dossiers.signals import dossier_changed
@@ -31,6 +31,12 @@ def write_outbox_row(sender, *, dossier, event, previous_status, **kwargs):
 def _mapping_changed(sender, **kwargs):
     """This process reads the new mapping at once; other processes within mapping.CACHE_SECONDS."""
     invalidate_mapping()
+
+
+@receiver(pre_delete, sender=MappingVersion, dispatch_uid="portal.mapping_version.delete")
+def _refuse_deleting_an_active_version(sender, instance, **kwargs):
+    """Also for a queryset's delete(), which sends this signal for every row it deletes."""
+    instance.ensure_deletable()
 
 
 @receiver(post_save, sender=MappingVersion, dispatch_uid="portal.mapping_version.active")

@@ -29,7 +29,7 @@ def portal_link_state() -> PortalLink | None:
 
 def active_mapping_version() -> int | None:
     """The number of the status mapping version in use (None when no version is active)."""
-    return MappingVersion.objects.filter(is_active=True).order_by("-number").values_list("number", flat=True).first()
+    return MappingVersion.objects.active().values_list("number", flat=True).first()
 
 
 def rows_awaiting_codes() -> int:

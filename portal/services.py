@@ -36,7 +36,6 @@ from .kick import kick_delivery
 from .mapping import Mapping, NoActiveMapping, UnmappedStatus, active_mapping, missing_states
 from .models import (
     BreakerState,
-    MappingVersion,
     MessageKind,
     OutboxMessage,
     OutboxState,
@@ -183,23 +182,6 @@ def ensure_complete_mapping(*, keys) -> None:
             )
             % {"missing": ", ".join(f"“{Status(s).label}”" for s in missing)},
             code="incomplete_mapping",
-        )
-
-
-def ensure_another_active_version(*, version: MappingVersion) -> None:
-    """Refuse to retire `version` when no other mapping version is active: without one, changes wait
-    unreported. Call it in the transaction that retires the version: the active versions are locked, so
-    that two versions retired at once cannot both pass."""
-    active = MappingVersion.objects.select_for_update().filter(is_active=True).order_by("number")
-    if not any(pk != version.pk for pk in active.values_list("pk", flat=True)):
-        raise ValidationError(
-            gettext(
-                "Không thể ngừng áp dụng phiên bản %(number)s: đây là phiên bản duy nhất đang áp dụng của bảng "
-                "ánh xạ trạng thái. Hãy áp dụng một phiên bản khác trước; nếu không, các thay đổi trạng thái hồ "
-                "sơ sẽ không được gửi lên Cổng DVC quốc gia."
-            )
-            % {"number": version.number},
-            code="last_active_version",
         )
 
 

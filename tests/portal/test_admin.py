@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from dossiers.models import Status
 from portal.mapping import load_mapping
-from portal.models import MappingVersion, OutboxMessage, StatusMapping
+from portal.models import MappingVersion, OutboxMessage
+from tests.portal.helpers import copy_of_version_1, retire_every_version
 
 LAST_ACTIVE = "Không thể ngừng áp dụng phiên bản 1: đây là phiên bản duy nhất đang áp dụng của bảng ánh xạ trạng thái."
 
@@ -52,15 +53,6 @@ def version_form(version, **changes):
         )
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}  # an unticked box is not sent
-
-
-def copy_of_version_1(number=2):
-    version = MappingVersion.objects.create(number=number, silent_actions=["note"])
-    for row in StatusMapping.objects.filter(version__number=1):
-        StatusMapping.objects.create(
-            version=version, status=row.status, pause_reason=row.pause_reason, national_code=row.national_code
-        )
-    return version
 
 
 def test_the_last_active_version_cannot_be_retired(admin_client):
@@ -110,9 +102,7 @@ def test_the_outbox_page_says_when_messages_wait_for_a_national_code(admin_clien
     page = admin_client.get(url)
     assert page.context["mapping_version"] == 1 and page.context["awaiting_codes"] == 0
 
-    for version in MappingVersion.objects.all():  # e.g. from a shell: the admin would have refused
-        version.is_active = False
-        version.save()
+    retire_every_version()  # e.g. a shell's bulk update: the model and the admin refuse it
     world.dossier_in(Status.PROCESSING)
 
     page = admin_client.get(url)

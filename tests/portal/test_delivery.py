@@ -21,15 +21,14 @@ from portal.client import SYNC_PATH, PortalClient, PortalRejected
 from portal.mapping import NoActiveMapping
 from portal.models import (
     BreakerState,
-    MappingVersion,
     OutboxMessage,
     OutboxState,
     PortalLink,
     ReconciliationRun,
-    StatusMapping,
 )
 from portal.services import backoff_seconds, claim_batch, deliver_due, reconcile
 from tests.factories import at
+from tests.portal.helpers import copy_of_version_1, retire_every_version
 
 
 def lifecycle(world, n=3):
@@ -158,20 +157,10 @@ def test_failures_back_off_then_become_dead_letters_without_blocking_other_dossi
     assert row.state == OutboxState.DEAD and row.attempts == conf.MAX_ATTEMPTS
 
 
-def retire_every_version():
-    for version in MappingVersion.objects.filter(is_active=True):
-        version.is_active = False
-        version.save()
-
-
 def version_2(*, without=()):
-    """Version 2: version 1's rows, except that a pause for a financial obligation reads as processing
-    (and without the rows of the states in `without`)."""
-    v2 = MappingVersion.objects.create(number=2, silent_actions=["note"])
-    for row in StatusMapping.objects.filter(version__number=1).exclude(status__in=without):
-        code = 4 if row.pause_reason == "financial" else row.national_code
-        StatusMapping.objects.create(version=v2, status=row.status, pause_reason=row.pause_reason, national_code=code)
-    return v2
+    """Version 2: version 1's rows (but those of the states in `without`), except that a pause for a
+    financial obligation reads as processing."""
+    return copy_of_version_1(2, without=without, codes={("paused", "financial"): 4})
 
 
 def test_without_an_active_version_messages_wait_then_go_with_the_codes_of_the_version_activated(
@@ -383,9 +372,7 @@ def test_healthz_reports_a_missing_status_mapping_version_without_failing(db, cl
         "ms": ANY,
         "critical": False,
     }
-    for version in MappingVersion.objects.all():  # as a shell could; the admin refuses it
-        version.is_active = False
-        version.save()
+    retire_every_version()  # as a shell's bulk update could; the model and the admin refuse it
     world.dossier_in(Status.PROCESSING)
 
     answer = client.get("/healthz")

@@ -10,6 +10,7 @@ from portal.models import MappingVersion, MessageKind, NationalStatus, OutboxMes
 from portal.services import record_change
 from tests.factories import ProcedureFactory, at, make_process
 from tests.portal.conftest import NATIONAL
+from tests.portal.helpers import retire_every_version
 
 
 def rows(dossier):
@@ -33,12 +34,6 @@ def test_seeded_mapping_covers_every_state(db):
 def test_a_transactional_test_maps_as_a_migrated_database_does(world, run):
     dossier = world.dossier_in(Status.PAUSED)
     assert [(r.national_status, r.mapping_version) for r in rows(dossier)] == [(2, 1), (4, 1), (4, 1)]
-
-
-def retire_every_version():
-    for version in MappingVersion.objects.filter(is_active=True):
-        version.is_active = False
-        version.save()
 
 
 def test_without_an_active_version_there_is_no_mapping_to_guess_from(db):

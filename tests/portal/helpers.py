@@ -1,0 +1,25 @@
+"""Status mapping versions for the portal tests."""
+
+from portal.mapping import invalidate_mapping
+from portal.models import MappingVersion, StatusMapping
+
+
+def retire_every_version() -> None:
+    """Leave no version active, as a bulk update from a shell can (the model refuses it one by one)."""
+    MappingVersion.objects.update(is_active=False)
+    invalidate_mapping()
+
+
+def copy_of_version_1(number: int = 2, *, without=(), codes=None) -> MappingVersion:
+    """A new active version with version 1's rows, but those of the states in `without`, and with the
+    national codes in `codes` ({(status, pause reason): code}) instead of version 1's."""
+    codes = codes or {}
+    version = MappingVersion.objects.create(number=number, silent_actions=["note"])
+    for row in StatusMapping.objects.filter(version__number=1).exclude(status__in=without):
+        StatusMapping.objects.create(
+            version=version,
+            status=row.status,
+            pause_reason=row.pause_reason,
+            national_code=codes.get((row.status, row.pause_reason), row.national_code),
+        )
+    return version

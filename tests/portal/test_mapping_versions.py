@@ -1,0 +1,101 @@
+"""One status mapping version stays active whoever edits them, not only in the admin: retiring the last
+active version and deleting an active one are refused by the model, also under concurrent retirements."""
+
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+
+from portal.mapping import load_mapping
+from portal.models import MappingVersion, StatusMapping
+from tests.portal.helpers import copy_of_version_1
+
+LAST_ACTIVE = "Không thể ngừng áp dụng phiên bản 1: đây là phiên bản duy nhất đang áp dụng"
+
+
+def retire(version):
+    version.is_active = False
+    version.save()
+
+
+def test_the_last_active_version_is_not_retired(db):
+    v1 = MappingVersion.objects.get(number=1)
+
+    with pytest.raises(ValidationError, match=LAST_ACTIVE):
+        retire(v1)
+
+    assert MappingVersion.objects.get(number=1).is_active
+    assert load_mapping().version == 1
+
+
+def test_a_version_is_retired_when_another_is_active_and_a_retired_one_saved_again(db):
+    v1 = MappingVersion.objects.get(number=1)
+    copy_of_version_1()
+
+    retire(v1)
+    v1.note = "Thay bằng phiên bản 2"
+    v1.save()  # already retired: nothing to refuse
+
+    assert list(MappingVersion.objects.active().values_list("number", flat=True)) == [2]
+    assert load_mapping().version == 2
+
+
+def test_an_active_version_is_not_deleted_one_by_one_nor_in_bulk(db):
+    v1 = MappingVersion.objects.get(number=1)
+    rows = v1.rows.count()
+    copy_of_version_1()  # even with another one active
+
+    # Refused inside the deletion's transaction, which rolls back (here to a savepoint, as a caller's would).
+    with pytest.raises(ValidationError, match="Không thể xóa phiên bản 1 đang áp dụng"), transaction.atomic():
+        v1.delete()
+    with pytest.raises(ValidationError, match="đang áp dụng"), transaction.atomic():
+        MappingVersion.objects.filter(number__in=[1, 2]).delete()
+
+    assert MappingVersion.objects.active().count() == 2
+    assert StatusMapping.objects.filter(version=v1).count() == rows
+
+    retire(v1)
+    v1.delete()
+    assert not MappingVersion.objects.filter(number=1).exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_versions_retired_at_once_leave_one_active(world):
+    v1, v2 = MappingVersion.objects.get(number=1), copy_of_version_1()
+    retired_first, committed = threading.Event(), threading.Event()
+    outcome = {}
+
+    def first():
+        try:
+            with transaction.atomic():
+                retire(v1)
+                retired_first.set()
+                # Held open: the second retirement must wait for this one rather than read v1 as active.
+                committed.wait(0.5)
+            outcome["first"] = "retired"
+        finally:
+            retired_first.set()
+            connection.close()
+
+    def second():
+        try:
+            retired_first.wait(10)
+            retire(MappingVersion.objects.get(pk=v2.pk))
+            outcome["second"] = "retired"
+        except ValidationError as error:
+            outcome["second"] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    assert outcome["first"] == "retired"
+    assert isinstance(outcome["second"], ValidationError), outcome
+    assert "Không thể ngừng áp dụng phiên bản 2" in str(outcome["second"])
+    assert list(MappingVersion.objects.active().values_list("number", flat=True)) == [2]
