@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from dossiers.models import Action, Dossier, PauseReason, Status
+from dossiers.models import Dossier, PauseReason, Status
 
 
 class NationalStatus(models.IntegerChoices):
@@ -142,10 +142,9 @@ class OutboxMessage(models.Model):
     seq = models.PositiveIntegerField(_("số thứ tự"))
     event_id = models.BigIntegerField(_("sự kiện"))
     kind = models.CharField(_("loại"), max_length=10, choices=MessageKind.choices)
-    # What the mapping translates (the change's action, the state it left the dossier in) and what it gave.
-    # The code and version stay empty while no mapping version is active; delivery fills them in.
-    action = models.CharField(_("thao tác"), max_length=30, choices=Action.choices, blank=True)
-    dossier_status = models.CharField(_("trạng thái hồ sơ"), max_length=20, choices=Status.choices, blank=True)
+    # The mapping translates the change's action and the state it left the dossier in (the history row
+    # `event_id` holds both) with the pause reason, which is kept here. The code and version stay empty
+    # while no mapping version is active; delivery fills them in (services.assign_codes).
     pause_reason = models.CharField(_("lý do tạm dừng"), max_length=20, choices=PauseReason.choices, blank=True)
     national_status = models.PositiveSmallIntegerField(
         _("trạng thái quốc gia"), choices=NationalStatus.choices, null=True, blank=True

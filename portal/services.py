@@ -77,8 +77,6 @@ def record_change(*, dossier: Dossier, event: DossierEvent) -> OutboxMessage | N
         seq=event.seq,
         event_id=event.pk,
         kind=kind,
-        action=event.action,
-        dossier_status=dossier.status,
         pause_reason=reason,
         national_status=national,
         mapping_version=mapping.version if mapping is not None else None,
@@ -102,61 +100,63 @@ def assign_codes(rows: list[OutboxMessage]) -> Coding:
     those of actions the version does not report), before they are sent. A row that still cannot be
     translated stays pending with the cause as its last error, counts no attempt and is looked at again
     after MAPPING_WAIT_SECONDS (or when a version is activated); the rows after it wait behind it."""
-    if all(row.national_status is not None for row in rows):
+    uncoded = [row.event_id for row in rows if row.national_status is None]
+    if not uncoded:
         return Coding(ready=rows)
     try:
         mapping: Mapping | None = active_mapping()
         missing = ""
     except NoActiveMapping as exc:
         mapping, missing = None, str(exc)
+    # What each change was (its action, the state it left the dossier in), from its history row.
+    history = DossierEvent.objects.filter(id__in=uncoded).values_list("id", "action", "to_status")
+    changes = {pk: (action, status) for pk, action, status in history}
     coding = Coding(ready=[])
-    coded: list[OutboxMessage] = []
-    silent: list[int] = []
-    waiting: dict[str, list[int]] = defaultdict(list)  # error → ids of the rows it holds back
-    behind: list[int] = []
+    coded, silent, behind = [], [], []
+    waiting: dict[str, list[int]] = defaultdict(list)  # cause → ids of the rows it holds back
     held: set[str] = set()
     for row in rows:  # claim_batch answers them by dossier, in order
         if row.dossier_code in held:
             behind.append(row.id)
-            continue
-        if row.national_status is None:
-            error = ""
-            if mapping is None:
-                error = missing
-            elif mapping.is_silent(row.action):
-                silent.append(row.id)
-                continue
-            else:
-                try:
-                    code = mapping.national_code(row.dossier_status, row.pause_reason)
-                except UnmappedStatus as exc:
-                    error = str(exc)
-                else:
-                    row.national_status, row.mapping_version = code, mapping.version
-                    row.payload = with_national_code(row.kind, row.payload, code)
-                    coded.append(row)
-            if error:
-                held.add(row.dossier_code)
-                waiting[error].append(row.id)
-                continue
-        coding.ready.append(row)
+        elif row.national_status is not None:
+            coding.ready.append(row)
+        elif mapping is not None and mapping.is_silent(changes[row.event_id][0]):
+            silent.append(row.id)
+        elif cause := missing or _give_code(row, mapping, status=changes[row.event_id][1]):
+            held.add(row.dossier_code)
+            waiting[cause].append(row.id)
+        else:
+            coded.append(row)
+            coding.ready.append(row)
     now = timezone.now()
     with transaction.atomic():
         if coded:
             OutboxMessage.objects.bulk_update(coded, ["national_status", "mapping_version", "payload"])
         if silent:
             OutboxMessage.objects.filter(id__in=silent, national_status__isnull=True).delete()
-        if behind:
-            OutboxMessage.objects.filter(id__in=behind, state=OutboxState.PENDING).update(next_attempt_at=now)
-        for error, ids in waiting.items():
+        _release(behind, now)
+        leased_from = min(row.next_attempt_at for row in rows)
+        for cause, ids in waiting.items():
             # Only rows still under this claim's lease: a version activated since the mapping was read has
             # made them due again (release_rows_awaiting_codes), and they stay so.
             OutboxMessage.objects.filter(
-                id__in=ids, state=OutboxState.PENDING, next_attempt_at__gte=min(r.next_attempt_at for r in rows)
-            ).update(next_attempt_at=now + dt.timedelta(seconds=conf.MAPPING_WAIT_SECONDS), last_error=error[:2000])
-            logger.error("%s portal messages wait for a national status code: %s", len(ids), error)
+                id__in=ids, state=OutboxState.PENDING, next_attempt_at__gte=leased_from
+            ).update(next_attempt_at=now + dt.timedelta(seconds=conf.MAPPING_WAIT_SECONDS), last_error=cause[:2000])
+            logger.error("%s portal messages wait for a national status code: %s", len(ids), cause)
             coding.waiting += len(ids)
     return coding
+
+
+def _give_code(row: OutboxMessage, mapping: Mapping, *, status: str) -> str:
+    """Give `row` the national code of `status` (with the row's pause reason); answers why it cannot have
+    one, or "" when it has."""
+    try:
+        code = mapping.national_code(status, row.pause_reason)
+    except UnmappedStatus as exc:
+        return str(exc)
+    row.national_status, row.mapping_version = code, mapping.version
+    row.payload = with_national_code(row.kind, row.payload, code)
+    return ""
 
 
 def release_rows_awaiting_codes() -> int:
@@ -379,8 +379,7 @@ def apply_outcome(rows: list[OutboxMessage], outcome: BatchOutcome, *, count_att
         OutboxMessage.objects.filter(id__in=outcome.delivered).update(
             state=OutboxState.DELIVERED, delivered_at=now, last_error=""
         )
-    if outcome.released:
-        OutboxMessage.objects.filter(id__in=outcome.released, state=OutboxState.PENDING).update(next_attempt_at=now)
+    _release(outcome.released, now)
     for row_id, error in outcome.dead.items():
         OutboxMessage.objects.filter(id=row_id, state=OutboxState.PENDING).update(
             state=OutboxState.DEAD, attempts=F("attempts") + 1, last_error=error[:2000]
@@ -404,6 +403,12 @@ def apply_outcome(rows: list[OutboxMessage], outcome: BatchOutcome, *, count_att
             attempts=attempts, next_attempt_at=now + dt.timedelta(seconds=delay), last_error=error[:2000]
         )
     return soonest
+
+
+def _release(ids: list[int], now: dt.datetime) -> None:
+    """Rows not attempted (behind a row of their dossier that was held back): due again at once."""
+    if ids:
+        OutboxMessage.objects.filter(id__in=ids, state=OutboxState.PENDING).update(next_attempt_at=now)
 
 
 @dataclass

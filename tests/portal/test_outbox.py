@@ -50,7 +50,9 @@ def test_without_an_active_version_a_change_is_recorded_without_a_code(world):
     assert dossier.status == Status.PAUSED
     recorded = rows(dossier)
     assert [r.seq for r in recorded] == [1, 2, 3]
-    assert [(r.action, r.dossier_status, r.pause_reason) for r in recorded] == [
+    # What the mapping will translate: the change and the state it left, as its history row says.
+    changes = {e.pk: (e.action, e.to_status) for e in DossierEvent.objects.filter(dossier=dossier)}
+    assert [(*changes[r.event_id], r.pause_reason) for r in recorded] == [
         ("receive", "received", ""),
         ("start", "processing", ""),
         ("pause", "paused", "verification"),
