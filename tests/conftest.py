@@ -8,7 +8,6 @@ from importlib import import_module
 import pytest
 from django.apps import apps as django_apps
 from django.db import connection
-from pytest_django.fixtures import validate_django_db
 
 from dossiers import services
 from dossiers.models import Status
@@ -44,11 +43,17 @@ def seed_status_mapping():
     import_module("portal.migrations.0002_seed_status_mapping").seed(django_apps, None)
 
 
+def _flushing_flags(transaction=False, reset_sequences=False, *_args, **_kwargs):
+    """The two arguments of pytest-django's `django_db` marker that make a test flush the database, read as
+    the marker's signature orders them."""
+    return transaction, reset_sequences
+
+
 def _flushes_database(request) -> bool:
     """Whether the test runs as a TransactionTestCase, which empties every table when it ends."""
     marker = request.node.get_closest_marker("django_db")
     if marker is not None:
-        transaction, reset_sequences, *_ = validate_django_db(marker)
+        transaction, reset_sequences = _flushing_flags(*marker.args, **marker.kwargs)
         if transaction or reset_sequences:
             return True
     return bool({"transactional_db", "live_server", "django_db_reset_sequences"} & set(request.fixturenames))
