@@ -134,7 +134,7 @@ class ReceiveForm(DocumentUploadMixin, ActionForm):
         super().__init__(*args, dossier=dossier, **kwargs)
         from .selectors import missing_components
 
-        self.lacking = missing_components(dossier.procedure, dossier=dossier) if dossier is not None else []
+        self.lacking = missing_components(dossier=dossier) if dossier is not None else []
         for doc in self.lacking:
             self.fields[f"paper_{doc.code}"] = forms.BooleanField(
                 label=_("Đã nhận bản giấy: %(name)s") % {"name": doc.name}, required=False
@@ -342,6 +342,6 @@ class CounterDossierForm(forms.Form):
 
         data = dict(self.cleaned_data, channel="counter")
         complete = data.pop("documents_complete")
-        required = missing_components(data["procedure"]) if complete else []
+        required = missing_components(procedure=data["procedure"]) if complete else []
         data["documents"] = [DocumentInput(component=d.code, name=d.name, paper_copy=True) for d in required]
         return data

@@ -103,7 +103,7 @@ class OfficerCounterForm(CounterDossierForm):
 
     def clean(self):
         data = super().clean()
-        missing = missing_components(self.procedure, {d.component for d in self.documents()})
+        missing = missing_components(procedure=self.procedure, given={d.component for d in self.documents()})
         if missing:  # said on the form, beside the checklist, before the service would refuse it
             raise forms.ValidationError(
                 _("Chưa nhận đủ thành phần hồ sơ bắt buộc: %(names)s."),

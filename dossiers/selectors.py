@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from workflows.calendar import calendar_for
-from workflows.models import Procedure, StaffRole
+from workflows.models import Procedure, ProcedureDocument, StaffRole
 
 from . import permissions as perms
 from .models import (
@@ -182,13 +182,21 @@ def latest_documents(dossier: Dossier, *, results: bool = True) -> list[dict]:
     return rows
 
 
-def missing_components(procedure: Procedure, given: Iterable[str] = (), dossier: Dossier | None = None):
-    """The procedure's required components (ProcedureDocument, in their order) that are neither among the
-    component codes `given` nor, for a `dossier`, already handed in. A dossier is received only when this is
-    empty (DOMAIN §2)."""
+def missing_components(
+    *, dossier: Dossier | None = None, procedure: Procedure | None = None, given: Iterable[str] = ()
+) -> list[ProcedureDocument]:
+    """The required components (ProcedureDocument, in their order) of a `dossier`'s procedure that it has
+    not handed in yet, or, before the dossier exists (a receipt at the counter), of a `procedure`; those
+    among the component codes `given` count as there. A dossier is received only when this is empty
+    (DOMAIN §2)."""
+    if (dossier is None) == (procedure is None):
+        raise TypeError("missing_components() takes either a dossier or a procedure")
     present = set(given)
-    if dossier is not None and dossier.pk is not None:
-        present |= {row["component"] for row in latest_documents(dossier, results=False)}
+    if dossier is not None:
+        procedure = dossier.procedure
+        if dossier.pk is not None:
+            handed_in = dossier.documents.filter(is_result=False).order_by().values_list("component", flat=True)
+            present.update(handed_in.distinct())
     return [d for d in procedure.documents.order_by("order") if d.required and d.code not in present]
 
 

@@ -454,7 +454,7 @@ def _check_complete(dossier: Dossier, documents: Sequence[DocumentInput]) -> Non
     """A dossier is received only when every required component is there, already filed or given now (a
     document without a file is a paper copy); an incomplete one gets one complete list of what is missing
     through a supplement request instead (DOMAIN §2)."""
-    lacking = missing_components(dossier.procedure, {d.component for d in documents}, dossier)
+    lacking = missing_components(dossier=dossier, given={d.component for d in documents})
     missing = [d.name for d in lacking]
     if missing:
         raise InvalidInput(
