@@ -12,8 +12,7 @@ from workflows.models import Agency, Membership, Procedure, ReturnChannel, Staff
 from . import permissions as perms
 from .admin_forms import ACTION_FORMS, CounterDossierForm
 from .models import Action, Dossier
-from .selectors import missing_components
-from .services import DocumentInput
+from .services import DocumentInput, InvalidInput, check_complete
 
 # The field of each action form that names an officer, and which step's agency he must belong to.
 _OFFICER_FIELDS = {Action.START: "assignee", Action.COMPLETE_STEP: "assignee", Action.ASSIGN: "main"}
@@ -103,12 +102,10 @@ class OfficerCounterForm(CounterDossierForm):
 
     def clean(self):
         data = super().clean()
-        missing = missing_components(procedure=self.procedure, given={d.component for d in self.documents()})
-        if missing:  # said on the form, beside the checklist, before the service would refuse it
-            raise forms.ValidationError(
-                _("Chưa nhận đủ thành phần hồ sơ bắt buộc: %(names)s."),
-                params={"names": "; ".join(d.name for d in missing)},
-            )
+        try:  # the service's refusal, shown with the form's other errors before anything is written
+            check_complete(procedure=self.procedure, documents=self.documents())
+        except InvalidInput as refusal:
+            raise forms.ValidationError(refusal.message) from None
         return data
 
     def documents(self) -> list[DocumentInput]:

@@ -450,11 +450,14 @@ def validate_upload(upload: UploadedFile) -> str:
     return content_type
 
 
-def _check_complete(dossier: Dossier, documents: Sequence[DocumentInput]) -> None:
+def check_complete(
+    *, documents: Iterable[DocumentInput], dossier: Dossier | None = None, procedure: Procedure | None = None
+) -> None:
     """A dossier is received only when every required component is there, already filed or given now (a
     document without a file is a paper copy); an incomplete one gets one complete list of what is missing
-    through a supplement request instead (DOMAIN §2)."""
-    lacking = missing_components(dossier=dossier, given={d.component for d in documents})
+    through a supplement request instead (DOMAIN §2). The receipt services refuse with this; a receipt form
+    may call it first (with the `procedure`, before the dossier exists) to show the same refusal."""
+    lacking = missing_components(dossier=dossier, procedure=procedure, given={d.component for d in documents})
     missing = [d.name for d in lacking]
     if missing:
         raise InvalidInput(
@@ -593,7 +596,7 @@ def create_dossier(
         if channel != Channel.ONLINE:
             # Direct receipt: the counter officer must be one of the receiving agency, the dossier complete.
             _check(dossier, Action.RECEIVE, actor)
-            _check_complete(dossier, documents)
+            check_complete(dossier=dossier, documents=documents)
         dossier.save()
         dossier._loaded_values = _column_values(dossier)  # later writes in this use case update what changed
         versions = _add_documents(dossier, documents, actor)
@@ -648,7 +651,7 @@ def receive_dossier(
     with _transaction():
         dossier = _locked(dossier, expected_version)
         _check(dossier, Action.RECEIVE, actor)
-        _check_complete(dossier, documents)
+        check_complete(dossier=dossier, documents=documents)
         at = _now(at)
         versions = _add_documents(dossier, documents, actor)
         _receive(dossier, actor=actor, at=at, note=note, from_status=dossier.status, versions=versions)

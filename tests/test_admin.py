@@ -262,7 +262,8 @@ def test_the_admin_receives_a_dossier_only_complete(admin_client, world):
         "return_channel": "counter",
     }
     response = admin_client.post(_url(Dossier, "add"), form, follow=True)
-    assert "Chưa đủ thành phần hồ sơ bắt buộc: Tờ khai" in response.content.decode()
+    refusal = "Chưa đủ thành phần hồ sơ bắt buộc: Tờ khai. Chưa thể tiếp nhận; hãy yêu cầu bổ sung"
+    assert refusal in response.content.decode()
     assert not Dossier.objects.exists()
 
     admin_client.post(_url(Dossier, "add"), {**form, "documents_complete": "on"})

@@ -31,6 +31,12 @@ def listed_codes(response) -> list[str]:
     return [row[0].code for row in response.context["rows"]]
 
 
+# The receipt services' refusal of a dossier lacking its required "Tờ khai" (`services.check_complete`).
+INCOMPLETE = (
+    "Chưa đủ thành phần hồ sơ bắt buộc: Tờ khai. Chưa thể tiếp nhận; hãy yêu cầu bổ sung (hướng dẫn một lần, đầy đủ)."
+)
+
+
 def recent(world):
     """A counter dossier received now, so its due date is days ahead."""
     return world.counter_dossier(when=timezone.now() - dt.timedelta(minutes=5))
@@ -324,7 +330,8 @@ def test_counter_receipt_requires_the_required_documents(signed_in, world):
     )
 
     assert response.status_code == 400
-    assert "Chưa nhận đủ thành phần hồ sơ bắt buộc: Tờ khai" in response.content.decode()
+    assert response.context["form"].non_field_errors() == [INCOMPLETE]  # the receipt service's own refusal
+    assert INCOMPLETE in response.content.decode()
     assert not Dossier.objects.filter(applicant_name="Hoàng Văn Bình").exists()
 
 
@@ -422,7 +429,7 @@ def test_an_online_filing_lacking_a_component_is_received_once_the_paper_copy_is
 
     refused = client.post(url, {"version": dossier.version})
     assert refused.status_code == 400
-    assert "Chưa đủ thành phần hồ sơ bắt buộc: Tờ khai" in refused.content.decode()
+    assert INCOMPLETE in refused.content.decode()
     assert Dossier.objects.get(pk=dossier.pk).status == Status.SUBMITTED
 
     client.post(url, {"version": dossier.version, "paper_to-khai": "on"})
