@@ -143,11 +143,7 @@ class ReceiveForm(DocumentUploadMixin, ActionForm):
     def documents(self) -> list:
         from .services import DocumentInput
 
-        papers = [
-            DocumentInput(component=d.code, name=d.name, paper_copy=True)
-            for d in self.lacking
-            if self.cleaned_data.get(f"paper_{d.code}")
-        ]
+        papers = [DocumentInput.paper_copy_of(d) for d in self.lacking if self.cleaned_data.get(f"paper_{d.code}")]
         return [*super().documents(), *papers]
 
     def action_kwargs(self):
@@ -343,5 +339,5 @@ class CounterDossierForm(forms.Form):
         data = dict(self.cleaned_data, channel="counter")
         complete = data.pop("documents_complete")
         required = missing_components(procedure=data["procedure"]) if complete else []
-        data["documents"] = [DocumentInput(component=d.code, name=d.name, paper_copy=True) for d in required]
+        data["documents"] = [DocumentInput.paper_copy_of(d) for d in required]
         return data

@@ -28,6 +28,7 @@ from workflows.models import (
     Agency,
     OnlineLevel,
     Procedure,
+    ProcedureDocument,
     ProcessStep,
     ReturnChannel,
     StaffRole,
@@ -411,6 +412,11 @@ class DocumentInput:
     name: str = ""
     file: UploadedFile | None = None
     paper_copy: bool = False
+
+    @classmethod
+    def paper_copy_of(cls, document: ProcedureDocument) -> DocumentInput:
+        """A paper copy of one of the procedure's components, handed in at the counter."""
+        return cls(component=document.code, name=document.name, paper_copy=True)
 
 
 _MAGIC = (
