@@ -145,6 +145,17 @@ def test_due_soon_tab(signed_in, world):
     assert left.startswith("Còn ") and css == "soon"
 
 
+def test_a_paused_dossier_shows_its_stopped_clock_not_lateness(signed_in, world):
+    paused = world.dossier_in(Status.PAUSED)  # paused in 2025, two working hours into its three days
+    assert paused.due_at < timezone.now()  # the due date it had when paused has passed, but the clock is stopped
+
+    response = signed_in(world.counter).get("/can-bo/?tab=tam-dung")
+
+    ((_row, left, css),) = response.context["rows"]
+    assert (left, css) == ("Dừng tính giờ, còn 2 ngày 6 giờ", "stopped")
+    assert tab_counts(response)["qua-han"] == 0
+
+
 def test_search_by_code_and_applicant_name(signed_in, world):
     first = world.dossier_in(Status.SUBMITTED)
     world.dossier_in(Status.RECEIVED)
