@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dossiers.services import DossierError
+
 from .models import Method
 
 
@@ -27,12 +29,12 @@ class CounterPaymentForm(forms.Form):
     )
     note = forms.CharField(label=_("Ghi chú"), max_length=500, required=False)
 
-    def add_service_refusal(self, error) -> None:
-        """A service's refusal on the fields it names (a receipt number already used), else on the form."""
-        named = [field for field in error.errors if field in self.fields]
-        for field in named:
-            self.add_error(field, error.message)
-        if not named:
+    def add_service_refusal(self, error: DossierError) -> None:
+        """A service's refusal: each of its field errors on the field it names (a receipt number already
+        used); one on a field the form does not have, or a refusal that names no field, on the form."""
+        for field, messages in error.errors.items():
+            self.add_error(field if field in self.fields else None, messages)
+        if not error.errors:
             self.add_error(None, error.message)
 
 

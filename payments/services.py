@@ -414,7 +414,8 @@ def record_counter_payment(
     full-online dossier with a fee must be paid online and is refused here (DOMAIN §3)."""
     at = at or timezone.now()
     if method not in (Method.CASH, Method.BANK):
-        raise InvalidInput(_("Hình thức nộp tại quầy phải là “cash” hoặc “bank”."), errors={"method": [str(method)]})
+        message = _("Hình thức nộp tại quầy phải là “cash” hoặc “bank”.")
+        raise InvalidInput(message, errors={"method": [message]})
     receipt_number = (receipt_number or "").strip()
     if not receipt_number:
         raise InvalidInput(_("Phải ghi số biên lai thu phí, lệ phí."), errors={"receipt_number": [_("Bắt buộc.")]})
@@ -439,10 +440,8 @@ def record_counter_payment(
                 % {"amount": vnd(owed)}
             )
         if amount is not None and int(amount) != owed:
-            raise InvalidInput(
-                _("Số tiền nộp phải đúng số còn phải nộp: %(amount)s đồng.") % {"amount": vnd(owed)},
-                errors={"amount": [str(amount)]},
-            )
+            message = _("Số tiền nộp phải đúng số còn phải nộp: %(amount)s đồng.") % {"amount": vnd(owed)}
+            raise InvalidInput(message, errors={"amount": [message]})
         if online_payment_in_progress(dossier, at):
             raise PaymentInProgress(
                 _("Công dân đang có giao dịch thanh toán trực tuyến chưa kết thúc; chờ giao dịch hết hạn rồi thu.")
@@ -464,11 +463,8 @@ def record_counter_payment(
                     note=note[:500],
                 )
         except IntegrityError:
-            raise InvalidInput(
-                _("Số biên lai %(no)s đã được dùng.") % {"no": receipt_number},
-                code="duplicate_receipt",
-                errors={"receipt_number": [receipt_number]},
-            ) from None
+            message = _("Số biên lai %(no)s đã được dùng.") % {"no": receipt_number}
+            raise InvalidInput(message, code="duplicate_receipt", errors={"receipt_number": [message]}) from None
         record_event(
             dossier=dossier,
             actor=actor,
@@ -489,7 +485,8 @@ def request_financial_obligation(*, dossier, actor, amount: int, reason: str, at
     (the clock stops; the portal sees status 6). Paying it resumes processing."""
     at = at or timezone.now()
     if not isinstance(amount, int) or amount <= 0:
-        raise InvalidInput(_("Số tiền phải là số nguyên dương (đồng)."), errors={"amount": [str(amount)]})
+        message = _("Số tiền phải là số nguyên dương (đồng).")
+        raise InvalidInput(message, errors={"amount": [message]})
     if not (reason or "").strip():
         raise InvalidInput(_("Phải nêu nội dung nghĩa vụ tài chính."), errors={"reason": [_("Bắt buộc.")]})
     with transaction.atomic():

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from dossiers import services
 from dossiers.models import DossierEvent, Status
+from payments import services as payment_services
 from payments.models import Charge, FeeExemption, FeeItem, Method, Payment, PaymentStatus
 from payments.selectors import amounts, payment_summary
 from payments.services import start_gate
@@ -106,8 +107,37 @@ def test_counter_payment_checks_officer_amount_and_receipt(world, fees, sim):
     assert api(world.outsider).post(url, {"receipt_number": "1"}).status_code == 403
     wrong = api(world.counter).post(url, {"receipt_number": "1", "amount": 10_000})
     assert wrong.status_code == 400 and "30.000" in wrong.json()["detail"]
+    assert wrong.json()["errors"] == {"amount": ["Số tiền nộp phải đúng số còn phải nộp: 30.000 đồng."]}
     assert api(world.counter).post(url, {"method": "cash"}).status_code == 400
     assert Payment.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("call", "errors"),
+    [
+        (
+            lambda dossier, officer: payment_services.record_counter_payment(
+                dossier=dossier, actor=officer, method="crypto", receipt_number="BL-1"
+            ),
+            {"method": ["Hình thức nộp tại quầy phải là “cash” hoặc “bank”."]},
+        ),
+        (
+            lambda dossier, officer: payment_services.request_financial_obligation(
+                dossier=dossier, actor=officer, amount=0, reason="Lệ phí trước bạ"
+            ),
+            {"amount": ["Số tiền phải là số nguyên dương (đồng)."]},
+        ),
+    ],
+    ids=["counter_method", "obligation_amount"],
+)
+def test_a_payment_service_says_what_is_wrong_with_each_field_it_refuses(world, fees, sim, call, errors):
+    dossier = fees.received_online(fees.partial)
+
+    with pytest.raises(services.InvalidInput) as refused:
+        call(dossier, world.counter)
+
+    assert refused.value.errors == errors
+    assert not Payment.objects.filter(dossier=dossier).exists()
 
 
 def test_nothing_to_pay_and_already_paid_answer_409(world, fees, sim):

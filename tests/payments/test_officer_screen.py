@@ -201,7 +201,8 @@ def test_a_receipt_number_is_used_once(world, fees, sim):
     again = client_for(world.counter).post(url.format(second.code), body)
 
     assert again.status_code == 400 and again.json()["code"] == "duplicate_receipt"
-    assert "BL-0100 đã được dùng" in again.json()["detail"]
+    assert again.json()["detail"] == "Số biên lai BL-0100 đã được dùng."
+    assert again.json()["errors"] == {"receipt_number": ["Số biên lai BL-0100 đã được dùng."]}
     assert not Payment.objects.filter(dossier=second).exists()
 
 
