@@ -36,6 +36,11 @@ def counter_field(html: str, name: str) -> str:
     return block
 
 
+def fee_card(html: str) -> str:
+    """The markup of the fee card on the dossier screen."""
+    return html.split("<h2>Phí, lệ phí</h2>", 1)[1].split('<div class="card', 1)[0]
+
+
 def test_the_counter_collects_the_fee_from_the_screen(client, world, fees, sim):
     dossier = fees.received_online(fees.partial)
     client.force_login(world.counter)
@@ -101,6 +106,30 @@ def test_a_receipt_number_already_used_is_refused_on_its_field(client, world, fe
     receipt = counter_field(answer.content.decode(), "receipt_number")
     assert receipt.startswith(" has-error") and "Số biên lai BL-0400 đã được dùng." in receipt
     assert not Payment.objects.filter(dossier=second).exists()
+
+
+def test_a_refusal_that_names_no_field_is_shown_on_the_fee_card(client, world, fees, sim):
+    """The citizen started paying online while the officer had the counter form open: the card says why
+    nothing was recorded, where the form was, and no longer offers it."""
+    dossier = fees.received_online(fees.partial)
+    client.force_login(world.counter)
+    Payment.objects.create(
+        dossier=dossier,
+        method="online",
+        status=PaymentStatus.PENDING,
+        amount=30_000,
+        reference="TT-DANG-THANH-TOAN",
+        expires_at=timezone.now() + dt.timedelta(minutes=15),
+    )
+
+    answer = post_collection(client, dossier, receipt_number="BL-0500")
+
+    assert answer.status_code == 409
+    card = fee_card(answer.content.decode())
+    why = "Công dân đang có giao dịch thanh toán trực tuyến chưa kết thúc; chờ giao dịch hết hạn rồi thu."
+    assert f'<div class="alert error" role="alert" style="margin-top:.6rem">{why}</div>' in card
+    assert "Thu phí tại quầy" not in card
+    assert Payment.objects.filter(dossier=dossier).count() == 1
 
 
 def test_no_counter_form_while_an_online_payment_is_in_progress(client, world, fees, sim):
