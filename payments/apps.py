@@ -15,11 +15,11 @@ class PaymentsConfig(AppConfig):
 
         from . import receivers  # noqa: F401 - connects the dossier_changed receiver
         from .officer_views import fee_card
-        from .selectors import payment_summary
+        from .serializers import payment_section
         from .services import start_gate
 
         register_start_gate(start_gate)
-        register_section("payment", payment_summary)
+        register_section("payment", payment_section)
         register_card("payment", template="payments/officer/fee_card.html", context=fee_card)
         app.conf.beat_schedule.update(
             {"payments-sweep": {"task": "payments.sweep_payments", "schedule": 60.0}},

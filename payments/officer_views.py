@@ -3,8 +3,6 @@ at a bank, and record a refund handed back. Thin: each calls its service and ret
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -29,10 +27,6 @@ def fee_card(request, dossier, extra: dict) -> dict | None:
     fee["money"] = {k: vnd(fee.get(k) or 0) for k in ("amount_due", "paid_amount", "outstanding")}
     for line in fee.get("items", []):
         line["due_text"] = vnd(line.get("due", line.get("amount", 0)))
-    for payment in fee.get("payments", []):
-        refund = payment.get("refund") or {}
-        if refund.get("next_attempt_at"):
-            refund["next_attempt"] = dt.datetime.fromisoformat(refund["next_attempt_at"])
     return {
         "fee": fee,
         "is_counter": perms.is_counter_officer(dossier, request.user),

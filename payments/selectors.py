@@ -142,14 +142,11 @@ def online_payment_in_progress(dossier: Dossier, at=None) -> bool:
     ).exists()
 
 
-def _iso(value) -> str | None:
-    return value.isoformat() if value else None
-
-
 def payment_summary(dossier: Dossier, *, public: bool = False) -> dict:
     """Everything a person needs to know about the dossier's fees: what it owes, what was paid, how,
     the receipt number, and, while something is left to pay, what to pay and where. `public=True`
-    (the tracking page) leaves out the list of payments with the officers who recorded them."""
+    (the tracking page) leaves out the list of payments with the officers who recorded them. Times are
+    datetimes; the API writes them as text (`serializers.payment_section`)."""
     figures = amounts(dossier)
     payments = list(
         Payment.objects.filter(dossier_id=dossier.pk).select_related("recorded_by").order_by("created_at", "id")
@@ -207,14 +204,14 @@ def payment_summary(dossier: Dossier, *, public: bool = False) -> dict:
         "method": last_paid.method if last_paid else None,
         "method_label": str(Method(last_paid.method).label) if last_paid else None,
         "receipt_number": last_paid.receipt_number if last_paid else None,
-        "paid_at": _iso(last_paid.paid_at) if last_paid else None,
+        "paid_at": last_paid.paid_at if last_paid else None,
         "what_to_pay": what_to_pay,
         "collectable_at_counter": owed > 0
         and accepts_payment(dossier)
         and not online_only
         and not online_payment_in_progress(dossier),
         "pay_url": pending.pay_url if pending is not None and owed > 0 else None,
-        "pay_expires_at": _iso(pending.expires_at) if pending is not None and owed > 0 else None,
+        "pay_expires_at": pending.expires_at if pending is not None and owed > 0 else None,
         "financial_obligation": any(c.kind == ChargeKind.ADDITIONAL for c in charges),
         "items": items,
         "payments": [
@@ -226,9 +223,9 @@ def payment_summary(dossier: Dossier, *, public: bool = False) -> dict:
                 "status_label": str(PaymentStatus(p.status).label),
                 "amount": p.amount,
                 "receipt_number": p.receipt_number,
-                "created_at": _iso(p.created_at),
-                "paid_at": _iso(p.paid_at),
-                "expires_at": _iso(p.expires_at),
+                "created_at": p.created_at,
+                "paid_at": p.paid_at,
+                "expires_at": p.expires_at,
                 "recorded_by": p.recorded_by.get_username() if p.recorded_by else None,
                 "refund": (
                     {
@@ -238,8 +235,8 @@ def payment_summary(dossier: Dossier, *, public: bool = False) -> dict:
                         "can_hand_back": refunds[p.pk].status in HANDED_BACK_AT_COUNTER,
                         "amount": refunds[p.pk].amount,
                         "attempts": refunds[p.pk].attempts,
-                        "next_attempt_at": _iso(refunds[p.pk].next_attempt_at),
-                        "completed_at": _iso(refunds[p.pk].completed_at),
+                        "next_attempt_at": refunds[p.pk].next_attempt_at,
+                        "completed_at": refunds[p.pk].completed_at,
                     }
                     if p.pk in refunds
                     else None

@@ -1,8 +1,28 @@
 """Request and answer shapes of the payments API."""
 
+import datetime as dt
+
 from rest_framework import serializers
 
+from . import selectors
 from .models import Method, Payment
+
+
+def payment_section(dossier, *, public: bool = False) -> dict:
+    """The fee section of the API's answers (the dossier's own, its detail and tracking answers):
+    `selectors.payment_summary` with its times written as ISO 8601 text, as `datetime.isoformat` writes
+    them."""
+    return _times_as_text(selectors.payment_summary(dossier, public=public))
+
+
+def _times_as_text(value):
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: _times_as_text(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_times_as_text(item) for item in value]
+    return value
 
 
 class PaymentSerializer(serializers.ModelSerializer):

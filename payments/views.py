@@ -23,6 +23,7 @@ from .serializers import (
     ObligationSerializer,
     PaymentSerializer,
     RefundActionSerializer,
+    payment_section,
 )
 
 
@@ -42,7 +43,7 @@ class DossierPaymentsView(APIView):
 
     @extend_schema(responses={200: dict}, summary="Phí, lệ phí và các lần thanh toán của hồ sơ")
     def get(self, request, code):
-        return Response(selectors.payment_summary(_dossier(code, request.user)))
+        return Response(payment_section(_dossier(code, request.user)))
 
     @extend_schema(
         request=None,
@@ -89,7 +90,7 @@ class RefundActionView(APIView):
         form.is_valid(raise_exception=True)
         extra = form.validated_data if action == "complete" else {}
         self.ACTIONS[action](refund_id=refund.pk, actor=request.user, **extra)
-        return Response(selectors.payment_summary(dossier))
+        return Response(payment_section(dossier))
 
 
 class FinancialObligationView(APIView):
@@ -104,7 +105,7 @@ class FinancialObligationView(APIView):
         form.is_valid(raise_exception=True)
         dossier = services.request_financial_obligation(dossier=dossier, actor=request.user, **form.validated_data)
         return Response(
-            {"dossier": dossier.code, "status": dossier.status, "payment": selectors.payment_summary(dossier)},
+            {"dossier": dossier.code, "status": dossier.status, "payment": payment_section(dossier)},
             status=status.HTTP_201_CREATED,
         )
 

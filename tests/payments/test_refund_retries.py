@@ -294,11 +294,13 @@ def test_the_officers_screen_the_api_and_the_admin_show_the_attempts_and_the_nex
     client.force_login(world.counter)
     screen = client.get(reverse("officer:dossier", args=[dossier.code])).content.decode()
     (payment,) = api(world.counter).get(f"/api/v1/dossiers/{dossier.code}/payments/").json()["payments"]
+    (in_detail,) = api(world.counter).get(f"/api/v1/dossiers/{dossier.code}/").json()["payment"]["payments"]
     client.force_login(world.admin)
     listing = client.get(reverse("admin:payments_refund_changelist")).content.decode()
 
     assert f"Đã gửi Nền tảng thanh toán 1 lần. Gửi lại lúc {next_attempt:%H:%M %d/%m/%Y}." in screen
     assert payment["refund"]["attempts"] == 1
-    assert dt.datetime.fromisoformat(payment["refund"]["next_attempt_at"]) == refund.next_attempt_at
+    assert payment["refund"]["next_attempt_at"] == refund.next_attempt_at.isoformat()
+    assert in_detail["refund"]["next_attempt_at"] == refund.next_attempt_at.isoformat()
     assert '<td class="field-attempts">1</td>' in listing
     assert f'<td class="field-next_attempt_at nowrap">{date_format(next_attempt, "DATETIME_FORMAT")}</td>' in listing
