@@ -389,6 +389,12 @@ class Dossier(FSMModelMixin, models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATES
 
+    @property
+    def ended_without_result(self) -> bool:
+        """Refused, withdrawn or stopped: the dossier ended without a result (what it had not paid is no
+        longer owed)."""
+        return self.status in (Status.REJECTED, Status.WITHDRAWN, Status.STOPPED)
+
     def running_process(self):
         """The process version the dossier follows: its own once it has one; before that (received before
         its procedure had a published process) the version current for its competent agency."""

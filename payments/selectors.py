@@ -69,20 +69,15 @@ class Amounts:
     paid: int
     paid_online: int
     computed: bool  # False: an estimate, the dossier has no charge yet
-    ended_unresolved: bool  # refused, withdrawn or stopped: see `ended_unresolved`
+    ended_without_result: bool  # `Dossier.ended_without_result`
 
     @property
     def outstanding(self) -> int:
-        """What is left to pay: nothing once the dossier ended without a result."""
-        if self.ended_unresolved:
+        """What is left to pay: nothing once the dossier ended without a result (what was paid may be
+        refunded)."""
+        if self.ended_without_result:
             return 0
         return max(0, self.due - self.paid)
-
-
-def ended_unresolved(dossier: Dossier) -> bool:
-    """Refused, withdrawn or stopped: the dossier ended without a result, so what was not paid is no longer
-    owed (what was paid may be refunded)."""
-    return not dossier.is_open and dossier.status not in (Status.RESOLVED, Status.RETURNED)
 
 
 def amounts(dossier: Dossier) -> Amounts:
@@ -103,7 +98,7 @@ def amounts(dossier: Dossier) -> Amounts:
         paid=paid["total"] or 0,
         paid_online=paid["online"] or 0,
         computed=computed,
-        ended_unresolved=ended_unresolved(dossier),
+        ended_without_result=dossier.ended_without_result,
     )
 
 
@@ -163,7 +158,7 @@ def payment_summary(dossier: Dossier, *, public: bool = False) -> dict:
     refunded = any(p.status == PaymentStatus.REFUNDED for p in payments)
     if figures.due == 0:
         status = "none"
-    elif figures.ended_unresolved and figures.paid == 0 and not refunded:
+    elif figures.ended_without_result and figures.paid == 0 and not refunded:
         status = "not_due"
     elif figures.paid == 0 and refunded:
         status = "refunded"
