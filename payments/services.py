@@ -639,12 +639,22 @@ def execute_refund(*, refund_id: int, now=None) -> str:
         if exc.status is not None and 400 <= exc.status < 500:
             return _give_up_refund(refund.pk, error=str(exc), now=now, refused=True)
         # Tried again at `next_attempt_at`; after the last attempt, its outcome is asked for then.
-        Refund.objects.filter(pk=refund.pk, status=RefundStatus.REQUESTED).update(last_error=str(exc)[:500])
-        logger.warning("refund %s: attempt %s failed, next at %s: %s", refund.reference, attempt, next_attempt_at, exc)
-        return "retry"
+        return _retry_later(refund, exc, why=f"attempt {attempt} failed, next at {next_attempt_at}")
     return _made_by_platform(
         refund.pk, _("Đã hoàn trả %(amount)s đồng qua Nền tảng thanh toán; lý do: %(why)s."), now=now
     )
+
+
+def _retry_later(refund: Refund, error: Exception, *, why: str, next_attempt_at: dt.datetime | None = None) -> str:
+    """No answer from the platform, or its server error: the refund stays requested until its next time
+    (`next_attempt_at` when given; else the one the attempt set when it claimed it), keeping the error for
+    the officers. Not history: a transient failure is not something they act on."""
+    changes = {"last_error": str(error)[:500]}
+    if next_attempt_at is not None:
+        changes["next_attempt_at"] = next_attempt_at
+    Refund.objects.filter(pk=refund.pk, status=RefundStatus.REQUESTED).update(**changes)
+    logger.warning("refund %s: %s: %s", refund.reference, why, error)
+    return "retry"
 
 
 def _made_by_platform(refund_id: int, note: str, *, now) -> str:
@@ -667,11 +677,12 @@ def _settle_unanswered_refund(refund: Refund, *, now) -> str:
     try:
         remote = platform.query_payment(refund.payment.reference)
     except platform.PlatformError as exc:
-        Refund.objects.filter(pk=refund.pk, status=RefundStatus.REQUESTED).update(
-            next_attempt_at=now + dt.timedelta(seconds=conf.refund_retry_max_seconds()), last_error=str(exc)[:500]
+        return _retry_later(
+            refund,
+            exc,
+            why="outcome of the last attempt unknown, asking again later",
+            next_attempt_at=now + dt.timedelta(seconds=conf.refund_retry_max_seconds()),
         )
-        logger.warning("refund %s: outcome of the last attempt unknown, asking again later: %s", refund.reference, exc)
-        return "retry"
     if remote.status != PaymentStatus.REFUNDED:  # one refund per payment, of all it paid
         return _give_up_refund(refund.pk, now=now)
     return _made_by_platform(
