@@ -108,11 +108,8 @@ def test_a_receipt_number_already_used_is_refused_on_its_field(client, world, fe
     assert not Payment.objects.filter(dossier=second).exists()
 
 
-def test_a_refusal_that_names_no_field_is_shown_on_the_fee_card(client, world, fees, sim):
-    """The citizen started paying online while the officer had the counter form open: the card says why
-    nothing was recorded, where the form was, and no longer offers it."""
-    dossier = fees.received_online(fees.partial)
-    client.force_login(world.counter)
+def online_payment_in_progress(dossier):
+    """The citizen has started paying online and the platform has not answered yet."""
     Payment.objects.create(
         dossier=dossier,
         method="online",
@@ -121,6 +118,14 @@ def test_a_refusal_that_names_no_field_is_shown_on_the_fee_card(client, world, f
         reference="TT-DANG-THANH-TOAN",
         expires_at=timezone.now() + dt.timedelta(minutes=15),
     )
+
+
+def test_a_refusal_that_names_no_field_is_shown_on_the_fee_card(client, world, fees, sim):
+    """The citizen started paying online while the officer had the counter form open: the card says why
+    nothing was recorded, where the form was, and no longer offers it."""
+    dossier = fees.received_online(fees.partial)
+    client.force_login(world.counter)
+    online_payment_in_progress(dossier)
 
     answer = post_collection(client, dossier, receipt_number="BL-0500")
 
@@ -137,14 +142,7 @@ def test_no_counter_form_while_an_online_payment_is_in_progress(client, world, f
     dossier = fees.received_online(fees.partial)
     client.force_login(world.counter)
     assert "Thu phí tại quầy" in page(client, dossier).content.decode()
-    Payment.objects.create(
-        dossier=dossier,
-        method="online",
-        status=PaymentStatus.PENDING,
-        amount=30_000,
-        reference="TT-DANG-THANH-TOAN",
-        expires_at=timezone.now() + dt.timedelta(minutes=15),
-    )
+    online_payment_in_progress(dossier)
 
     assert "Thu phí tại quầy" not in page(client, dossier).content.decode()
 
