@@ -94,7 +94,8 @@ class StatusMappingInline(admin.TabularInline):
 
 class MappingVersionForm(forms.ModelForm):
     def clean_is_active(self):
-        """The admin's change view validates in the transaction that saves: the check and the save are one."""
+        """The model refuses saving the last active version as retired; checked here first (in the change
+        view's transaction, which saves) so that the refusal shows on the form."""
         is_active = self.cleaned_data["is_active"]
         if self.instance.pk is not None and not is_active and "is_active" in self.changed_data:
             self.instance.ensure_another_active()

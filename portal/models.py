@@ -97,8 +97,11 @@ class MappingVersion(models.Model):
             )
 
     def ensure_deletable(self) -> None:
-        """Refuse to delete an active version (retire it first, which keeps another one active)."""
-        if self.is_active:
+        """Refuse to delete an active version (retire it first, which keeps another one active). The row is
+        read again and locked until the deletion's transaction ends: this instance may be stale, and the
+        version cannot be activated meanwhile."""
+        locked = MappingVersion.objects.select_for_update().filter(pk=self.pk)
+        if locked.values_list("is_active", flat=True).first():
             raise ValidationError(
                 gettext(
                     "Không thể xóa phiên bản %(number)s đang áp dụng của bảng ánh xạ trạng thái: hãy ngừng áp dụng "

@@ -3,6 +3,8 @@
 from portal.mapping import invalidate_mapping
 from portal.models import MappingVersion, StatusMapping
 
+LAST_ACTIVE = "Không thể ngừng áp dụng phiên bản 1: đây là phiên bản duy nhất đang áp dụng của bảng ánh xạ trạng thái."
+
 
 def retire_every_version() -> None:
     """Leave no version active, as a bulk update from a shell can (the model refuses it one by one)."""
@@ -10,11 +12,11 @@ def retire_every_version() -> None:
     invalidate_mapping()
 
 
-def copy_of_version_1(number: int = 2, *, without=(), codes=None) -> MappingVersion:
-    """A new active version with version 1's rows, but those of the states in `without`, and with the
-    national codes in `codes` ({(status, pause reason): code}) instead of version 1's."""
+def copy_of_version_1(number: int = 2, *, without=(), codes=None, silent_actions=("note",)) -> MappingVersion:
+    """A new active version with version 1's rows, but those of the states in `without`, with the national
+    codes in `codes` ({(status, pause reason): code}) instead of version 1's, not reporting `silent_actions`."""
     codes = codes or {}
-    version = MappingVersion.objects.create(number=number, silent_actions=["note"])
+    version = MappingVersion.objects.create(number=number, silent_actions=list(silent_actions))
     for row in StatusMapping.objects.filter(version__number=1).exclude(status__in=without):
         StatusMapping.objects.create(
             version=version,

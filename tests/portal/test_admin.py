@@ -10,9 +10,7 @@ from django.utils import timezone
 from dossiers.models import Status
 from portal.mapping import load_mapping
 from portal.models import MappingVersion, OutboxMessage
-from tests.portal.helpers import copy_of_version_1, retire_every_version
-
-LAST_ACTIVE = "Không thể ngừng áp dụng phiên bản 1: đây là phiên bản duy nhất đang áp dụng của bảng ánh xạ trạng thái."
+from tests.portal.helpers import LAST_ACTIVE, copy_of_version_1, retire_every_version
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 active version and deleting an active one are refused by the model, also under concurrent retirements."""
 
 import threading
+import time
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -9,9 +10,7 @@ from django.db import connection, transaction
 
 from portal.mapping import load_mapping
 from portal.models import MappingVersion, StatusMapping
-from tests.portal.helpers import copy_of_version_1
-
-LAST_ACTIVE = "Không thể ngừng áp dụng phiên bản 1: đây là phiên bản duy nhất đang áp dụng"
+from tests.portal.helpers import LAST_ACTIVE, copy_of_version_1
 
 
 def retire(version):
@@ -60,11 +59,31 @@ def test_an_active_version_is_not_deleted_one_by_one_nor_in_bulk(db):
     assert not MappingVersion.objects.filter(number=1).exists()
 
 
+def test_a_version_activated_since_it_was_read_is_not_deleted(db):
+    retired = copy_of_version_1()
+    retire(retired)  # version 1 stays active
+    stale = MappingVersion.objects.get(pk=retired.pk)
+    MappingVersion.objects.filter(pk=retired.pk).update(is_active=True)  # activated since, elsewhere
+
+    with pytest.raises(ValidationError, match="Không thể xóa phiên bản 2 đang áp dụng"), transaction.atomic():
+        stale.delete()
+
+    assert MappingVersion.objects.filter(pk=retired.pk, is_active=True).exists()
+
+
+def waiting_for_a_lock() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0] > 0
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_versions_retired_at_once_leave_one_active(world):
     v1, v2 = MappingVersion.objects.get(number=1), copy_of_version_1()
-    retired_first, committed = threading.Event(), threading.Event()
+    retired_first, release = threading.Event(), threading.Event()
     outcome = {}
 
     def first():
@@ -72,8 +91,7 @@ def test_two_versions_retired_at_once_leave_one_active(world):
             with transaction.atomic():
                 retire(v1)
                 retired_first.set()
-                # Held open: the second retirement must wait for this one rather than read v1 as active.
-                committed.wait(0.5)
+                release.wait(10)  # held open until the second retirement waits for this one's lock
             outcome["first"] = "retired"
         finally:
             retired_first.set()
@@ -92,6 +110,11 @@ def test_two_versions_retired_at_once_leave_one_active(world):
     threads = [threading.Thread(target=first), threading.Thread(target=second)]
     for thread in threads:
         thread.start()
+    retired_first.wait(10)
+    deadline = time.monotonic() + 10
+    while not waiting_for_a_lock() and time.monotonic() < deadline and "second" not in outcome:
+        time.sleep(0.01)
+    release.set()
     for thread in threads:
         thread.join(30)
 

@@ -6,11 +6,11 @@ from django.db import transaction
 from dossiers import services
 from dossiers.models import Dossier, DossierEvent, PauseReason, Status
 from portal.mapping import NoActiveMapping, UnmappedStatus, active_mapping, load_mapping, missing_states
-from portal.models import MappingVersion, MessageKind, NationalStatus, OutboxMessage, StatusMapping
+from portal.models import MessageKind, NationalStatus, OutboxMessage, StatusMapping
 from portal.services import record_change
 from tests.factories import ProcedureFactory, at, make_process
 from tests.portal.conftest import NATIONAL
-from tests.portal.helpers import retire_every_version
+from tests.portal.helpers import copy_of_version_1, retire_every_version
 
 
 def rows(dossier):
@@ -150,10 +150,14 @@ def test_no_change_without_its_row_when_a_state_is_unmapped(world):
 
 
 def test_a_newer_mapping_version_takes_over(world):
-    v2 = MappingVersion.objects.create(number=2, silent_actions=["note", "assign"])
-    for row in StatusMapping.objects.filter(version__number=1):
-        code = NationalStatus.SUPPLEMENT_REQUESTED if row.status == Status.PAUSED else row.national_code
-        StatusMapping.objects.create(version=v2, status=row.status, pause_reason=row.pause_reason, national_code=code)
+    paused = StatusMapping.objects.filter(version__number=1, status=Status.PAUSED).values_list(
+        "pause_reason", flat=True
+    )
+    copy_of_version_1(
+        2,
+        codes={(Status.PAUSED, reason): NationalStatus.SUPPLEMENT_REQUESTED for reason in paused},
+        silent_actions=("note", "assign"),
+    )
     dossier = world.dossier_in(Status.PAUSED)
     last = rows(dossier)[-1]
     assert last.mapping_version == 2
