@@ -4,21 +4,18 @@
 history row (event_id). Reversed, the columns are filled in again from the history rows."""
 
 from django.db import migrations
+from django.db.models import OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 
 
 def refill_from_history(apps, schema_editor):
     OutboxMessage = apps.get_model("portal", "OutboxMessage")
     DossierEvent = apps.get_model("dossiers", "DossierEvent")
-    rows = list(OutboxMessage.objects.only("id", "event_id"))
-    changes = {
-        pk: (action, status)
-        for pk, action, status in DossierEvent.objects.filter(id__in=[r.event_id for r in rows]).values_list(
-            "id", "action", "to_status"
-        )
-    }
-    for row in rows:
-        row.action, row.dossier_status = changes.get(row.event_id, ("", ""))
-    OutboxMessage.objects.bulk_update(rows, ["action", "dossier_status"], batch_size=1000)
+    event = DossierEvent.objects.filter(pk=OuterRef("event_id"))
+    OutboxMessage.objects.update(
+        action=Coalesce(Subquery(event.values("action")[:1]), Value("")),
+        dossier_status=Coalesce(Subquery(event.values("to_status")[:1]), Value("")),
+    )
 
 
 class Migration(migrations.Migration):
