@@ -200,6 +200,12 @@ def missing_components(
     return [d for d in procedure.documents.order_by("order") if d.required and d.code not in present]
 
 
+def changes_of(event_ids) -> dict[int, tuple[str, str]]:
+    """Of each history row by id: its action and the state it left the dossier in."""
+    rows = DossierEvent.objects.filter(id__in=list(event_ids)).values_list("id", "action", "to_status")
+    return {pk: (action, status) for pk, action, status in rows}
+
+
 def history(dossier: Dossier) -> QuerySet[DossierEvent]:
     return DossierEvent.objects.filter(dossier=dossier).order_by("seq")
 

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from dossiers.models import Dossier, DossierEvent, Status
+from dossiers.selectors import changes_of
 from onestop import fastsql
 
 from . import conf
@@ -108,9 +109,7 @@ def assign_codes(rows: list[OutboxMessage]) -> Coding:
         missing = ""
     except NoActiveMapping as exc:
         mapping, missing = None, str(exc)
-    # What each change was (its action, the state it left the dossier in), from its history row.
-    history = DossierEvent.objects.filter(id__in=uncoded).values_list("id", "action", "to_status")
-    changes = {pk: (action, status) for pk, action, status in history}
+    changes = changes_of(uncoded)  # what each change was, as its history row says
     coding = Coding(ready=[])
     coded, silent, behind = [], [], []
     waiting: dict[str, list[int]] = defaultdict(list)  # cause → ids of the rows it holds back
@@ -406,7 +405,7 @@ def apply_outcome(rows: list[OutboxMessage], outcome: BatchOutcome, *, count_att
 
 
 def _release(ids: list[int], now: dt.datetime) -> None:
-    """Rows not attempted (behind a row of their dossier that was held back): due again at once."""
+    """Rows claimed but not attempted: due again at once."""
     if ids:
         OutboxMessage.objects.filter(id__in=ids, state=OutboxState.PENDING).update(next_attempt_at=now)
 
