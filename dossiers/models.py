@@ -38,6 +38,8 @@ class Status(models.TextChoices):
 OPEN_STATES = (Status.SUBMITTED, Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT, Status.PAUSED)
 CLOCK_RUNNING_STATES = (Status.RECEIVED, Status.PROCESSING)
 FINAL_STATES = (Status.RETURNED, Status.REJECTED, Status.WITHDRAWN, Status.STOPPED)
+# The final states reached without a result: refused, withdrawn or stopped.
+ENDED_WITHOUT_RESULT = (Status.REJECTED, Status.WITHDRAWN, Status.STOPPED)
 
 
 class Action(models.TextChoices):
@@ -393,7 +395,7 @@ class Dossier(FSMModelMixin, models.Model):
     def ended_without_result(self) -> bool:
         """Refused, withdrawn or stopped: the dossier ended without a result (what it had not paid is no
         longer owed)."""
-        return self.status in (Status.REJECTED, Status.WITHDRAWN, Status.STOPPED)
+        return self.status in ENDED_WITHOUT_RESULT
 
     def running_process(self):
         """The process version the dossier follows: its own once it has one; before that (received before

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dossiers.admin_forms import add_service_errors
 from dossiers.services import DossierError
 
 from .models import Method
@@ -30,11 +31,10 @@ class CounterPaymentForm(forms.Form):
     note = forms.CharField(label=_("Ghi chú"), max_length=500, required=False)
 
     def add_service_refusal(self, error: DossierError) -> None:
-        """A service's refusal: each of its field errors on the field it names (a receipt number already
-        used); one on a field the form does not have, or a refusal that names no field, on the form."""
-        for field, messages in error.errors.items():
-            self.add_error(field if field in self.fields else None, messages)
-        if not error.errors:
+        """A service's refusal: its field errors on the fields they name (a receipt number already used);
+        when it names none of this form's fields, its message on the form."""
+        add_service_errors(self, error)
+        if not any(field in self.fields for field in error.errors):
             self.add_error(None, error.message)
 
 

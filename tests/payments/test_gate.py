@@ -132,11 +132,15 @@ def test_counter_payment_checks_officer_amount_and_receipt(world, fees, sim):
 )
 def test_a_payment_service_says_what_is_wrong_with_each_field_it_refuses(world, fees, sim, call, errors):
     dossier = fees.received_online(fees.partial)
+    dossier.refresh_from_db()
+    before = (dossier.status, dossier.version, Charge.objects.filter(dossier=dossier).count())
 
     with pytest.raises(services.InvalidInput) as refused:
         call(dossier, world.counter)
 
     assert refused.value.errors == errors
+    dossier.refresh_from_db()  # nothing recorded: no payment, no charge, no change to the dossier
+    assert (dossier.status, dossier.version, Charge.objects.filter(dossier=dossier).count()) == before
     assert not Payment.objects.filter(dossier=dossier).exists()
 
 
@@ -206,7 +210,7 @@ def test_public_summary_for_the_tracking_page_lists_no_payments(world, fees, sim
     assert api(world.outsider).get(f"/api/v1/dossiers/{dossier.code}/payments/").status_code == 403
 
 
-def test_an_unpaid_dossier_that_ended_unresolved_owes_nothing(world, fees, sim):
+def test_an_unpaid_dossier_that_ended_without_a_result_owes_nothing(world, fees, sim):
     dossier = fees.received_online(fees.partial)
     assert payment_summary(dossier)["outstanding"] == 30_000
 
@@ -233,7 +237,7 @@ def owed_as_each_reader_says(world, client, dossier) -> dict:
 
 
 @pytest.mark.parametrize("ending", ["withdrawn after receipt", "refused at the counter"])
-def test_every_reader_agrees_that_a_dossier_ended_unresolved_owes_nothing(client, world, fees, sim, ending):
+def test_every_reader_agrees_that_a_dossier_ended_without_a_result_owes_nothing(client, world, fees, sim, ending):
     if ending == "refused at the counter":
         dossier = world.online_dossier(procedure=fees.full)  # not received: the fee is an estimate
     else:
