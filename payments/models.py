@@ -15,6 +15,10 @@ from dossiers.models import Dossier
 from onestop.formats import vnd
 from workflows.models import Procedure
 
+# The largest amount a dossier may be asked for at once (a thousand billion đồng): far above any fee or
+# obligation, and far below what the databases' integers hold.
+MAX_AMOUNT = 1_000_000_000_000
+
 
 class FeeKind(models.TextChoices):
     FEE = "fee", _("Phí")

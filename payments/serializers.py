@@ -5,7 +5,7 @@ import datetime as dt
 from rest_framework import serializers
 
 from . import selectors
-from .models import Method, Payment
+from .models import MAX_AMOUNT, Method, Payment
 
 
 def payment_section(dossier, *, public: bool = False) -> dict:
@@ -50,12 +50,12 @@ class PaymentSerializer(serializers.ModelSerializer):
 class CounterPaymentSerializer(serializers.Serializer):
     method = serializers.ChoiceField(choices=[Method.CASH, Method.BANK], default=Method.CASH)
     receipt_number = serializers.CharField(max_length=64)
-    amount = serializers.IntegerField(min_value=1, required=False)
+    amount = serializers.IntegerField(min_value=1, max_value=MAX_AMOUNT, required=False)
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
 class ObligationSerializer(serializers.Serializer):
-    amount = serializers.IntegerField(min_value=1)
+    amount = serializers.IntegerField(min_value=1, max_value=MAX_AMOUNT)
     reason = serializers.CharField(max_length=500)
 
 

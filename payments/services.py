@@ -33,6 +33,7 @@ from onestop.formats import vnd
 from . import conf, platform, signing
 from .models import (
     HANDED_BACK_AT_COUNTER,
+    MAX_AMOUNT,
     Charge,
     ChargeKind,
     Method,
@@ -486,6 +487,9 @@ def request_financial_obligation(*, dossier, actor, amount: int, reason: str, at
     at = at or timezone.now()
     if not isinstance(amount, int) or amount <= 0:
         message = _("Số tiền phải là số nguyên dương (đồng).")
+        raise InvalidInput(message, errors={"amount": [message]})
+    if amount > MAX_AMOUNT:
+        message = _("Số tiền không được vượt quá %(max)s đồng.") % {"max": vnd(MAX_AMOUNT)}
         raise InvalidInput(message, errors={"amount": [message]})
     if not (reason or "").strip():
         raise InvalidInput(_("Phải nêu nội dung nghĩa vụ tài chính."), errors={"reason": [_("Bắt buộc.")]})

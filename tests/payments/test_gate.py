@@ -127,8 +127,14 @@ def test_counter_payment_checks_officer_amount_and_receipt(world, fees, sim):
             ),
             {"amount": ["Số tiền phải là số nguyên dương (đồng)."]},
         ),
+        (
+            lambda dossier, officer: payment_services.request_financial_obligation(
+                dossier=dossier, actor=officer, amount=10**30, reason="Lệ phí trước bạ"
+            ),
+            {"amount": ["Số tiền không được vượt quá 1.000.000.000.000 đồng."]},
+        ),
     ],
-    ids=["counter_method", "obligation_amount"],
+    ids=["counter_method", "obligation_amount", "obligation_too_large"],
 )
 def test_a_payment_service_says_what_is_wrong_with_each_field_it_refuses(world, fees, sim, call, errors):
     dossier = fees.received_online(fees.partial)

@@ -8,7 +8,7 @@ from dossiers import services
 from dossiers.models import DossierEvent, PauseReason, Status
 from payments import platform
 from payments import services as payment_services
-from payments.models import Method, Payment, PaymentStatus, Refund, RefundStatus
+from payments.models import Charge, ChargeKind, Method, Payment, PaymentStatus, Refund, RefundStatus
 from payments.selectors import payment_summary
 from tests.factories import at
 from tests.payments.helpers import RefundPlatform, api, deliver, refund_rows
@@ -152,6 +152,19 @@ def test_only_a_handler_asks_for_a_financial_obligation(world, fees, sim):
     assert api(world.counter).post(url, {"amount": 0, "reason": "x"}).status_code == 400
     dossier.refresh_from_db()
     assert dossier.status == Status.PROCESSING
+
+
+def test_an_amount_too_large_for_any_obligation_is_refused_with_a_message(world, fees, sim):
+    dossier = world.dossier_in(Status.PROCESSING)
+    url = f"/api/v1/dossiers/{dossier.code}/payments/obligations/"
+
+    answer = api(world.counter).post(url, {"amount": 10**30, "reason": "Lệ phí trước bạ"}, format="json")
+
+    assert answer.status_code == 400
+    assert answer.json()["errors"]["amount"] == ["Giá trị phải nhỏ hơn hoặc bằng 1000000000000."]
+    dossier.refresh_from_db()
+    assert dossier.status == Status.PROCESSING
+    assert not Charge.objects.filter(dossier=dossier, kind=ChargeKind.ADDITIONAL).exists()
 
 
 def test_the_admin_action_records_a_counter_refund_and_says_why_it_refuses(world, fees, sim, refunds_enabled, client):
