@@ -1,6 +1,7 @@
 """English through Django i18n: pages and API errors follow Accept-Language or the language cookie set by
 /i18n/setlang/; Vietnamese stays the default. The English catalogue is complete, compiled and keeps every
-placeholder of its Vietnamese source."""
+placeholder of its Vietnamese source. The messages of Django REST framework come in Vietnamese too (the
+Vietnamese catalogue holds those the framework ships untranslated), so an API refusal is in one language."""
 
 import re
 from collections import Counter
@@ -8,6 +9,7 @@ from pathlib import Path
 
 import polib
 import pytest
+import rest_framework
 from django.conf import settings
 from django.test import Client
 from django.utils import translation
@@ -15,6 +17,8 @@ from django.utils import translation
 from tests.dossiers.api_support import action_url, client_for
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
+VIETNAMESE = Path(settings.BASE_DIR) / "locale" / "vi" / "LC_MESSAGES"
+FRAMEWORK = Path(rest_framework.__file__).parent / "locale"
 UNKNOWN_CODE = "000.00.12.H52-250812-9999"
 
 # printf-style (%s, %(name)s, %(size).1f, %%) and str.format-style ({value}, {{ and }}) placeholders.
@@ -129,6 +133,27 @@ def test_unknown_dossier_404_detail_follows_the_language(world):
     assert vietnamese.json()["detail"] == f"Không tìm thấy hồ sơ {UNKNOWN_CODE}."
 
 
+def test_the_framework_s_field_errors_are_vietnamese_by_default_and_english_on_request(world):
+    dossier = world.dossier_in("processing")
+    url = action_url(dossier.code, "pause")
+    body = {"reason": "verification", "expected_version": -1, "note": ["not", "text"]}
+
+    vietnamese = client_for(world.counter).post(url, body, format="json")
+    english = client_for(world.counter).post(url, body, format="json", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert vietnamese.status_code == english.status_code == 400
+    assert vietnamese.json()["errors"] == {
+        "expected_version": ["Giá trị phải lớn hơn hoặc bằng 0."],
+        "note": ["Phải là một chuỗi ký tự."],
+    }
+    assert english.json()["errors"] == {
+        "expected_version": ["Ensure this value is greater than or equal to 0."],
+        "note": ["Not a valid string."],
+    }
+    dossier.refresh_from_db()
+    assert dossier.status == "processing"
+
+
 def test_public_tracking_api_labels_follow_the_language(world):
     dossier = world.counter_dossier()
 
@@ -146,8 +171,8 @@ def placeholders(text: str) -> Counter:
     return Counter(PERCENT.findall(text)) + Counter(BRACES.findall(text))
 
 
-def catalogue() -> polib.POFile:
-    return polib.pofile(str(CATALOGUE / "django.po"))
+def catalogue(folder: Path = CATALOGUE) -> polib.POFile:
+    return polib.pofile(str(folder / "django.po"))
 
 
 def test_catalogue_has_no_untranslated_fuzzy_or_obsolete_entries():
@@ -164,9 +189,10 @@ def test_catalogue_has_no_untranslated_fuzzy_or_obsolete_entries():
         assert all(t.strip() for t in translations), entry.msgid
 
 
-def test_every_translation_keeps_the_placeholders_of_its_source():
+@pytest.mark.parametrize("folder", [CATALOGUE, VIETNAMESE], ids=["en", "vi"])
+def test_every_translation_keeps_the_placeholders_of_its_source(folder):
     mismatched = []
-    for entry in catalogue():
+    for entry in catalogue(folder):
         if entry.obsolete:
             continue
         if entry.msgid_plural:
@@ -182,11 +208,12 @@ def test_every_translation_keeps_the_placeholders_of_its_source():
     assert mismatched == []
 
 
-def test_compiled_catalogue_matches_the_po_file():
+@pytest.mark.parametrize("folder", [CATALOGUE, VIETNAMESE], ids=["en", "vi"])
+def test_compiled_catalogue_matches_the_po_file(folder):
     """The committed .mo is what Django loads; it must carry every translation of the .po."""
-    mo = {(e.msgid, e.msgid_plural): e for e in polib.mofile(str(CATALOGUE / "django.mo"))}
+    mo = {(e.msgid, e.msgid_plural): e for e in polib.mofile(str(folder / "django.mo"))}
     stale = []
-    for entry in catalogue():
+    for entry in catalogue(folder):
         if entry.obsolete:
             continue
         compiled = mo.get((entry.msgid, entry.msgid_plural))
@@ -199,3 +226,13 @@ def test_compiled_catalogue_matches_the_po_file():
             stale.append(entry.msgid)
 
     assert stale == []
+
+
+def test_every_message_of_the_framework_has_vietnamese():
+    """A message the framework ships without Vietnamese is translated here (a new version may add some)."""
+    english = {e.msgid for e in polib.mofile(str(FRAMEWORK / "en" / "LC_MESSAGES" / "django.mo")) if e.msgid}
+    theirs = {e.msgid for e in polib.mofile(str(FRAMEWORK / "vi" / "LC_MESSAGES" / "django.mo")) if e.msgstr}
+    translated = [e for e in catalogue(VIETNAMESE) if e.msgstr or any(e.msgstr_plural.values())]
+    ours = {e.msgid for e in translated} | {e.msgid_plural for e in translated if e.msgid_plural}
+
+    assert sorted(english - theirs - ours) == []
