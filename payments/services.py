@@ -625,11 +625,9 @@ def execute_refund(*, refund_id: int, now=None) -> str:
         return _settle_unanswered_refund(refund, now=now)
     attempt = refund.attempts + 1
     next_attempt_at = now + refund_retry_delay(attempt)
-    claimed = (
-        Refund.objects.filter(pk=refund.pk, status=RefundStatus.REQUESTED, attempts=refund.attempts)
-        .filter(next_attempt_at__lte=now)
-        .update(attempts=attempt, next_attempt_at=next_attempt_at)
-    )
+    claimed = Refund.objects.filter(
+        pk=refund.pk, status=RefundStatus.REQUESTED, attempts=refund.attempts, next_attempt_at__lte=now
+    ).update(attempts=attempt, next_attempt_at=next_attempt_at)
     if not claimed:  # another worker took this attempt
         return "no_change"
     try:
@@ -674,7 +672,7 @@ def _made_by_platform(refund_id: int, note: str, *, now) -> str:
 
 def _settle_unanswered_refund(refund: Refund, *, now) -> str:
     """The last attempt got no answer, or its worker stopped during the call: the platform may have made
-    the refund. Ask it (the payment's refunded amount) before leaving the refund to the officers, who
+    the refund. Ask it (the payment's status) before leaving the refund to the officers, who
     would otherwise hand the money back a second time. Made, it is done; not made, the officers take
     over; no answer, the question is asked again after the longest wait, and nothing goes to the counter
     meanwhile."""
