@@ -6,9 +6,10 @@
 Each transition is a pause or a resume of a dossier in processing, through `dossiers.services`: the row
 locked, the transition checked (state, conditions, the officer's role and agency), the two clock events
 appended to the ledger, the dossier and step saved, the history row and the portal outbox row inserted, in
-one transaction. The limit printed beside it is the same statements sent raw through the database driver
-(psycopg / sqlite3) with no ORM; on PostgreSQL also the same statements from pgbench, PostgreSQL's own
-client in C, whose cost is next to nothing (the server's limit; the psycopg column is the Python driver's).
+one transaction, dated in working time whenever the bench runs (`_working_clock`). The limit printed
+beside it is the same statements sent raw through the database driver (psycopg / sqlite3) with no ORM; on
+PostgreSQL also the same statements from pgbench, PostgreSQL's own client in C, whose cost is next to
+nothing (the server's limit; the psycopg column is the Python driver's).
 The yardstick beside them, a bare ORM transition with django-fsm-2 and two inserts (the target was set at
 830/725 of it). A run's figure is the median of its rounds; every run is
 a fresh process with a fresh database, and the figures of all runs are printed with their range and median.
@@ -69,7 +70,25 @@ def _rounds(transitions: int, rounds: int, step) -> tuple[list[float], list[floa
     return rates, cpu
 
 
-def _service_rounds(officer, dossiers, transitions: int, rounds: int) -> tuple[list[float], list[float]]:
+def _working_clock(dossier):
+    """A clock that reads working time whenever the bench runs: from the start of the next working morning
+    (of the dossiers' agency), advancing with the real time. A resume outside working hours (at lunch, at
+    night, at the weekend) leaves the due date and the appointment where they were and so sends a shorter
+    UPDATE than the raw columns; with this clock the service does the same work at any hour."""
+    from django.utils import timezone
+
+    from dossiers.services import dossier_calendar
+
+    calendar = dossier_calendar(dossier)
+    day = timezone.localdate() + dt.timedelta(days=1)
+    while len(calendar.intervals(day)) < 2:  # a whole working day, so the morning is ahead
+        day += dt.timedelta(days=1)
+    start = timezone.make_aware(dt.datetime.combine(day, calendar.intervals(day)[0][0]))
+    began = time.perf_counter()
+    return lambda: start + dt.timedelta(seconds=time.perf_counter() - began)
+
+
+def _service_rounds(officer, dossiers, transitions: int, rounds: int, clock) -> tuple[list[float], list[float]]:
     from dossiers import services
 
     paused = dict.fromkeys((d.pk for d in dossiers), False)
@@ -77,9 +96,9 @@ def _service_rounds(officer, dossiers, transitions: int, rounds: int) -> tuple[l
     def step(i):
         d = dossiers[i % len(dossiers)]
         if paused[d.pk]:
-            services.resume_dossier(dossier=d, actor=officer)
+            services.resume_dossier(dossier=d, actor=officer, at=clock())
         else:
-            services.pause_dossier(dossier=d, actor=officer, reason="verification")
+            services.pause_dossier(dossier=d, actor=officer, reason="verification", at=clock())
         paused[d.pk] = not paused[d.pk]
 
     return _rounds(transitions, rounds, step)
@@ -128,7 +147,7 @@ def _statements(vendor: str) -> dict[str, str]:
     }
 
 
-def _check_statements(officer, dossier) -> None:
+def _check_statements(officer, dossier, clock) -> None:
     """The raw and pgbench columns send the texts `_statements` builds, with the column lists written out
     above: stop, rather than print figures of other statements, when a pause and a resume through the service
     do not send every one of them (a column added to what they update, say). Leaves the dossier in processing."""
@@ -143,14 +162,14 @@ def _check_statements(officer, dossier) -> None:
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(capture):  # fastsql then sends through Django's cursor, texts unchanged
-        services.pause_dossier(dossier=dossier, actor=officer, reason="verification")
-        services.resume_dossier(dossier=dossier, actor=officer)
+        services.pause_dossier(dossier=dossier, actor=officer, reason="verification", at=clock())
+        services.resume_dossier(dossier=dossier, actor=officer, at=clock())
     differing = [name for name, sql in _statements(connection.vendor).items() if sql not in sent]
     if differing:
         raise SystemExit(f"the service no longer sends the {', '.join(differing)} statement(s) the raw columns send")
 
 
-def _raw_rounds(backend: str, dossiers, transitions: int, rounds: int) -> tuple[list[float], list[float]]:
+def _raw_rounds(backend: str, dossiers, transitions: int, rounds: int, clock) -> tuple[list[float], list[float]]:
     """The statements of one transition as the service sends them (the same texts and columns, values of
     the same kinds and sizes), sent straight through the driver with no ORM: lock the row (with the
     procedure, current step and competent agency joined), insert the two clock events, update the step and
@@ -199,7 +218,7 @@ def _raw_rounds(backend: str, dossiers, transitions: int, rounds: int) -> tuple[
         conn.commit()
 
     def when():
-        now = dt.datetime.now(dt.UTC)
+        now = clock().astimezone(dt.UTC)
         return now if backend == "postgresql" else now.replace(tzinfo=None).isoformat(" ")
 
     def transition(pk, step_id, before, after):
@@ -427,16 +446,17 @@ def _bare_orm_rounds(dossiers, transitions: int, rounds: int) -> tuple[list[floa
 def run_one(backend: str, transitions: int, rounds: int, dossier_count: int) -> dict:
     _prepare_django(backend)
     officer, dossiers = _world(dossier_count)
-    _check_statements(officer, dossiers[0])
+    clock = _working_clock(dossiers[0])
+    _check_statements(officer, dossiers[0], clock)
     found = {"backend": backend}
-    found["service"], found["service_cpu"] = _service_rounds(officer, dossiers, transitions, rounds)
+    found["service"], found["service_cpu"] = _service_rounds(officer, dossiers, transitions, rounds, clock)
     from django.db import connection
 
     from dossiers.models import DossierEvent
 
     found["history_rows"] = DossierEvent.objects.filter(action__in=["pause", "resume"]).count()
     found["bare_orm"], found["bare_orm_cpu"] = _bare_orm_rounds(dossiers, transitions, rounds)
-    found["raw"], found["raw_cpu"] = _raw_rounds(backend, dossiers, transitions, rounds)
+    found["raw"], found["raw_cpu"] = _raw_rounds(backend, dossiers, transitions, rounds, clock)
     if backend == "postgresql":
         try:
             found["pgbench"] = _pgbench_rounds(dossiers, transitions, rounds)
