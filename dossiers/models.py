@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 
 from workflows.clock import ClockEventKind, Verdict
@@ -43,27 +44,28 @@ ENDED_WITHOUT_RESULT = (Status.REJECTED, Status.WITHDRAWN, Status.STOPPED)
 
 
 class Action(models.TextChoices):
-    """Every change to a dossier, as the history and the API name it."""
+    """Every change to a dossier, as the history and the API name it. Labels carry the context "action": a
+    few read like a state's name in Vietnamese ("Tạm dừng") but not in English ("Pause" / "Paused")."""
 
-    SUBMIT = "submit", _("Nộp hồ sơ trực tuyến")
-    RECEIVE = "receive", _("Tiếp nhận")
-    REFUSE = "refuse", _("Từ chối tiếp nhận")
-    START = "start", _("Chuyển xử lý")
-    ASSIGN = "assign", _("Phân công xử lý")
-    COMPLETE_STEP = "complete-step", _("Hoàn thành bước")
-    SEND_BACK = "send-back", _("Trả lại bước trước")
-    REQUEST_SUPPLEMENT = "request-supplement", _("Yêu cầu bổ sung")
-    SUBMIT_SUPPLEMENT = "submit-supplement", _("Nộp bổ sung")
-    PAUSE = "pause", _("Tạm dừng")
-    RESUME = "resume", _("Tiếp tục xử lý")
-    APOLOGIZE = "apologize", _("Xin lỗi và hẹn lại ngày trả")
-    RESOLVE = "resolve", _("Hoàn thành xử lý")
-    RETURN_RESULT = "return-result", _("Trả kết quả")
-    WITHDRAW = "withdraw", _("Rút hồ sơ")
-    STOP = "stop", _("Dừng xử lý")
-    ADD_DOCUMENT = "add-document", _("Bổ sung giấy tờ")
-    PAYMENT = "payment", _("Thanh toán phí, lệ phí")
-    NOTE = "note", _("Ghi nhận")
+    SUBMIT = "submit", pgettext_lazy("action", "Nộp hồ sơ trực tuyến")
+    RECEIVE = "receive", pgettext_lazy("action", "Tiếp nhận")
+    REFUSE = "refuse", pgettext_lazy("action", "Từ chối tiếp nhận")
+    START = "start", pgettext_lazy("action", "Chuyển xử lý")
+    ASSIGN = "assign", pgettext_lazy("action", "Phân công xử lý")
+    COMPLETE_STEP = "complete-step", pgettext_lazy("action", "Hoàn thành bước")
+    SEND_BACK = "send-back", pgettext_lazy("action", "Trả lại bước trước")
+    REQUEST_SUPPLEMENT = "request-supplement", pgettext_lazy("action", "Yêu cầu bổ sung")
+    SUBMIT_SUPPLEMENT = "submit-supplement", pgettext_lazy("action", "Nộp bổ sung")
+    PAUSE = "pause", pgettext_lazy("action", "Tạm dừng")
+    RESUME = "resume", pgettext_lazy("action", "Tiếp tục xử lý")
+    APOLOGIZE = "apologize", pgettext_lazy("action", "Xin lỗi và hẹn lại ngày trả")
+    RESOLVE = "resolve", pgettext_lazy("action", "Hoàn thành xử lý")
+    RETURN_RESULT = "return-result", pgettext_lazy("action", "Trả kết quả")
+    WITHDRAW = "withdraw", pgettext_lazy("action", "Rút hồ sơ")
+    STOP = "stop", pgettext_lazy("action", "Dừng xử lý")
+    ADD_DOCUMENT = "add-document", pgettext_lazy("action", "Bổ sung giấy tờ")
+    PAYMENT = "payment", pgettext_lazy("action", "Thanh toán phí, lệ phí")
+    NOTE = "note", pgettext_lazy("action", "Ghi nhận")
 
 
 class Channel(models.TextChoices):

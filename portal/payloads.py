@@ -7,7 +7,10 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
+from functools import cache
 from zoneinfo import ZoneInfo
+
+from django.utils import translation
 
 from dossiers.models import Action, Channel, Dossier, DossierEvent, Result
 from workflows.models import Field, Procedure, ReturnChannel
@@ -56,11 +59,15 @@ def message_kind(event: DossierEvent) -> str:
     return MessageKind.PROGRESS
 
 
+@cache
+def _action_names() -> dict[str, str]:
+    """The actions' names in Vietnamese, the portal's language, whatever language the officer's screens use."""
+    with translation.override("vi"):
+        return {action.value: str(action.label) for action in Action}
+
+
 def _action_text(event: DossierEvent) -> str:
-    try:
-        label = str(Action(event.action).label)
-    except ValueError:
-        label = event.action
+    label = _action_names().get(event.action, event.action)
     return f"{label}: {event.note}" if event.note else label
 
 

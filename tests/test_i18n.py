@@ -211,12 +211,12 @@ def test_every_translation_keeps_the_placeholders_of_its_source(folder):
 @pytest.mark.parametrize("folder", [CATALOGUE, VIETNAMESE], ids=["en", "vi"])
 def test_compiled_catalogue_matches_the_po_file(folder):
     """The committed .mo is what Django loads; it must carry every translation of the .po."""
-    mo = {(e.msgid, e.msgid_plural): e for e in polib.mofile(str(folder / "django.mo"))}
+    mo = {(e.msgctxt, e.msgid, e.msgid_plural): e for e in polib.mofile(str(folder / "django.mo"))}
     stale = []
     for entry in catalogue(folder):
         if entry.obsolete:
             continue
-        compiled = mo.get((entry.msgid, entry.msgid_plural))
+        compiled = mo.get((entry.msgctxt, entry.msgid, entry.msgid_plural))
         if compiled is None:
             stale.append(entry.msgid)
         elif entry.msgid_plural:

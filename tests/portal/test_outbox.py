@@ -2,9 +2,10 @@
 
 import pytest
 from django.db import transaction
+from django.utils import translation
 
 from dossiers import services
-from dossiers.models import Dossier, DossierEvent, PauseReason, Status
+from dossiers.models import Action, Dossier, DossierEvent, PauseReason, Status
 from portal.mapping import NoActiveMapping, UnmappedStatus, active_mapping, load_mapping, missing_states
 from portal.models import MessageKind, NationalStatus, OutboxMessage, StatusMapping
 from portal.services import record_change
@@ -126,6 +127,14 @@ def test_a_note_changes_nothing_the_portal_knows(world):
     event = services.record_event(dossier=dossier, actor=world.counter, action="note", note="Gọi điện cho công dân")
     assert event.seq == before + 1
     assert len(rows(dossier)) == before
+
+
+def test_the_portal_reads_what_was_done_in_vietnamese_whatever_the_officers_language(world):
+    dossier = world.dossier_in(Status.PROCESSING)
+    with translation.override("en"):
+        assert str(Action.PAUSE.label) != "Tạm dừng"  # the officer's screens speak English
+        services.pause_dossier(dossier=dossier, actor=world.counter, reason=PauseReason.VERIFICATION, note="Xác minh")
+    assert rows(dossier)[-1].payload["NoiDungXuLy"] == "Tạm dừng: Xác minh"
 
 
 def test_the_row_rolls_back_with_its_change(world):
