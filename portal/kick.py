@@ -20,24 +20,29 @@ class _Kicker:
     BROKER_DOWN_PAUSE = 2.0
 
     def __init__(self):
+        self._forget()
+        # A forked child (a prefork worker, a server's worker process) has no sending thread, and its copy of
+        # the lock may have been taken at the fork by another of the parent's threads: it starts afresh.
+        os.register_at_fork(after_in_child=self._forget)
+
+    def _forget(self) -> None:
         self.wanted = threading.Event()
         self.lock = threading.Lock()
         self.thread: threading.Thread | None = None
-        self.pid: int | None = None
 
     def _needs_thread(self) -> bool:
-        """No sending thread yet, or not in this process (a fork), or it died."""
-        return self.thread is None or self.pid != os.getpid() or not self.thread.is_alive()
+        """No sending thread yet, or it died."""
+        return self.thread is None or not self.thread.is_alive()
 
     def kick(self) -> None:
         if self._needs_thread():
             with self.lock:
                 if self._needs_thread():
                     self.wanted = threading.Event()
-                    self.pid = os.getpid()
                     self.thread = threading.Thread(target=self._run, name="portal-kick", daemon=True)
                     self.thread.start()
-        self.wanted.set()
+        if not self.wanted.is_set():  # else a kick is already waiting to be sent
+            self.wanted.set()
 
     def _run(self) -> None:
         from .tasks import deliver_outbox  # the tasks module imports this one
