@@ -215,3 +215,27 @@ def test_a_field_class_that_prepares_its_values_itself_takes_its_own_path():
     plain.set_attributes_from_name("code")
     assert fastsql._fast_path(plain, connection)("abc") == "abc"
     assert fastsql._fast_path(Dossier._meta.get_field("status"), connection) is not None  # FSMField: a CharField
+
+
+def test_a_model_whose_init_signals_are_listened_to_is_built_through_its_init(world):
+    """Rows built without `Model.__init__` only while nothing listens to `pre_init`/`post_init`."""
+    from django.db.models.signals import post_init
+
+    dossier = world.dossier_in("processing")
+    seen = []
+
+    def listen(sender, instance, **kwargs):
+        seen.append((sender, instance.pk))
+
+    post_init.connect(listen, sender=Dossier)
+    try:
+        read = fastsql.get(Dossier, where="id = %s", params=[dossier.pk])
+        made = fastsql.new(DossierEvent, None, dossier_id=dossier.pk, seq=1)
+    finally:
+        post_init.disconnect(listen, sender=Dossier)
+    assert (Dossier, dossier.pk) in seen
+    assert all(sender is Dossier for sender, _pk in seen)  # other models still go the fast way
+    assert read.pk == dossier.pk and made.dossier_id == dossier.pk
+    seen.clear()
+    fastsql.get(Dossier, where="id = %s", params=[dossier.pk])
+    assert seen == []
