@@ -22,7 +22,7 @@ from workflows.diagrams import Edge, Group, Node, render_diagram
 from workflows.models import ReturnChannel
 
 from . import services
-from .admin_forms import ACTION_FORMS, CounterDossierForm, add_service_errors
+from .forms import ACTION_FORMS, CounterDossierForm, add_service_errors
 from .models import (
     OPEN_STATES,
     Action,

@@ -1,4 +1,4 @@
-"""Forms of the officers' screens (/can-bo/). The action forms are the admin's (`admin_forms`), with the
+"""Forms of the officers' screens (/can-bo/). The action forms are those of `dossiers.forms`, with the
 officer fields turned into lists of the people who may take the step; the counter receipt form adds the
 procedure's document checklist (paper copy and an optional file per component)."""
 
@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from workflows.models import Agency, Membership, Procedure, ReturnChannel, StaffRole
 
 from . import permissions as perms
-from .admin_forms import ACTION_FORMS, CounterDossierForm
+from .forms import ACTION_FORMS, CounterDossierForm
 from .models import Action, Dossier
 from .services import DocumentInput, InvalidInput, check_complete
 

@@ -26,8 +26,8 @@ from workflows.models import Agency, StaffRole
 
 from . import permissions as perms
 from . import selectors, services
-from .admin_forms import add_service_errors
 from .extensions import officer_cards
+from .forms import add_service_errors
 from .models import (
     Action,
     DocumentVersion,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dossiers.admin_forms import add_service_errors
+from dossiers.forms import add_service_errors
 from dossiers.services import DossierError
 
 from .models import Method

@@ -1,5 +1,6 @@
-"""Small forms for the dossier actions in the admin: each collects one action's fields and turns them
-into the keyword arguments of the matching service in `dossiers.services.ACTION_SERVICES`."""
+"""Small forms for the dossier actions, used by the admin and the officers' screens (`officer_forms` adapts
+them): each collects one action's fields and turns them into the keyword arguments of the matching service
+in `dossiers.services.ACTION_SERVICES`; `add_service_errors` puts a service's refusal on a form's fields."""
 
 from __future__ import annotations
 
