@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 
 import qrcode
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -108,7 +108,13 @@ class _Page:
 
 
 def render_receipt(dossier: Dossier) -> bytes:
-    """The receipt of a received dossier as PDF bytes."""
+    """The receipt of a received dossier as PDF bytes, in Vietnamese whatever language the officer's screens
+    use: it is the citizen's copy of an administrative form."""
+    with translation.override("vi"):
+        return _render(dossier)
+
+
+def _render(dossier: Dossier) -> bytes:
     _font()
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4)

@@ -72,3 +72,21 @@ def test_receipt_of_someone_elses_dossier_is_404(world):
     dossier = world.counter_dossier()
 
     assert client_for(world.outsider).get(f"/api/v1/dossiers/{dossier.code}/receipt.pdf").status_code == 404
+
+
+def test_the_receipt_is_in_vietnamese_whatever_language_the_officer_reads(world):
+    """It is the citizen's copy of an administrative form; the officer's screens may be in English."""
+    dossier = world.counter_dossier(return_channel="post")
+    response = client_for(world.counter).get(f"/api/v1/dossiers/{dossier.code}/receipt.pdf", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    text = pdf_text(content)
+    for words in ("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", "Thời gian hẹn trả kết quả", "Qua dịch vụ bưu chính"):
+        assert words in text, words
+    assert "RECEIPT" not in text.upper()
+    assert (
+        client_for(world.counter)
+        .get(f"/api/v1/dossiers/{dossier.code}/", HTTP_ACCEPT_LANGUAGE="en")
+        .headers["Content-Language"]
+        == "en"
+    )  # the rest of the API answers in English
