@@ -129,11 +129,16 @@ def _outbox_template() -> dict:
 
 def _statements(vendor: str) -> dict[str, str]:
     """The texts the service sends for one transition, built by fastsql itself (the dossier's columns in
-    the order it sends them), by name: lock, clock, step, pause and resume (the dossier's), event, outbox."""
+    the order it sends them), by name: lock, clock, step, pause and resume (the dossier's), event, outbox.
+    On PostgreSQL the outbox row finds the history row's key by its identity (its INSERT is still queued)."""
     from dossiers.models import ClockEvent, Dossier, DossierEvent, DossierStep
     from onestop import fastsql
     from portal.models import OutboxMessage
 
+    computed = ()
+    if vendor == "postgresql":
+        lookup = fastsql.key_of(DossierEvent(dossier_id=0, seq=0), by=DossierEvent.IDENTITY)
+        computed = ((_outbox_columns().index("event_id"), lookup.sql),)
     return {
         "lock": fastsql._select_sql(
             Dossier, vendor, ("procedure", "current_step", "competent_agency"), "id = %s", True
@@ -143,8 +148,16 @@ def _statements(vendor: str) -> dict[str, str]:
         "pause": fastsql._update_sql(Dossier, vendor, _PAUSE_COLUMNS),
         "resume": fastsql._update_sql(Dossier, vendor, _RESUME_COLUMNS),
         "event": fastsql._insert_sql(DossierEvent, vendor, 1),
-        "outbox": fastsql._insert_sql(OutboxMessage, vendor, 1),
+        "outbox": fastsql._insert_sql(OutboxMessage, vendor, 1, computed),
     }
+
+
+def _outbox_columns() -> list[str]:
+    """The outbox row's columns in the order its INSERT lists them."""
+    from onestop import fastsql
+    from portal.models import OutboxMessage
+
+    return [f.attname for f in fastsql._insert_fields(OutboxMessage)]
 
 
 def _check_statements(officer, dossier, clock) -> None:
@@ -154,16 +167,21 @@ def _check_statements(officer, dossier, clock) -> None:
     from django.db import connection
 
     from dossiers import services
+    from onestop import fastsql
 
     sent = set()
+    send = fastsql._send
 
-    def capture(execute, sql, params, many, context):
+    def capture(conn, sql, params):  # where fastsql sends every statement, pipelined or not
         sent.add(sql)
-        return execute(sql, params, many, context)
+        return send(conn, sql, params)
 
-    with connection.execute_wrapper(capture):  # fastsql then sends through Django's cursor, texts unchanged
+    fastsql._send = capture
+    try:
         services.pause_dossier(dossier=dossier, actor=officer, reason="verification", at=clock())
         services.resume_dossier(dossier=dossier, actor=officer, at=clock())
+    finally:
+        fastsql._send = send
     differing = [name for name, sql in _statements(connection.vendor).items() if sql not in sent]
     if differing:
         raise SystemExit(f"the service no longer sends the {', '.join(differing)} statement(s) the raw columns send")
@@ -174,8 +192,8 @@ def _raw_rounds(backend: str, dossiers, transitions: int, rounds: int, clock) ->
     the same kinds and sizes), sent straight through the driver with no ORM: lock the row (with the
     procedure, current step and competent agency joined), insert the two clock events, update the step and
     the dossier, insert the history row and the outbox row, commit; on PostgreSQL pipelined as the service
-    pipelines them (the server is waited for five times: the BEGIN, the locked read, the writes up to the
-    history row, the rest, the COMMIT)."""
+    pipelines them (the server is waited for three times: the BEGIN, the locked read, the writes with the
+    COMMIT; the outbox row finds the history row's key itself)."""
     from django.db import connection
 
     from dossiers.models import Dossier, DossierStep
@@ -222,8 +240,10 @@ def _raw_rounds(backend: str, dossiers, transitions: int, rounds: int, clock) ->
         return now if backend == "postgresql" else now.replace(tzinfo=None).isoformat(" ")
 
     def transition(pk, step_id, before, after):
-        """One transaction. On PostgreSQL, as the service pipelines it: the clock and outbox INSERTs go on
-        cursors of their own whose ids are read once the pipeline has synced."""
+        """One transaction, up to its COMMIT. On PostgreSQL, as the service pipelines it: the clock, history
+        and outbox INSERTs go on cursors of their own whose ids are read once the pipeline has synced, the
+        outbox row's event_id is the history row's look-up by (dossier, seq), and the COMMIT goes with the
+        writes."""
         dossier_clock, code, step_clock = rows[pk]
         kind = "resumed" if after == "processing" else "paused"
         reason = "verification" if after == "paused" else ""
@@ -246,18 +266,24 @@ def _raw_rounds(backend: str, dossiers, transitions: int, rounds: int, clock) ->
             cur.execute(pause_sql, (after, 1728000.0, False, jsonb(dossier_clock), reason, seq, version, pk))
         else:
             cur.execute(resume_sql, (after, at, at, True, jsonb(dossier_clock), reason, seq, version, pk))
-        cur.execute(
+        event_cur = conn.cursor() if pipelined else cur
+        event_cur.execute(
             event_sql,
             (pk, seq, kind[:-1], before, after, step_id, "Thẩm định", None, "bench.officer", at, "", jsonb({})),
         )
-        event_id = cur.fetchone()[0]
         values = list(outbox_values)
-        for name, value in (("seq", seq), ("dossier_id", pk), ("dossier_code", code), ("event_id", event_id)):
-            if name in cols:
-                values[cols.index(name)] = value
+        for name, value in (("seq", seq), ("dossier_id", pk), ("dossier_code", code)):
+            values[cols.index(name)] = value
+        if pipelined:  # the look-up's (dossier, seq) in the event_id's place
+            event_id = cols.index("event_id")
+            values[event_id : event_id + 1] = [pk, seq]
+        else:
+            values[cols.index("event_id")] = event_cur.fetchone()[0]
         outbox_cur = conn.cursor() if pipelined else cur
         outbox_cur.execute(outbox_sql, values)
-        return clock_cur, outbox_cur
+        if pipelined:
+            cur.execute("COMMIT", prepare=False)
+        return clock_cur, event_cur, outbox_cur
 
     status_of = dict.fromkeys(seq_of, "paused")
 
@@ -267,12 +293,12 @@ def _raw_rounds(backend: str, dossiers, transitions: int, rounds: int, clock) ->
         after = "processing" if before == "paused" else "paused"
         if pipelined:
             with conn.pipeline():
-                clock_cur, outbox_cur = transition(pk, step_id, before, after)
-            clock_cur.fetchall(), outbox_cur.fetchone()
-            clock_cur.close(), outbox_cur.close()
-            conn.commit()
+                cursors = transition(pk, step_id, before, after)
+            for answered in cursors:
+                answered.fetchall()
+                answered.close()
         else:
-            transition(pk, step_id, before, after)[1].fetchone()
+            transition(pk, step_id, before, after)[2].fetchone()
             cur.execute("COMMIT")
         status_of[pk] = after
 
@@ -323,11 +349,10 @@ class _Values:
 
 def _pgbench_rounds(dossiers, transitions: int, rounds: int) -> list[float] | None:
     """The same statements (a pause's) from PostgreSQL's own client, pgbench (written in C, so the client costs next to
-    nothing): prepared, the writes after the locked read sent as one pipeline (one wait fewer than the
-    service, whose outbox row waits for the history row's id), one connection, per round
-    `transitions / rounds` transactions on dossiers picked at random. Answers each round's transactions per
-    second, or None when pgbench is not installed. The server's limit, where the raw column is the
-    Python driver's."""
+    nothing): prepared, the writes after the locked read sent with the COMMIT as one pipeline (three waits, as
+    the service), one connection, per round `transitions / rounds` transactions on dossiers picked at random.
+    Answers each round's transactions per second, or None when pgbench is not installed. The server's limit,
+    where the raw column is the Python driver's."""
     import shutil
     import subprocess
     import tempfile
@@ -356,8 +381,11 @@ def _pgbench_rounds(dossiers, transitions: int, rounds: int) -> list[float] | No
     statements = _statements("postgresql")
     outbox_values = {
         **{k: v for k, v in outbox.items() if k != "id"},
-        **{"dossier_id": pk, "dossier_code": code, "seq": seq, "event_id": pk, "created_at": at, "next_attempt_at": at},
+        **{"dossier_id": pk, "dossier_code": code, "seq": seq, "created_at": at, "next_attempt_at": at},
     }
+    outbox_params = list(outbox_values.values())
+    event_id = list(outbox_values).index("event_id")
+    outbox_params[event_id : event_id + 1] = [pk, seq]  # the history row's look-up by (dossier, seq)
     reason = "verification"
     writes = [
         values.fill(
@@ -370,7 +398,8 @@ def _pgbench_rounds(dossiers, transitions: int, rounds: int) -> list[float] | No
             statements["event"],
             (pk, seq, "pause", "processing", "paused", step_id, "Thẩm định", None, "bench.officer", at, "", {}),
         ),
-        values.fill(statements["outbox"], list(outbox_values.values())),
+        values.fill(statements["outbox"], outbox_params),
+        "COMMIT",
     ]
     script = "\n".join(
         [
@@ -383,7 +412,6 @@ def _pgbench_rounds(dossiers, transitions: int, rounds: int) -> list[float] | No
             "\\startpipeline",
             *(w + ";" for w in writes),
             "\\endpipeline",
-            "COMMIT;",
             "",
         ]
     )

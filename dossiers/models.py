@@ -538,6 +538,9 @@ class AppendOnlyModel(models.Model):
 class DossierEvent(AppendOnlyModel):
     """Lịch sử xử lý: who, when, from what state to what, which step, note, documents touched."""
 
+    # What identifies a row (uniq_dossier_event_seq) before its key is known.
+    IDENTITY = ("dossier_id", "seq")
+
     # Indexed by uniq_dossier_event_seq (dossier, seq), which it leads.
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events", db_index=False)
     seq = models.PositiveIntegerField(_("thứ tự"))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -158,9 +158,10 @@ def _check(dossier: Dossier, action: str, actor) -> None:
 # -- locking and recording --------------------------------------------------------------------------
 @contextmanager
 def _transaction() -> Iterator[None]:
-    """A use case's transaction. On PostgreSQL its statements are pipelined (`fastsql.pipelined`): the
-    writes go without waiting for each answer, and an error in any of them rolls the whole change back."""
-    with transaction.atomic(), fastsql.pipelined():
+    """A use case's transaction. On PostgreSQL its statements are pipelined (`fastsql.atomic`): the writes
+    go without waiting for each answer, the COMMIT with them, and an error in any of them rolls the whole
+    change back."""
+    with fastsql.atomic():
         yield
 
 
@@ -259,7 +260,7 @@ def _record(
         note=note or "",
         data=data or {},
     )
-    fastsql.insert([event])
+    fastsql.insert([event], defer_ids=True)  # rows that refer to it use fastsql.key_of(event, by=DossierEvent.IDENTITY)
     dossier_changed.send(sender=Dossier, dossier=dossier, event=event, previous_status=from_status)
     return event
 

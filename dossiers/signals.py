@@ -2,5 +2,7 @@ from django.dispatch import Signal
 
 # Sent inside the transaction of every recorded change, after its history row is written:
 # sender=Dossier, dossier=…, event=DossierEvent, previous_status=str. Receivers that write rows
-# (the portal outbox) commit or roll back with the change.
+# (the portal outbox) commit or roll back with the change. On PostgreSQL the history row's INSERT may
+# still be queued, its key not known yet: a row that refers to it takes
+# `fastsql.key_of(event, by=DossierEvent.IDENTITY)`.
 dossier_changed = Signal()

@@ -6,9 +6,11 @@ column set, and convert values with the fields' own `get_db_prep_save` and datab
 and written here are exactly what the ORM would read and write. They skip model `save()`/`delete()` and their
 signals: use them only for rows whose models define no behaviour there beyond what the caller does itself.
 
-On PostgreSQL, `pipelined()` sends a block's statements without waiting for each answer (psycopg's pipeline
-mode): a transition then waits for the server five times instead of eight (the BEGIN, which psycopg waits
-for, the locked read, the writes up to the history row, the rest, the COMMIT).
+On PostgreSQL, `atomic()` sends a transaction's statements without waiting for each answer (psycopg's
+pipeline mode) and its COMMIT with the last of them: a transition then waits for the server three times
+instead of eight (the BEGIN, which psycopg waits for, the locked read, the writes with the COMMIT). A row
+whose INSERT is queued is referred to by `key_of` (a look-up the database runs) rather than by a key the
+client would have to wait for.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
 
-from django.db import DEFAULT_DB_ALIAS, connections, router
+from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 from django.db.models import (
     BooleanField,
     CharField,
@@ -101,6 +103,9 @@ def _resolve(conn) -> None:
     pending = conn.fastsql_pending
     while pending:
         cursor, objs = pending.pop(0)
+        if objs is None:  # a statement without rows (the COMMIT): its errors came out when it was answered
+            cursor.close()
+            continue
         try:
             with conn.wrap_database_errors:
                 ids = [row[0] for row in cursor.fetchall()]
@@ -146,9 +151,63 @@ def pipelined(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
             cursor.close()
 
 
+@contextmanager
+def atomic(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """`transaction.atomic()` whose statements are `pipelined`. When it opens the transaction on PostgreSQL, its
+    COMMIT goes out with the block's last writes and is waited for with them, one wait instead of two (the
+    block's end, then Django's COMMIT, which then finds the transaction committed and sends nothing). An error
+    of any statement, the COMMIT's included, comes out of the block and nothing of it is committed; the
+    `on_commit` callbacks run after the COMMIT was answered, as with Django's own."""
+    conn = connections[using]
+    outermost = not conn.in_atomic_block
+    with transaction.atomic(using=using):
+        opens = _pending_of(conn) is None
+        with pipelined(using):
+            yield
+            if outermost and opens and _pending_of(conn) is not None and not conn.needs_rollback:
+                _queue_commit(conn)
+
+
+def _queue_commit(conn) -> None:
+    with conn.wrap_database_errors:
+        cursor = conn.create_cursor()
+        try:
+            cursor.execute("COMMIT", prepare=False)
+        except BaseException:
+            cursor.close()
+            raise
+    conn.fastsql_pending.append((cursor, None))
+
+
 @cache
 def _qmark(sql: str) -> str:
     return sql.replace("%s", "?")
+
+
+class Expression:
+    """A column's value the database computes when the statement runs: SQL with %s placeholders, and their
+    values."""
+
+    __slots__ = ("sql", "params")
+
+    def __init__(self, sql: str, params: Sequence = ()):
+        self.sql, self.params = sql, list(params)
+
+
+def key_of(obj: Model, *, by: Sequence[str]) -> object:
+    """The primary key of `obj`, as a value of another row's column: the key itself once known; for a row
+    whose INSERT is still queued (`defer_ids`), a look-up by its unique columns `by` (attribute names) that
+    the database runs after that INSERT, in the same transaction, so the client need not wait for the key."""
+    if obj.pk is not None:
+        return obj.pk
+    model = type(obj)
+    qn = _connection(model).ops.quote_name
+    meta = model._meta
+    fields = [meta.get_field(name) for name in by]
+    where = " AND ".join(f"{qn(f.column)} = %s" for f in fields)
+    conn = _connection(model)
+    params = [f.get_db_prep_save(getattr(obj, f.attname), connection=conn) for f in fields]
+    return Expression(f"(SELECT {qn(meta.pk.column)} FROM {qn(meta.db_table)} WHERE {where})", params)
 
 
 def _insert_fields(model):
@@ -156,15 +215,33 @@ def _insert_fields(model):
 
 
 @cache
-def _insert_sql(model, vendor: str, rows: int) -> str:
+def _insert_sql(model, vendor: str, rows: int, computed: tuple[tuple[int, str], ...] = ()) -> str:
+    """The INSERT of `rows` rows; `computed` gives the SQL of the values (by position among all the rows'
+    values) that are `Expression`s."""
     conn = _connection(model)
     qn = conn.ops.quote_name
     fields = _insert_fields(model)
-    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    values = ["%s"] * (len(fields) * rows)
+    for position, sql in computed:
+        values[position] = sql
+    width = len(fields)
+    groups = ", ".join("(" + ", ".join(values[i : i + width]) + ")" for i in range(0, len(values), width))
     return (
         f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
-        f"VALUES {', '.join([one] * rows)} RETURNING {qn(model._meta.pk.column)}"
+        f"VALUES {groups} RETURNING {qn(model._meta.pk.column)}"
     )
+
+
+def _inline(params: list) -> tuple[tuple[tuple[int, str], ...], list]:
+    """The positions and SQL of the `Expression`s among `params`, and the parameters with theirs in place."""
+    computed, flat = [], []
+    for i, value in enumerate(params):
+        if type(value) is Expression:
+            computed.append((i, value.sql))
+            flat += value.params
+        else:
+            flat.append(value)
+    return tuple(computed), flat
 
 
 # Values of these types go to the driver unchanged for these fields: it is what the fields' own
@@ -253,7 +330,8 @@ def _params(obj, preparers, add: bool, conn) -> list:
             if value is not _SLOW:
                 params.append(value)
                 continue
-        params.append(field.get_db_prep_save(field.pre_save(obj, add), connection=conn))
+        value = field.pre_save(obj, add)
+        params.append(value if type(value) is Expression else field.get_db_prep_save(value, connection=conn))
     return params
 
 
@@ -269,7 +347,10 @@ def insert(objs: Sequence[Model], *, defer_ids: bool = False) -> None:
     params = []
     for obj in objs:
         params += _params(obj, preparers, True, conn)
-    sql = _insert_sql(model, conn.vendor, len(objs))
+    computed = ()
+    if Expression in map(type, params):
+        computed, params = _inline(params)
+    sql = _insert_sql(model, conn.vendor, len(objs), computed)
     pending = _pending_of(conn) if defer_ids else None
     if pending is not None and not _watched(conn):
         pending.append((_send(conn, sql, params), list(objs)))

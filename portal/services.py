@@ -76,7 +76,7 @@ def record_change(*, dossier: Dossier, event: DossierEvent) -> OutboxMessage | N
         dossier_id=dossier.pk,
         dossier_code=dossier.code,
         seq=event.seq,
-        event_id=event.pk,
+        event_id=fastsql.key_of(event, by=DossierEvent.IDENTITY),  # the history row's INSERT may still be queued
         kind=kind,
         pause_reason=reason,
         national_status=national,

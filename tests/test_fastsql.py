@@ -163,10 +163,9 @@ def _waits(trace: str) -> int:
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_a_pipelined_transition_waits_for_the_server_five_times_instead_of_eight(world, tmp_path):
-    """BEGIN (psycopg waits for it), the locked read, the writes up to the history row (the outbox row needs
-    its id), the rest at the end of the block, COMMIT: five waits, where one statement at a time takes
-    eight."""
+def test_a_pipelined_transition_waits_for_the_server_three_times_instead_of_eight(world, tmp_path):
+    """BEGIN (psycopg waits for it), the locked read, then every write with the COMMIT (the outbox row finds
+    the history row's key itself): three waits, where one statement at a time takes eight."""
     from psycopg import pq
 
     dossier = world.dossier_in("processing")
@@ -190,8 +189,10 @@ def test_a_pipelined_transition_waits_for_the_server_five_times_instead_of_eight
     pipelined = traced(
         "pipelined", lambda: services.pause_dossier(dossier=dossier, actor=world.counter, reason="verification")
     )
-    assert _waits(pipelined) == 5, pipelined
-    assert pipelined.count("\tExecute\t") >= 7  # BEGIN, the read and every write went out, none skipped
+    assert _waits(pipelined) == 3, pipelined
+    # BEGIN, the read, the five writes and the COMMIT went out, none skipped, the COMMIT last
+    assert pipelined.count("\tExecute\t") == 8, pipelined
+    assert '"COMMIT"' in pipelined.split("\tExecute\t")[-2], pipelined
 
     def one_at_a_time():  # something watching the queries turns pipelining off
         with connection.execute_wrapper(lambda execute, *args: execute(*args)):
@@ -239,3 +240,87 @@ def test_a_model_whose_init_signals_are_listened_to_is_built_through_its_init(wo
     seen.clear()
     fastsql.get(Dossier, where="id = %s", params=[dossier.pk])
     assert seen == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_error_at_commit_comes_out_of_the_block_and_nothing_is_committed(world):
+    """A check the database makes only at COMMIT (a deferred foreign key) fails the block like any other
+    statement: the block raises, no row of it stays, and its on_commit callbacks do not run."""
+    dossier = world.dossier_in("processing")
+    called = []
+    with pytest.raises(IntegrityError), fastsql.atomic():
+        transaction.on_commit(lambda: called.append("committed"))
+        fastsql.insert([fastsql.new(ClockEvent, None, dossier_id=dossier.pk, kind="paused", at=timezone.now())])
+        fastsql.insert(
+            [fastsql.new(ClockEvent, None, dossier_id=dossier.pk, step_id=-1, kind="paused", at=timezone.now())],
+            defer_ids=True,
+        )
+    assert called == [] and not ClockEvent.objects.filter(dossier=dossier, kind="paused").exists()
+    assert services.pause_dossier(dossier=dossier, actor=world.counter, reason="verification").status == "paused"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_commit_waits_for_the_outermost_block(world):
+    """Inside a transaction someone else opened, the block commits nothing itself: the outer one can still roll
+    its writes back."""
+    dossier = world.dossier_in("processing")
+    before = dossier.events.count()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.pause_dossier(dossier=dossier, actor=world.counter, reason="verification")
+        raise RuntimeError("the outer use case fails after the pause")
+    dossier.refresh_from_db()
+    assert dossier.status == "processing" and dossier.events.count() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_commit_callbacks_run_after_the_change_is_committed(world):
+    """What an on_commit callback reads from another connection is the committed change, with the history row
+    and the outbox row that refers to it by key."""
+    dossier = world.dossier_in("processing")
+    seen = []
+
+    def look():
+        other = connection.copy()  # a second connection: it sees only committed rows
+        try:
+            with other.cursor() as cursor:
+                cursor.execute("SELECT status FROM dossiers_dossier WHERE id = %s", [dossier.pk])
+                seen.append(cursor.fetchone()[0])
+        finally:
+            other.close()
+
+    with fastsql.atomic():
+        transaction.on_commit(look)
+        services.pause_dossier(dossier=dossier, actor=world.counter, reason="verification")
+    assert seen == ["paused"]
+    event = dossier.events.get(action=Action.PAUSE)
+    assert OutboxMessage.objects.get(dossier_id=dossier.pk, seq=event.seq).event_id == event.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_row_refers_to_a_queued_row_by_its_identity(world):
+    """`key_of` gives the key when it is known and, for a row whose INSERT is still queued, a look-up the
+    database runs after it: both give the same column value."""
+    dossier = world.dossier_in("processing")
+    with fastsql.atomic():
+        locked = fastsql.get(Dossier, where="id = %s", params=[dossier.pk], lock=True)
+        event = fastsql.new(
+            DossierEvent, None, dossier_id=locked.pk, seq=locked.event_seq + 1000, action="note", to_status="processing"
+        )
+        fastsql.insert([event], defer_ids=True)
+        key = fastsql.key_of(event, by=DossierEvent.IDENTITY)
+        # Queued on PostgreSQL (a look-up); elsewhere inserted at once (its key).
+        assert isinstance(key, fastsql.Expression) == (connection.vendor == "postgresql")
+        message = fastsql.new(
+            OutboxMessage,
+            None,
+            dossier_id=locked.pk,
+            dossier_code=locked.code,
+            seq=event.seq,
+            event_id=key,
+            kind="progress",
+            payload={},
+            created_at=timezone.now(),
+            next_attempt_at=timezone.now(),
+        )
+        fastsql.insert([message], defer_ids=True)
+    assert OutboxMessage.objects.get(pk=message.pk).event_id == event.pk
