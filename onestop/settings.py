@@ -104,7 +104,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0 if DATABASES["default"]["NAME"] == ":memory:" else 60
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_SERVER_SIDE_BINDING", True):
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, with timestamptz values parsed in C (onestop/db/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "onestop.db.postgresql"
+if DATABASES["default"]["ENGINE"] == "onestop.db.postgresql" and env_bool("DB_SERVER_SIDE_BINDING", True):
     # Server-side parameter binding lets psycopg prepare the statements a transition repeats. Turn it
     # off (DB_SERVER_SIDE_BINDING=false) behind a transaction-pooling proxy that cannot keep them.
     DATABASES["default"].setdefault("OPTIONS", {}).update(

@@ -1,0 +1,39 @@
+"""Django's PostgreSQL backend, reading `timestamptz` values with psycopg's C parser.
+
+Django reads them with a loader written in Python (a subclass of psycopg's pure-Python one, to set its own
+time zone object), about 3 µs a value; a dossier's locked read has some twenty of them. This backend parses
+with the C loader of psycopg's binary package and sets the same time zone object, so values are identical.
+Without the binary package it is Django's backend unchanged.
+"""
+
+from __future__ import annotations
+
+from django.db.backends.postgresql import base
+from psycopg.adapt import Loader
+
+try:
+    from psycopg_binary._psycopg import TimestamptzLoader as _CTimestamptzLoader
+except ImportError:  # pure-Python psycopg
+    _CTimestamptzLoader = None
+
+
+def _loader_for(tz):
+    class TimestamptzLoader(Loader):
+        timezone = tz  # what Django's create_cursor compares with the connection's
+
+        def __init__(self, oid, context=None):
+            super().__init__(oid, context)
+            self._parse = _CTimestamptzLoader(oid, context).load
+
+        def load(self, data):
+            return self._parse(data).replace(tzinfo=tz)
+
+    return TimestamptzLoader
+
+
+class DatabaseWrapper(base.DatabaseWrapper):
+    def get_new_connection(self, conn_params):
+        connection = super().get_new_connection(conn_params)
+        if _CTimestamptzLoader is not None:
+            connection.adapters.register_loader("timestamptz", _loader_for(self.timezone))
+        return connection
