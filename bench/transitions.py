@@ -187,12 +187,15 @@ def _check_statements(officer, dossier, clock) -> None:
         raise SystemExit(f"the service no longer sends the {', '.join(differing)} statement(s) the raw columns send")
 
 
+_ONCE = {"prepare": False}  # psycopg: BEGIN and COMMIT are not prepared statements (nor are they in the service)
+
+
 def _raw_rounds(backend: str, dossiers, transitions: int, rounds: int, clock) -> tuple[list[float], list[float]]:
     """The statements of one transition as the service sends them (the same texts and columns, values of
     the same kinds and sizes), sent straight through the driver with no ORM: lock the row (with the
     procedure, current step and competent agency joined), insert the two clock events, update the step and
     the dossier, insert the history row and the outbox row, commit; on PostgreSQL pipelined as the service
-    pipelines them (the server is waited for three times: the BEGIN, the locked read, the writes with the
+    pipelines them (the server is waited for twice: the BEGIN with the locked read, the writes with the
     COMMIT; the outbox row finds the history row's key itself)."""
     from django.db import connection
 
@@ -213,8 +216,12 @@ def _raw_rounds(backend: str, dossiers, transitions: int, rounds: int, clock) ->
     if backend == "postgresql":
         import psycopg
 
-        conn = psycopg.connect(
-            dbname=settings["NAME"], user=settings["USER"], host=settings["HOST"], port=settings["PORT"] or 5432
+        conn = psycopg.connect(  # autocommit: the transaction's BEGIN and COMMIT are sent as the service sends them
+            dbname=settings["NAME"],
+            user=settings["USER"],
+            host=settings["HOST"],
+            port=settings["PORT"] or 5432,
+            autocommit=True,
         )
         jsonb = psycopg.types.json.Jsonb
     else:
@@ -232,8 +239,6 @@ def _raw_rounds(backend: str, dossiers, transitions: int, rounds: int, clock) ->
     cur.execute(f'SELECT "id", "event_seq", "version" FROM "{dossier_t}"')
     seq_of = {pk: [seq, version] for pk, seq, version in cur.fetchall()}
     pipelined = backend == "postgresql"
-    if pipelined:
-        conn.commit()
 
     def when():
         now = clock().astimezone(dt.UTC)
@@ -251,7 +256,9 @@ def _raw_rounds(backend: str, dossiers, transitions: int, rounds: int, clock) ->
         seq_of[pk][1] += 1
         seq, version = seq_of[pk][0] + 1_000_000, seq_of[pk][1]
         at = when()
-        if backend == "sqlite":
+        if pipelined:
+            cur.execute("BEGIN", **_ONCE)
+        else:
             cur.execute("BEGIN IMMEDIATE")
         cur.execute(lock_sql, (pk,))
         cur.fetchone()
@@ -282,7 +289,7 @@ def _raw_rounds(backend: str, dossiers, transitions: int, rounds: int, clock) ->
         outbox_cur = conn.cursor() if pipelined else cur
         outbox_cur.execute(outbox_sql, values)
         if pipelined:
-            cur.execute("COMMIT", prepare=False)
+            cur.execute("COMMIT", **_ONCE)
         return clock_cur, event_cur, outbox_cur
 
     status_of = dict.fromkeys(seq_of, "paused")
@@ -349,8 +356,8 @@ class _Values:
 
 def _pgbench_rounds(dossiers, transitions: int, rounds: int) -> list[float] | None:
     """The same statements (a pause's) from PostgreSQL's own client, pgbench (written in C, so the client costs next to
-    nothing): prepared, the writes after the locked read sent with the COMMIT as one pipeline (three waits, as
-    the service), one connection, per round `transitions / rounds` transactions on dossiers picked at random.
+    nothing): prepared, the BEGIN with the locked read and the writes with the COMMIT sent as pipelines (two
+    waits, as the service), one connection, per round `transitions / rounds` transactions on dossiers picked at random.
     Answers each round's transactions per second, or None when pgbench is not installed. The server's limit,
     where the raw column is the Python driver's."""
     import shutil
@@ -407,8 +414,10 @@ def _pgbench_rounds(dossiers, transitions: int, rounds: int) -> list[float] | No
             f"\\set id {first} + :n",
             f"\\set step {first_step} + :n",
             "\\set seq random(1000000, 2000000000)",
+            "\\startpipeline",
             "BEGIN;",
             values.fill(statements["lock"], (pk,)) + ";",
+            "\\endpipeline",
             "\\startpipeline",
             *(w + ";" for w in writes),
             "\\endpipeline",

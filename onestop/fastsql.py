@@ -7,8 +7,8 @@ and written here are exactly what the ORM would read and write. They skip model 
 signals: use them only for rows whose models define no behaviour there beyond what the caller does itself.
 
 On PostgreSQL, `atomic()` sends a transaction's statements without waiting for each answer (psycopg's
-pipeline mode) and its COMMIT with the last of them: a transition then waits for the server three times
-instead of eight (the BEGIN, which psycopg waits for, the locked read, the writes with the COMMIT). A row
+pipeline mode), its BEGIN with the first of them and its COMMIT with the last: a transition then waits for
+the server twice instead of eight times (the BEGIN with the locked read, the writes with the COMMIT). A row
 whose INSERT is queued is referred to by `key_of` (a look-up the database runs) rather than by a key the
 client would have to wait for.
 """
@@ -103,7 +103,7 @@ def _resolve(conn) -> None:
     pending = conn.fastsql_pending
     while pending:
         cursor, objs = pending.pop(0)
-        if objs is None:  # a statement without rows (the COMMIT): its errors came out when it was answered
+        if objs is None:  # a statement without rows (BEGIN, COMMIT): its errors came out when it was answered
             cursor.close()
             continue
         try:
@@ -153,26 +153,53 @@ def pipelined(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
 
 @contextmanager
 def atomic(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
-    """`transaction.atomic()` whose statements are `pipelined`. When it opens the transaction on PostgreSQL, its
-    COMMIT goes out with the block's last writes and is waited for with them, one wait instead of two (the
-    block's end, then Django's COMMIT, which then finds the transaction committed and sends nothing). An error
-    of any statement, the COMMIT's included, comes out of the block and nothing of it is committed; the
-    `on_commit` callbacks run after the COMMIT was answered, as with Django's own."""
+    """`transaction.atomic()` whose statements are `pipelined`. When it opens the transaction on PostgreSQL, it
+    sends the BEGIN and the COMMIT itself, in the pipeline: the BEGIN is answered with the block's first read
+    (psycopg would wait for its own), the COMMIT with the block's last writes (Django's own then finds the
+    transaction committed and sends nothing). An error of any statement, the COMMIT's included, comes out of the
+    block and nothing of it is committed; the `on_commit` callbacks run after the COMMIT was answered, as with
+    Django's own."""
     conn = connections[using]
-    outermost = not conn.in_atomic_block
+    opens = not conn.in_atomic_block
     with transaction.atomic(using=using):
-        opens = _pending_of(conn) is None
-        with pipelined(using):
+        if not (opens and conn.vendor == "postgresql" and not _watched(conn) and _pending_of(conn) is None):
+            with pipelined(using):
+                yield
+            return
+        with _begun_here(conn), pipelined(using):
+            _queue(conn, "BEGIN")
             yield
-            if outermost and opens and _pending_of(conn) is not None and not conn.needs_rollback:
-                _queue_commit(conn)
+            if not conn.needs_rollback:
+                _queue(conn, "COMMIT")
 
 
-def _queue_commit(conn) -> None:
+@contextmanager
+def _begun_here(conn) -> Iterator[None]:
+    """psycopg sends no BEGIN of its own in the block (it is in autocommit mode for psycopg, not for Django):
+    the block sends it. Whatever happens, the block leaves no transaction open (what was not committed is
+    rolled back) and psycopg as Django set it."""
+    from psycopg.pq import TransactionStatus
+
+    raw = conn.connection
+    raw.autocommit = True
+    try:
+        yield
+    finally:
+        try:
+            if raw.pgconn.transaction_status != TransactionStatus.IDLE:
+                with conn.wrap_database_errors:
+                    raw.rollback()
+        finally:
+            raw.autocommit = False
+
+
+def _queue(conn, command: str) -> None:
+    """Send a statement without rows (BEGIN, COMMIT) in the block's pipeline; its answer is awaited with the
+    next fetch or at the end of the block."""
     with conn.wrap_database_errors:
         cursor = conn.create_cursor()
         try:
-            cursor.execute("COMMIT", prepare=False)
+            cursor.execute(command, prepare=False)
         except BaseException:
             cursor.close()
             raise

@@ -163,9 +163,9 @@ def _waits(trace: str) -> int:
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_a_pipelined_transition_waits_for_the_server_three_times_instead_of_eight(world, tmp_path):
-    """BEGIN (psycopg waits for it), the locked read, then every write with the COMMIT (the outbox row finds
-    the history row's key itself): three waits, where one statement at a time takes eight."""
+def test_a_pipelined_transition_waits_for_the_server_twice_instead_of_eight_times(world, tmp_path):
+    """The BEGIN with the locked read, then every write with the COMMIT (the outbox row finds the history row's
+    key itself): two waits, where one statement at a time takes eight."""
     from psycopg import pq
 
     dossier = world.dossier_in("processing")
@@ -189,7 +189,7 @@ def test_a_pipelined_transition_waits_for_the_server_three_times_instead_of_eigh
     pipelined = traced(
         "pipelined", lambda: services.pause_dossier(dossier=dossier, actor=world.counter, reason="verification")
     )
-    assert _waits(pipelined) == 3, pipelined
+    assert _waits(pipelined) == 2, pipelined
     # BEGIN, the read, the five writes and the COMMIT went out, none skipped, the COMMIT last
     assert pipelined.count("\tExecute\t") == 8, pipelined
     assert '"COMMIT"' in pipelined.split("\tExecute\t")[-2], pipelined
@@ -324,3 +324,31 @@ def test_a_row_refers_to_a_queued_row_by_its_identity(world):
         )
         fastsql.insert([message], defer_ids=True)
     assert OutboxMessage.objects.get(pk=message.pk).event_id == event.pk
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("how", ["an exception", "a rollback asked for"])
+def test_a_block_that_does_not_end_well_commits_nothing(world, how):
+    """The block's own BEGIN and COMMIT: when its body raises, or asks for a rollback, what it wrote is rolled
+    back and the connection goes on as before."""
+    dossier = world.dossier_in("processing")
+    before = dossier.events.count()
+
+    def body():
+        with fastsql.atomic():
+            services.pause_dossier(dossier=dossier, actor=world.counter, reason="verification")
+            if how == "an exception":
+                raise RuntimeError("the use case fails after its writes")
+            transaction.set_rollback(True)
+
+    if how == "an exception":
+        with pytest.raises(RuntimeError):
+            body()
+    else:
+        body()
+    dossier.refresh_from_db()
+    assert dossier.status == "processing" and dossier.events.count() == before
+    assert services.pause_dossier(dossier=dossier, actor=world.counter, reason="verification").status == "paused"
+    with transaction.atomic():  # Django's own transactions still open and commit as before
+        Dossier.objects.filter(pk=dossier.pk).update(applicant_phone="0912345678")
+    assert Dossier.objects.get(pk=dossier.pk).applicant_phone == "0912345678"
