@@ -137,8 +137,8 @@ def _statements(vendor: str) -> dict[str, str]:
 
     computed = ()
     if vendor == "postgresql":
-        lookup = fastsql.key_of(DossierEvent(dossier_id=0, seq=0), by=DossierEvent.IDENTITY)
-        computed = ((_outbox_columns().index("event_id"), lookup.sql),)
+        event_id = [f.attname for f in fastsql._insert_fields(OutboxMessage)].index("event_id")
+        computed = ((event_id, fastsql._lookup_sql(DossierEvent, vendor, DossierEvent.IDENTITY)),)
     return {
         "lock": fastsql._select_sql(
             Dossier, vendor, ("procedure", "current_step", "competent_agency"), "id = %s", True
@@ -152,12 +152,11 @@ def _statements(vendor: str) -> dict[str, str]:
     }
 
 
-def _outbox_columns() -> list[str]:
-    """The outbox row's columns in the order its INSERT lists them."""
-    from onestop import fastsql
-    from portal.models import OutboxMessage
-
-    return [f.attname for f in fastsql._insert_fields(OutboxMessage)]
+def _with_event_lookup(columns: list[str], values: list, dossier_id, seq) -> list:
+    """The outbox row's values as its PostgreSQL INSERT takes them: the history row's look-up by (dossier, seq)
+    in the event_id's place."""
+    at = columns.index("event_id")
+    return values[:at] + [dossier_id, seq] + values[at + 1 :]
 
 
 def _check_statements(officer, dossier, clock) -> None:
@@ -172,9 +171,9 @@ def _check_statements(officer, dossier, clock) -> None:
     sent = set()
     send = fastsql._send
 
-    def capture(conn, sql, params):  # where fastsql sends every statement, pipelined or not
+    def capture(conn, sql, params, **options):  # where fastsql sends every statement, pipelined or not
         sent.add(sql)
-        return send(conn, sql, params)
+        return send(conn, sql, params, **options)
 
     fastsql._send = capture
     try:
@@ -187,7 +186,7 @@ def _check_statements(officer, dossier, clock) -> None:
         raise SystemExit(f"the service no longer sends the {', '.join(differing)} statement(s) the raw columns send")
 
 
-_ONCE = {"prepare": False}  # psycopg: BEGIN and COMMIT are not prepared statements (nor are they in the service)
+_UNPREPARED = {"prepare": False}  # psycopg: BEGIN and COMMIT are not prepared (nor are they in the service)
 
 
 def _raw_rounds(backend: str, dossiers, transitions: int, rounds: int, clock) -> tuple[list[float], list[float]]:
@@ -257,7 +256,7 @@ def _raw_rounds(backend: str, dossiers, transitions: int, rounds: int, clock) ->
         seq, version = seq_of[pk][0] + 1_000_000, seq_of[pk][1]
         at = when()
         if pipelined:
-            cur.execute("BEGIN", **_ONCE)
+            cur.execute("BEGIN", **_UNPREPARED)
         else:
             cur.execute("BEGIN IMMEDIATE")
         cur.execute(lock_sql, (pk,))
@@ -281,15 +280,14 @@ def _raw_rounds(backend: str, dossiers, transitions: int, rounds: int, clock) ->
         values = list(outbox_values)
         for name, value in (("seq", seq), ("dossier_id", pk), ("dossier_code", code)):
             values[cols.index(name)] = value
-        if pipelined:  # the look-up's (dossier, seq) in the event_id's place
-            event_id = cols.index("event_id")
-            values[event_id : event_id + 1] = [pk, seq]
+        if pipelined:
+            values = _with_event_lookup(cols, values, pk, seq)
         else:
             values[cols.index("event_id")] = event_cur.fetchone()[0]
         outbox_cur = conn.cursor() if pipelined else cur
         outbox_cur.execute(outbox_sql, values)
         if pipelined:
-            cur.execute("COMMIT", **_ONCE)
+            cur.execute("COMMIT", **_UNPREPARED)
         return clock_cur, event_cur, outbox_cur
 
     status_of = dict.fromkeys(seq_of, "paused")
@@ -390,9 +388,7 @@ def _pgbench_rounds(dossiers, transitions: int, rounds: int) -> list[float] | No
         **{k: v for k, v in outbox.items() if k != "id"},
         **{"dossier_id": pk, "dossier_code": code, "seq": seq, "created_at": at, "next_attempt_at": at},
     }
-    outbox_params = list(outbox_values.values())
-    event_id = list(outbox_values).index("event_id")
-    outbox_params[event_id : event_id + 1] = [pk, seq]  # the history row's look-up by (dossier, seq)
+    outbox_params = _with_event_lookup(list(outbox_values), list(outbox_values.values()), pk, seq)
     reason = "verification"
     writes = [
         values.fill(

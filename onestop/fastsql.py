@@ -74,8 +74,9 @@ def _run(conn, sql: str, params, fetch: str | None = None):
     return found
 
 
-def _send(conn, sql: str, params):
-    """Execute one statement on a cursor of the backend's own and answer the cursor, rows not fetched."""
+def _send(conn, sql: str, params, **options):
+    """Execute one statement on a cursor of the backend's own and answer the cursor, rows not fetched.
+    `options` go to psycopg's `execute` (`prepare=False`)."""
     conn.ensure_connection()
     conn.validate_no_broken_transaction()
     with conn.wrap_database_errors:
@@ -84,7 +85,7 @@ def _send(conn, sql: str, params):
         else:
             cursor = conn.create_cursor()  # what Django's own cursor wraps (time zone loaders included)
         try:
-            cursor.execute(sql, params)
+            cursor.execute(sql, params, **options)
         except BaseException:
             cursor.close()
             raise
@@ -92,6 +93,12 @@ def _send(conn, sql: str, params):
 
 
 # -- pipelining (PostgreSQL) ------------------------------------------------------------------------
+def _pipelines(conn) -> bool:
+    """Whether a `pipelined` block opened now would pipeline: PostgreSQL, nothing watching the queries, no
+    block already open."""
+    return conn.vendor == "postgresql" and not _watched(conn) and _pending_of(conn) is None
+
+
 def _pending_of(conn) -> list | None:
     """The [(cursor, objs)] of the `pipelined` block open on `conn` (a connection belongs to one thread, as
     Django's do), None outside one."""
@@ -125,7 +132,7 @@ def pipelined(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     (`QuerySet.iterator()`) cannot be opened in the block. On other databases, when something watches the
     queries, or when already pipelined: a plain block."""
     conn = connections[using]
-    if conn.vendor != "postgresql" or _watched(conn) or _pending_of(conn) is not None:
+    if not _pipelines(conn):
         yield
         return
     conn.ensure_connection()
@@ -162,7 +169,7 @@ def atomic(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     conn = connections[using]
     opens = not conn.in_atomic_block
     with transaction.atomic(using=using):
-        if not (opens and conn.vendor == "postgresql" and not _watched(conn) and _pending_of(conn) is None):
+        if not (opens and _pipelines(conn)):
             with pipelined(using):
                 yield
             return
@@ -196,14 +203,7 @@ def _begun_here(conn) -> Iterator[None]:
 def _queue(conn, command: str) -> None:
     """Send a statement without rows (BEGIN, COMMIT) in the block's pipeline; its answer is awaited with the
     next fetch or at the end of the block."""
-    with conn.wrap_database_errors:
-        cursor = conn.create_cursor()
-        try:
-            cursor.execute(command, prepare=False)
-        except BaseException:
-            cursor.close()
-            raise
-    conn.fastsql_pending.append((cursor, None))
+    conn.fastsql_pending.append((_send(conn, command, None, prepare=False), None))
 
 
 @cache
@@ -227,14 +227,20 @@ def key_of(obj: Model, *, by: Sequence[str]) -> object:
     the database runs after that INSERT, in the same transaction, so the client need not wait for the key."""
     if obj.pk is not None:
         return obj.pk
-    model = type(obj)
+    model, by = type(obj), tuple(by)
+    conn = _connection(model)
+    fields = [model._meta.get_field(name) for name in by]
+    params = [f.get_db_prep_save(getattr(obj, f.attname), connection=conn) for f in fields]
+    return Expression(_lookup_sql(model, conn.vendor, by), params)
+
+
+@cache
+def _lookup_sql(model, vendor: str, by: tuple[str, ...]) -> str:
+    """The scalar subquery `key_of` gives: the key of the row of `model` whose columns `by` have the values."""
     qn = _connection(model).ops.quote_name
     meta = model._meta
-    fields = [meta.get_field(name) for name in by]
-    where = " AND ".join(f"{qn(f.column)} = %s" for f in fields)
-    conn = _connection(model)
-    params = [f.get_db_prep_save(getattr(obj, f.attname), connection=conn) for f in fields]
-    return Expression(f"(SELECT {qn(meta.pk.column)} FROM {qn(meta.db_table)} WHERE {where})", params)
+    where = " AND ".join(f"{qn(meta.get_field(name).column)} = %s" for name in by)
+    return f"(SELECT {qn(meta.pk.column)} FROM {qn(meta.db_table)} WHERE {where})"
 
 
 def _insert_fields(model):

@@ -299,30 +299,20 @@ def test_on_commit_callbacks_run_after_the_change_is_committed(world):
 @pytest.mark.django_db(transaction=True)
 def test_a_row_refers_to_a_queued_row_by_its_identity(world):
     """`key_of` gives the key when it is known and, for a row whose INSERT is still queued, a look-up the
-    database runs after it: both give the same column value."""
+    database runs after it: the outbox row written for a queued history row holds that row's key."""
+    from portal.services import record_change
+
     dossier = world.dossier_in("processing")
     with fastsql.atomic():
         locked = fastsql.get(Dossier, where="id = %s", params=[dossier.pk], lock=True)
         event = fastsql.new(
-            DossierEvent, None, dossier_id=locked.pk, seq=locked.event_seq + 1000, action="note", to_status="processing"
+            DossierEvent, None, dossier_id=locked.pk, seq=locked.event_seq + 1000, action="pause", to_status="paused"
         )
         fastsql.insert([event], defer_ids=True)
-        key = fastsql.key_of(event, by=DossierEvent.IDENTITY)
         # Queued on PostgreSQL (a look-up); elsewhere inserted at once (its key).
+        key = fastsql.key_of(event, by=DossierEvent.IDENTITY)
         assert isinstance(key, fastsql.Expression) == (connection.vendor == "postgresql")
-        message = fastsql.new(
-            OutboxMessage,
-            None,
-            dossier_id=locked.pk,
-            dossier_code=locked.code,
-            seq=event.seq,
-            event_id=key,
-            kind="progress",
-            payload={},
-            created_at=timezone.now(),
-            next_attempt_at=timezone.now(),
-        )
-        fastsql.insert([message], defer_ids=True)
+        message = record_change(dossier=locked, event=event)
     assert OutboxMessage.objects.get(pk=message.pk).event_id == event.pk
 
 

@@ -1,8 +1,8 @@
 """Django's PostgreSQL backend, reading `timestamptz` values with psycopg's C parser.
 
-Django reads them with a loader written in Python (a subclass of psycopg's pure-Python one, to set its own
-time zone object), about 3 µs a value; a dossier's locked read has some twenty of them. This backend parses
-with the C loader of psycopg's binary package and sets the same time zone object, so values are identical.
+Django reads them with a subclass of psycopg's pure-Python loader (to set its own time zone object), and a
+dossier's locked read has some twenty of them. This backend parses with the C loader of psycopg's binary
+package and sets the same time zone object, so values are identical.
 Without the binary package it is Django's backend unchanged.
 """
 
