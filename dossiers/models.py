@@ -547,8 +547,15 @@ class DossierEvent(AppendOnlyModel):
     action = models.CharField(_("thao tác"), max_length=30, choices=Action.choices)
     from_status = models.CharField(_("từ trạng thái"), max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(_("sang trạng thái"), max_length=20, choices=Status.choices)
+    # Not indexed: nothing reads history by step, and a step is never deleted (it belongs to its dossier).
     step = models.ForeignKey(
-        DossierStep, verbose_name=_("bước"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        DossierStep,
+        verbose_name=_("bước"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     step_name = models.CharField(_("tên bước"), max_length=255, blank=True)
     actor = models.ForeignKey(
@@ -580,6 +587,7 @@ class ClockEvent(AppendOnlyModel):
 
     # Indexed by clock_dossier_step (dossier, step, id), which it leads.
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="clock_events", db_index=False)
+    # Indexed by clock_dossier_step with its dossier, the only way the ledger is read.
     step = models.ForeignKey(
         DossierStep,
         verbose_name=_("bước"),
@@ -587,6 +595,7 @@ class ClockEvent(AppendOnlyModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="clock_events",
+        db_index=False,
     )
     kind = models.CharField(_("loại"), max_length=10, choices=ClockEventKind.choices)
     at = models.DateTimeField(_("thời điểm tính"))

@@ -140,7 +140,10 @@ class OutboxMessage(models.Model):
     """A message for the national portal, written in the transaction of the change it reports.
     (dossier_code, seq) is the idempotency key the portal deduplicates by."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="+", db_constraint=False)
+    # Not indexed: rows are found by (dossier_code, seq), and a dossier with history is never deleted.
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False
+    )
     dossier_code = models.CharField(_("mã hồ sơ"), max_length=60)
     seq = models.PositiveIntegerField(_("số thứ tự"))
     event_id = models.BigIntegerField(_("sự kiện"))
