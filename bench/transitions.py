@@ -186,7 +186,10 @@ def _check_statements(officer, dossier, clock) -> None:
         raise SystemExit(f"the service no longer sends the {', '.join(differing)} statement(s) the raw columns send")
 
 
-_UNPREPARED = {"prepare": False}  # psycopg: BEGIN and COMMIT are not prepared (nor are they in the service)
+def _queue_command(conn, command: bytes) -> None:
+    """BEGIN or COMMIT queued in the pipeline as the service queues them (fastsql._queue): the way psycopg
+    queues its own, with no cursor."""
+    conn.wait(conn._exec_command(command))
 
 
 def _raw_rounds(backend: str, dossiers, transitions: int, rounds: int, clock) -> tuple[list[float], list[float]]:
@@ -256,7 +259,7 @@ def _raw_rounds(backend: str, dossiers, transitions: int, rounds: int, clock) ->
         seq, version = seq_of[pk][0] + 1_000_000, seq_of[pk][1]
         at = when()
         if pipelined:
-            cur.execute("BEGIN", **_UNPREPARED)
+            _queue_command(conn, b"BEGIN")
         else:
             cur.execute("BEGIN IMMEDIATE")
         cur.execute(lock_sql, (pk,))
@@ -287,7 +290,7 @@ def _raw_rounds(backend: str, dossiers, transitions: int, rounds: int, clock) ->
         outbox_cur = conn.cursor() if pipelined else cur
         outbox_cur.execute(outbox_sql, values)
         if pipelined:
-            cur.execute("COMMIT", **_UNPREPARED)
+            _queue_command(conn, b"COMMIT")
         return clock_cur, event_cur, outbox_cur
 
     status_of = dict.fromkeys(seq_of, "paused")

@@ -63,6 +63,9 @@ def _run(conn, sql: str, params, fetch: str | None = None):
         with conn.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchone() if fetch == "one" else cursor.fetchall() if fetch == "all" else None
+    if fetch is None and _pending_of(conn) is not None:
+        _send(conn, sql, params, cursor=_writer(conn))
+        return None
     cursor = _send(conn, sql, params)
     try:
         with conn.wrap_database_errors:
@@ -74,16 +77,20 @@ def _run(conn, sql: str, params, fetch: str | None = None):
     return found
 
 
-def _send(conn, sql: str, params, **options):
-    """Execute one statement on a cursor of the backend's own and answer the cursor, rows not fetched.
-    `options` go to psycopg's `execute` (`prepare=False`)."""
-    conn.ensure_connection()
+def _send(conn, sql: str, params, cursor=None, **options):
+    """Execute one statement and answer the cursor it ran on, rows not fetched: `cursor`, else a new cursor of
+    the backend's own (closed if the statement fails). `options` go to psycopg's `execute` (`prepare=False`)."""
+    if _pending_of(conn) is None:  # a `pipelined` block connected when it began
+        conn.ensure_connection()
     conn.validate_no_broken_transaction()
     with conn.wrap_database_errors:
         if conn.vendor == "sqlite":
-            cursor, sql = conn.connection.cursor(), _qmark(sql)
-        else:
-            cursor = conn.create_cursor()  # what Django's own cursor wraps (time zone loaders included)
+            sql = _qmark(sql)
+        if cursor is not None:
+            cursor.execute(sql, params, **options)
+            return cursor
+        # create_cursor: what Django's own cursor wraps (time zone loaders included)
+        cursor = conn.connection.cursor() if conn.vendor == "sqlite" else conn.create_cursor()
         try:
             cursor.execute(sql, params, **options)
         except BaseException:
@@ -105,14 +112,20 @@ def _pending_of(conn) -> list | None:
     return getattr(conn, "fastsql_pending", None)
 
 
+def _writer(conn):
+    """The cursor of the `pipelined` block's statements whose rows are not read (BEGIN, UPDATE, COMMIT): one
+    for the block, closed when it ends. Their errors come out when they are answered, whatever the cursor."""
+    writer = conn.fastsql_writer
+    if writer is None:
+        writer = conn.fastsql_writer = conn.create_cursor()
+    return writer
+
+
 def _resolve(conn) -> None:
     """Give the rows inserted with `defer_ids` their primary keys (their answers have arrived)."""
     pending = conn.fastsql_pending
     while pending:
         cursor, objs = pending.pop(0)
-        if objs is None:  # a statement without rows (BEGIN, COMMIT): its errors came out when it was answered
-            cursor.close()
-            continue
         try:
             with conn.wrap_database_errors:
                 ids = [row[0] for row in cursor.fetchall()]
@@ -137,6 +150,7 @@ def pipelined(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
         return
     conn.ensure_connection()
     conn.fastsql_pending = pending = []
+    conn.fastsql_writer = None
     try:
         with conn.wrap_database_errors, conn.connection.pipeline() as pipeline:
 
@@ -153,7 +167,9 @@ def pipelined(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
                 yield
         _resolve(conn)
     finally:
-        conn.fastsql_pending = None
+        if conn.fastsql_writer is not None:
+            conn.fastsql_writer.close()
+        conn.fastsql_pending = conn.fastsql_writer = None
         for cursor, _objs in pending:
             cursor.close()
 
@@ -201,9 +217,12 @@ def _begun_here(conn) -> Iterator[None]:
 
 
 def _queue(conn, command: str) -> None:
-    """Send a statement without rows (BEGIN, COMMIT) in the block's pipeline; its answer is awaited with the
-    next fetch or at the end of the block."""
-    conn.fastsql_pending.append((_send(conn, command, None, prepare=False), None))
+    """Queue a command without rows or parameters (BEGIN, COMMIT) in the block's pipeline as psycopg queues its
+    own (`_exec_command`, which its `commit()` uses): no cursor, no parsing; it goes with the next statement
+    and its answer is awaited with the next fetch or at the end of the block."""
+    raw = conn.connection
+    with conn.wrap_database_errors:
+        raw.wait(raw._exec_command(command))
 
 
 @cache

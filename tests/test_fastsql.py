@@ -154,6 +154,40 @@ def test_deferred_ids_are_set_by_the_end_of_the_block(world):
     assert [ClockEvent.objects.get(pk=e.pk).reason for e in events] == ["a", "b"]
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_writes_without_rows_share_one_cursor_and_their_errors_still_come_out(world):
+    """BEGIN, the UPDATEs and the COMMIT of a pipelined block go on one cursor, closed when the block ends; an
+    UPDATE that fails on it fails the block, which commits nothing, and the next block starts afresh."""
+    first, second = world.dossier_in("processing"), world.dossier_in("processing")
+    with fastsql.atomic():
+        one = fastsql.get(Dossier, where="id = %s", params=[first.pk], lock=True)
+        one.applicant_phone, one.applicant_email = "0912345678", "a@example.vn"
+        fastsql.update(one, ["applicant_phone"])
+        writer = connection.fastsql_writer
+        fastsql.update(one, ["applicant_email"])
+        assert connection.fastsql_writer is writer and not writer.closed
+    assert writer.closed and connection.fastsql_writer is None
+    assert Dossier.objects.values_list("applicant_phone", "applicant_email").get(pk=first.pk) == (
+        "0912345678",
+        "a@example.vn",
+    )
+
+    with pytest.raises(IntegrityError), fastsql.atomic():
+        two = fastsql.get(Dossier, where="id = %s", params=[second.pk], lock=True)
+        two.applicant_phone, two.code = "0987654321", first.code  # the code is unique
+        fastsql.update(two, ["applicant_phone"])
+        fastsql.update(two, ["code"])
+    assert Dossier.objects.values_list("code", "applicant_phone").get(pk=second.pk) == (
+        second.code,
+        second.applicant_phone,
+    )
+    assert connection.fastsql_writer is None and not connection.in_atomic_block
+
+    paused = services.pause_dossier(dossier=second, actor=world.counter, reason="verification")
+    assert Dossier.objects.get(pk=paused.pk).status == "paused"
+
+
 def _waits(trace: str) -> int:
     """How many times the client stopped sending to read the server's answers, from a libpq protocol
     trace (lines "F …" sent, "B …" received)."""
