@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -17,20 +18,30 @@ PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:543
 
 
 def prepare_django(
-    backend: str, *, db_name: str = "onestop_bench", redis_url: str | None = None, extra_env: dict | None = None
+    backend: str,
+    *,
+    db_name: str = "onestop_bench",
+    redis_url: str | None = None,
+    extra_env: dict | None = None,
+    copy_of: str | None = None,
 ) -> dict:
     """A fresh database (PostgreSQL `db_name` recreated, or a new SQLite file), the environment the settings
     read (production settings: no per-query debug bookkeeping; Redis only when `redis_url` is given), Django
-    set up and migrated. Answers the variables it set, for processes started with the same settings."""
+    set up and migrated. With `copy_of` (a PostgreSQL database name or an SQLite file that an earlier call
+    prepared), the database is a copy of that one and is not migrated again. Answers the variables it set, for
+    processes started with the same settings."""
     if backend == "postgresql":
         import psycopg
 
         with psycopg.connect(f"{PG_ADMIN_URL}/postgres", autocommit=True) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {db_name}")
-            conn.execute(f"CREATE DATABASE {db_name}")
+            conn.execute(f"CREATE DATABASE {db_name}" + (f" TEMPLATE {copy_of}" if copy_of else ""))
         database_url = f"{PG_ADMIN_URL}/{db_name}"
     else:
-        database_url = f"sqlite:///{tempfile.mkdtemp(prefix='onestop-bench-')}/{db_name}.sqlite3"
+        path = Path(tempfile.mkdtemp(prefix="onestop-bench-")) / f"{db_name}.sqlite3"
+        if copy_of:
+            shutil.copyfile(copy_of, path)
+        database_url = f"sqlite:///{path}"
     env = {
         "DATABASE_URL": database_url,
         "ONESTOP_DATA_DIR": tempfile.mkdtemp(prefix="onestop-bench-data-"),
@@ -52,7 +63,8 @@ def prepare_django(
     django.setup()
     from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
+    if not copy_of:
+        call_command("migrate", verbosity=0)
     return env
 
 

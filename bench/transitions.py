@@ -19,6 +19,7 @@ The machine is shared, so compare the columns of one run rather than runs with e
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -33,10 +34,11 @@ TARGETS = {"postgresql": 830, "sqlite": 1500}
 YARDSTICK = 830 / 725
 
 
-def _prepare_django(backend: str) -> None:
-    # PostgreSQL is deployed with Redis as the broker; the embedded default (SQLite) with no server at all.
+def _prepare_django(backend: str, **options) -> dict:
+    """`prepare_django` (`options` go to it) as the service is deployed: PostgreSQL with Redis as the broker,
+    the embedded default (SQLite) with no server at all."""
     redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14") if backend == "postgresql" else None
-    prepare_django(backend, redis_url=redis_url)
+    return prepare_django(backend, redis_url=redis_url, **options)
 
 
 def _world(dossier_count: int):
@@ -60,14 +62,19 @@ def _rounds(transitions: int, rounds: int, step) -> tuple[list[float], list[floa
     the wall time, the rest being the wait for the server; SQLite works inside the process)."""
     per_round = transitions // rounds
     rates, cpu, i = [], [], 0
-    for _ in range(rounds):
-        began, cpu_began = time.perf_counter(), time.process_time()
-        for _ in range(per_round):
-            step(i)
-            i += 1
-        rates.append(per_round / (time.perf_counter() - began))
-        cpu.append((time.process_time() - cpu_began) / per_round * 1000)
+    for number in range(rounds):
+        with AROUND_ROUND(number):
+            began, cpu_began = time.perf_counter(), time.process_time()
+            for _ in range(per_round):
+                step(i)
+                i += 1
+            rates.append(per_round / (time.perf_counter() - began))
+            cpu.append((time.process_time() - cpu_began) / per_round * 1000)
     return rates, cpu
+
+
+# Entered around each round with its number (from 0); bench/instructions.py counts instructions in rounds.
+AROUND_ROUND = contextlib.nullcontext
 
 
 def _working_clock(dossier):
