@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -129,13 +128,12 @@ def allowed_actions(dossier: Dossier, user=None) -> list[str]:
 
 def _check(dossier: Dossier, action: str, actor) -> None:
     tr = _transition_of(dossier, action)
-    label = Action(action).label
     if tr is None:
         allowed = allowed_actions(dossier)
         raise TransitionNotAllowed(
             _("Không thể “%(action)s” khi hồ sơ đang ở trạng thái “%(state)s”. Thao tác được phép: %(allowed)s.")
             % {
-                "action": label,
+                "action": Action(action).label,
                 "state": Status(dossier.status).label,
                 "allowed": ", ".join(f"“{Action(a).label}”" for a in allowed) or _("không có"),
             },
@@ -151,18 +149,16 @@ def _check(dossier: Dossier, action: str, actor) -> None:
     if not tr.has_perm(dossier, actor):
         raise ActionForbidden(
             _("Bạn không có quyền “%(action)s” đối với hồ sơ %(code)s (không thuộc cơ quan hoặc vai trò xử lý).")
-            % {"action": label, "code": dossier.code}
+            % {"action": Action(action).label, "code": dossier.code}
         )
 
 
 # -- locking and recording --------------------------------------------------------------------------
-@contextmanager
-def _transaction() -> Iterator[None]:
+def _transaction():
     """A use case's transaction. On PostgreSQL its statements are pipelined (`fastsql.atomic`): the writes
     go without waiting for each answer, the COMMIT with them, and an error in any of them rolls the whole
     change back."""
-    with fastsql.atomic():
-        yield
+    return fastsql.atomic()
 
 
 def _locked(dossier: Dossier | str, expected_version: int | None = None) -> Dossier:

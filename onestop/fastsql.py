@@ -84,13 +84,14 @@ def _send(conn, sql: str, params, cursor=None, **options):
         conn.ensure_connection()
     conn.validate_no_broken_transaction()
     with conn.wrap_database_errors:
-        if conn.vendor == "sqlite":
+        sqlite = conn.vendor == "sqlite"
+        if sqlite:
             sql = _qmark(sql)
         if cursor is not None:
             cursor.execute(sql, params, **options)
             return cursor
         # create_cursor: what Django's own cursor wraps (time zone loaders included)
-        cursor = conn.connection.cursor() if conn.vendor == "sqlite" else conn.create_cursor()
+        cursor = conn.connection.cursor() if sqlite else conn.create_cursor()
         try:
             cursor.execute(sql, params, **options)
         except BaseException:
