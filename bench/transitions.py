@@ -178,9 +178,9 @@ def _check_statements(officer, dossier, clock) -> None:
     sent = set()
     send = fastsql._send
 
-    def capture(conn, sql, params, **options):  # where fastsql sends every statement, pipelined or not
+    def capture(conn, sql, params, cursor=None):  # where fastsql sends every statement with values
         sent.add(sql)
-        return send(conn, sql, params, **options)
+        return send(conn, sql, params, cursor)
 
     fastsql._send = capture
     try:

@@ -77,9 +77,9 @@ def _run(conn, sql: str, params, fetch: str | None = None):
     return found
 
 
-def _send(conn, sql: str, params, cursor=None, **options):
+def _send(conn, sql: str, params, cursor=None):
     """Execute one statement and answer the cursor it ran on, rows not fetched: `cursor`, else a new cursor of
-    the backend's own (closed if the statement fails). `options` go to psycopg's `execute` (`prepare=False`)."""
+    the backend's own (closed if the statement fails)."""
     if _pending_of(conn) is None:  # a `pipelined` block connected when it began
         conn.ensure_connection()
     conn.validate_no_broken_transaction()
@@ -88,12 +88,12 @@ def _send(conn, sql: str, params, cursor=None, **options):
         if sqlite:
             sql = _qmark(sql)
         if cursor is not None:
-            cursor.execute(sql, params, **options)
+            cursor.execute(sql, params)
             return cursor
         # create_cursor: what Django's own cursor wraps (time zone loaders included)
         cursor = conn.connection.cursor() if sqlite else conn.create_cursor()
         try:
-            cursor.execute(sql, params, **options)
+            cursor.execute(sql, params)
         except BaseException:
             cursor.close()
             raise
@@ -114,8 +114,8 @@ def _pending_of(conn) -> list | None:
 
 
 def _writer(conn):
-    """The cursor of the `pipelined` block's statements whose rows are not read (BEGIN, UPDATE, COMMIT): one
-    for the block, closed when it ends. Their errors come out when they are answered, whatever the cursor."""
+    """The cursor of the `pipelined` block's statements whose rows are not read (its UPDATEs): one for the
+    block, closed when it ends. Their errors come out when they are answered, whatever the cursor."""
     writer = conn.fastsql_writer
     if writer is None:
         writer = conn.fastsql_writer = conn.create_cursor()
