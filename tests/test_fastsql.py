@@ -157,8 +157,8 @@ def test_deferred_ids_are_set_by_the_end_of_the_block(world):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_writes_without_rows_share_one_cursor_and_their_errors_still_come_out(world):
-    """BEGIN, the UPDATEs and the COMMIT of a pipelined block go on one cursor, closed when the block ends; an
-    UPDATE that fails on it fails the block, which commits nothing, and the next block starts afresh."""
+    """The UPDATEs of a pipelined block go on one cursor, closed when the block ends (BEGIN and COMMIT take none);
+    an UPDATE that fails on it fails the block, which commits nothing, and the next block starts afresh."""
     first, second = world.dossier_in("processing"), world.dossier_in("processing")
     with fastsql.atomic():
         one = fastsql.get(Dossier, where="id = %s", params=[first.pk], lock=True)
