@@ -245,6 +245,9 @@ def _raw_rounds(backend: str, dossiers, transitions: int, rounds: int, clock) ->
     cols = [c for c in outbox_row if c != "id"]  # the model's field order, as the INSERT lists them
     outbox_values = [jsonb(v) if isinstance(v, dict | list) else v for k, v in outbox_row.items() if k != "id"]
     cur = conn.cursor()
+    # The INSERTs' cursors, whose keys are read once the pipeline has synced: kept from one transaction to
+    # the next, as the service keeps its cursors.
+    clock_cursor, event_cursor, outbox_cursor = conn.cursor(), conn.cursor(), conn.cursor()
     cur.execute(f'SELECT "id", "event_seq", "version" FROM "{dossier_t}"')
     seq_of = {pk: [seq, version] for pk, seq, version in cur.fetchall()}
     pipelined = backend == "postgresql"
@@ -271,7 +274,7 @@ def _raw_rounds(backend: str, dossiers, transitions: int, rounds: int, clock) ->
             cur.execute("BEGIN IMMEDIATE")
         cur.execute(lock_sql, (pk,))
         cur.fetchone()
-        clock_cur = conn.cursor() if pipelined else cur
+        clock_cur = clock_cursor if pipelined else cur
         clock_cur.execute(
             clock_sql, (pk, None, kind, at, at, None, None, reason, pk, step_id, kind, at, at, None, None, reason)
         )
@@ -282,7 +285,7 @@ def _raw_rounds(backend: str, dossiers, transitions: int, rounds: int, clock) ->
             cur.execute(pause_sql, (after, 1728000.0, False, jsonb(dossier_clock), reason, seq, version, pk))
         else:
             cur.execute(resume_sql, (after, at, at, True, jsonb(dossier_clock), reason, seq, version, pk))
-        event_cur = conn.cursor() if pipelined else cur
+        event_cur = event_cursor if pipelined else cur
         event_cur.execute(
             event_sql,
             (pk, seq, kind[:-1], before, after, step_id, "Thẩm định", None, "bench.officer", at, "", jsonb({})),
@@ -294,7 +297,7 @@ def _raw_rounds(backend: str, dossiers, transitions: int, rounds: int, clock) ->
             values = _with_event_lookup(cols, values, pk, seq)
         else:
             values[cols.index("event_id")] = event_cur.fetchone()[0]
-        outbox_cur = conn.cursor() if pipelined else cur
+        outbox_cur = outbox_cursor if pipelined else cur
         outbox_cur.execute(outbox_sql, values)
         if pipelined:
             _queue_command(conn, b"COMMIT")
@@ -311,7 +314,6 @@ def _raw_rounds(backend: str, dossiers, transitions: int, rounds: int, clock) ->
                 cursors = transition(pk, step_id, before, after)
             for answered in cursors:
                 answered.fetchall()
-                answered.close()
         else:
             transition(pk, step_id, before, after)[2].fetchone()
             cur.execute("COMMIT")

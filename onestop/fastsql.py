@@ -63,17 +63,22 @@ def _run(conn, sql: str, params, fetch: str | None = None):
         with conn.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchone() if fetch == "one" else cursor.fetchall() if fetch == "all" else None
-    if fetch is None and _pending_of(conn) is not None:
-        _send(conn, sql, params, cursor=_writer(conn))
-        return None
+    pending = _pending_of(conn)
+    if pending is not None:  # the block's own cursor; a fetch waits for every statement queued before it
+        cursor = _send(conn, sql, params, cursor=_writer(conn))
+        if fetch is None:
+            return None
+        with conn.wrap_database_errors:
+            found = cursor.fetchone() if fetch == "one" else cursor.fetchall()
+        if pending:
+            _resolve(conn)
+        return found
     cursor = _send(conn, sql, params)
     try:
         with conn.wrap_database_errors:
             found = cursor.fetchone() if fetch == "one" else cursor.fetchall() if fetch == "all" else None
     finally:
         cursor.close()
-    if fetch is not None and _pending_of(conn):
-        _resolve(conn)  # the fetch waited for every statement queued before it
     return found
 
 
@@ -114,12 +119,39 @@ def _pending_of(conn) -> list | None:
 
 
 def _writer(conn):
-    """The cursor of the `pipelined` block's statements whose rows are not read (its UPDATEs): one for the
-    block, closed when it ends. Their errors come out when they are answered, whatever the cursor."""
+    """The `pipelined` block's cursor for every statement but the INSERTs whose keys it reads at its end (its
+    locked read, its UPDATEs): one for the block. Errors come out when statements are answered, whatever the
+    cursor."""
     writer = conn.fastsql_writer
     if writer is None:
-        writer = conn.fastsql_writer = conn.create_cursor()
+        writer = conn.fastsql_writer = _cursor(conn)
     return writer
+
+
+# Cursors a connection keeps for its next `pipelined` blocks: a new psycopg cursor sets up its adapters and
+# finds a dumper for each parameter afresh, a kept one has them.
+_SPARE_CURSORS = 8
+
+
+def _cursor(conn):
+    """A cursor for the `pipelined` block open on `conn`: one the connection kept, else a new one of the
+    backend's own (time zone loaders included); the block gives it back when it ends."""
+    kept = getattr(conn, "fastsql_spares", None)
+    cursor = kept[1].pop() if kept is not None and kept[0] is conn.connection and kept[1] else conn.create_cursor()
+    conn.fastsql_taken.append(cursor)
+    return cursor
+
+
+def _give_back(conn, cursors: list, keep: bool) -> None:
+    """Keep the block's cursors for the next blocks on the same connection (a few), close the rest."""
+    kept = getattr(conn, "fastsql_spares", None)
+    if keep and (kept is None or kept[0] is not conn.connection):
+        kept = conn.fastsql_spares = (conn.connection, [])
+    for cursor in cursors:
+        if keep and len(kept[1]) < _SPARE_CURSORS and not cursor.closed:
+            kept[1].append(cursor)
+        else:
+            cursor.close()
 
 
 def _resolve(conn) -> None:
@@ -127,11 +159,8 @@ def _resolve(conn) -> None:
     pending = conn.fastsql_pending
     while pending:
         cursor, objs = pending.pop(0)
-        try:
-            with conn.wrap_database_errors:
-                ids = [row[0] for row in cursor.fetchall()]
-        finally:
-            cursor.close()
+        with conn.wrap_database_errors:
+            ids = [row[0] for row in cursor.fetchall()]
         for obj, pk in zip(objs, ids, strict=True):
             obj.pk = pk
 
@@ -150,8 +179,8 @@ def pipelined(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
         yield
         return
     conn.ensure_connection()
-    conn.fastsql_pending = pending = []
-    conn.fastsql_writer = None
+    conn.fastsql_pending, conn.fastsql_taken, conn.fastsql_writer = [], [], None
+    answered_all = False
     try:
         with conn.wrap_database_errors, conn.connection.pipeline() as pipeline:
 
@@ -167,12 +196,11 @@ def pipelined(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
             with conn.execute_wrapper(answered):
                 yield
         _resolve(conn)
+        answered_all = True
     finally:
-        if conn.fastsql_writer is not None:
-            conn.fastsql_writer.close()
-        conn.fastsql_pending = conn.fastsql_writer = None
-        for cursor, _objs in pending:
-            cursor.close()
+        taken = conn.fastsql_taken
+        conn.fastsql_pending = conn.fastsql_taken = conn.fastsql_writer = None
+        _give_back(conn, taken, keep=answered_all)
 
 
 @contextmanager
@@ -406,7 +434,7 @@ def insert(objs: Sequence[Model], *, defer_ids: bool = False) -> None:
     sql = _insert_sql(model, conn.vendor, len(objs), computed)
     pending = _pending_of(conn) if defer_ids else None
     if pending is not None and not _watched(conn):
-        pending.append((_send(conn, sql, params), list(objs)))
+        pending.append((_send(conn, sql, params, cursor=_cursor(conn)), list(objs)))
     else:
         for obj, row in zip(objs, _run(conn, sql, params, "all"), strict=True):
             obj.pk = row[0]

@@ -156,18 +156,19 @@ def test_deferred_ids_are_set_by_the_end_of_the_block(world):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_writes_without_rows_share_one_cursor_and_their_errors_still_come_out(world):
-    """The UPDATEs of a pipelined block go on one cursor, closed when the block ends (BEGIN and COMMIT take none);
-    an UPDATE that fails on it fails the block, which commits nothing, and the next block starts afresh."""
+def test_a_block_reads_and_writes_on_one_cursor_and_the_next_block_reuses_it(world):
+    """The locked read and the UPDATEs of a pipelined block go on one cursor (BEGIN and COMMIT take none), which
+    the connection keeps for its next block; an UPDATE that fails on it fails the block, which commits nothing
+    and closes its cursors; the next block starts afresh, and a new connection keeps none of the old one's."""
     first, second = world.dossier_in("processing"), world.dossier_in("processing")
     with fastsql.atomic():
         one = fastsql.get(Dossier, where="id = %s", params=[first.pk], lock=True)
+        writer = connection.fastsql_writer
         one.applicant_phone, one.applicant_email = "0912345678", "a@example.vn"
         fastsql.update(one, ["applicant_phone"])
-        writer = connection.fastsql_writer
         fastsql.update(one, ["applicant_email"])
         assert connection.fastsql_writer is writer and not writer.closed
-    assert writer.closed and connection.fastsql_writer is None
+    assert connection.fastsql_writer is None and not writer.closed
     assert Dossier.objects.values_list("applicant_phone", "applicant_email").get(pk=first.pk) == (
         "0912345678",
         "a@example.vn",
@@ -175,6 +176,7 @@ def test_writes_without_rows_share_one_cursor_and_their_errors_still_come_out(wo
 
     with pytest.raises(IntegrityError), fastsql.atomic():
         two = fastsql.get(Dossier, where="id = %s", params=[second.pk], lock=True)
+        assert connection.fastsql_writer is writer  # kept from the block before
         two.applicant_phone, two.code = "0987654321", first.code  # the code is unique
         fastsql.update(two, ["applicant_phone"])
         fastsql.update(two, ["code"])
@@ -182,10 +184,19 @@ def test_writes_without_rows_share_one_cursor_and_their_errors_still_come_out(wo
         second.code,
         second.applicant_phone,
     )
-    assert connection.fastsql_writer is None and not connection.in_atomic_block
+    assert writer.closed and connection.fastsql_writer is None and not connection.in_atomic_block
 
     paused = services.pause_dossier(dossier=second, actor=world.counter, reason="verification")
     assert Dossier.objects.get(pk=paused.pk).status == "paused"
+    kept = list(connection.fastsql_spares[1])
+    assert kept and not any(c.closed for c in kept)
+
+    connection.close()
+    resumed = services.resume_dossier(dossier=paused, actor=world.counter)
+    assert Dossier.objects.get(pk=resumed.pk).status == "processing"
+    assert connection.fastsql_spares[0] is connection.connection
+    assert not set(map(id, connection.fastsql_spares[1])) & set(map(id, kept))
+    assert all(c.connection is connection.connection for c in connection.fastsql_spares[1])
 
 
 def _waits(trace: str) -> int:
