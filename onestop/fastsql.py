@@ -85,7 +85,7 @@ def _run(conn, sql: str, params, fetch: str | None = None):
 def _send(conn, sql: str, params, cursor=None):
     """Execute one statement and answer the cursor it ran on, rows not fetched: `cursor`, else a new cursor of
     the backend's own (closed if the statement fails)."""
-    if _pending_of(conn) is None:  # a `pipelined` block connected when it began
+    if not conn.in_atomic_block:  # a transaction connected when it began (closed in it: refused just below)
         conn.ensure_connection()
     conn.validate_no_broken_transaction()
     with conn.wrap_database_errors:
@@ -473,8 +473,24 @@ def _reader(model, vendor: str) -> tuple[tuple[int, tuple, object], ...]:
         col = f.get_col(model._meta.db_table)
         converters = conn.ops.get_db_converters(col) + f.get_db_converters(conn)
         if converters:
-            found.append((i, tuple(converters), col))
+            found.append((i, tuple(_faster(c, conn) for c in converters), col))
     return tuple(found)
+
+
+def _faster(converter, conn):
+    """`converter`, or a faster one giving the same values: SQLite's for aware datetimes, given a naive datetime
+    (what the driver parses a stored value into), makes it aware in the connection's time zone as Django's
+    `make_aware` does, without asking the settings again for each value."""
+    if conn.vendor != "sqlite" or converter != conn.ops.convert_datetimefield_value or conn.timezone is None:
+        return converter
+    tz = conn.timezone
+
+    def convert(value, expression, connection):
+        if type(value) is dt.datetime and value.tzinfo is None:
+            return value.replace(tzinfo=tz)
+        return converter(value, expression, connection)
+
+    return convert
 
 
 @cache
