@@ -229,7 +229,8 @@ def atomic(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
 def _begun_here(conn) -> Iterator[None]:
     """psycopg sends no BEGIN of its own in the block (it is in autocommit mode for psycopg, not for Django):
     the block sends it. Whatever happens, the block leaves no transaction open (what was not committed is
-    rolled back) and psycopg as Django set it."""
+    rolled back) and psycopg as Django set it. A connection closed in the block is left to Django, which
+    discards it."""
     from psycopg.pq import TransactionStatus
 
     raw = conn.connection
@@ -237,12 +238,14 @@ def _begun_here(conn) -> Iterator[None]:
     try:
         yield
     finally:
-        try:
-            if raw.pgconn.transaction_status != TransactionStatus.IDLE:
+        if not raw.closed:
+            try:
+                if raw.pgconn.transaction_status != TransactionStatus.IDLE:
+                    with conn.wrap_database_errors:
+                        raw.rollback()
+            finally:
                 with conn.wrap_database_errors:
-                    raw.rollback()
-        finally:
-            raw.autocommit = False
+                    raw.autocommit = False
 
 
 def _queue(conn, command: str) -> None:

@@ -4,7 +4,8 @@ the value the field's own `get_db_prep_save` gives, and rows it reads are the ro
 import datetime as dt
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
 from dossiers import services
@@ -389,3 +390,20 @@ def test_a_block_that_does_not_end_well_commits_nothing(world, how):
     with transaction.atomic():  # Django's own transactions still open and commit as before
         Dossier.objects.filter(pk=dossier.pk).update(applicant_phone="0912345678")
     assert Dossier.objects.get(pk=dossier.pk).applicant_phone == "0912345678"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_after_the_connection_closed_in_the_transaction_is_refused(world):
+    """Statements in a transaction use the connection it opened; one closed in it is not reopened: the next
+    statement is refused, nothing of the transaction is committed, and the next transaction connects afresh."""
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("Django does not close an in-memory SQLite database (it would lose it)")
+    dossier = world.dossier_in("processing")
+    with pytest.raises((TransactionManagementError, DatabaseError)), fastsql.atomic():
+        locked = fastsql.get(Dossier, where="id = %s", params=[dossier.pk], lock=True)
+        locked.applicant_phone = "0912345678"
+        fastsql.update(locked, ["applicant_phone"])
+        connection.close()
+        fastsql.update(locked, ["applicant_phone"])
+    assert Dossier.objects.get(pk=dossier.pk).applicant_phone == dossier.applicant_phone
+    assert services.pause_dossier(dossier=dossier, actor=world.counter, reason="verification").status == "paused"
