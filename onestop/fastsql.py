@@ -128,8 +128,8 @@ def _writer(conn):
     return writer
 
 
-# Cursors a connection keeps for its next `pipelined` blocks: a new psycopg cursor sets up its adapters and
-# finds a dumper for each parameter afresh, a kept one has them.
+# Cursors a connection keeps for its next `pipelined` blocks: a new psycopg cursor copies the connection's
+# adapters and (through Django) checks its time zone loader; a kept one has done so.
 _SPARE_CURSORS = 8
 
 
@@ -481,9 +481,9 @@ def _reader(model, vendor: str) -> tuple[tuple[int, tuple, object], ...]:
 
 
 def _faster(converter, conn):
-    """`converter`, or a faster one giving the same values: SQLite's for aware datetimes, given a naive datetime
-    (what the driver parses a stored value into), makes it aware in the connection's time zone as Django's
-    `make_aware` does, without asking the settings again for each value."""
+    """`converter`, or one giving the same values faster. For SQLite's datetime converter: a naive datetime (what
+    the driver parses a stored value into) is made aware in the connection's time zone, as Django's `make_aware`
+    does, without reading the settings for each value; anything else goes to Django's."""
     if conn.vendor != "sqlite" or converter != conn.ops.convert_datetimefield_value or conn.timezone is None:
         return converter
     tz = conn.timezone
