@@ -63,10 +63,13 @@ class ClockReading:
     @classmethod
     def from_json(cls, data: dict) -> ClockReading:
         values = {}
-        for f in fields(cls):
-            v = data.get(f.name, f.default)
-            values[f.name] = dt.datetime.fromisoformat(v) if isinstance(v, str) else v
+        for name, default in _DEFAULTS:
+            v = data.get(name, default)
+            values[name] = dt.datetime.fromisoformat(v) if isinstance(v, str) else v
         return cls(**values)
+
+
+_DEFAULTS = tuple((f.name, f.default) for f in fields(ClockReading))  # what from_json fills a missing key with
 
 
 EMPTY = ClockReading()

@@ -12,7 +12,7 @@ from dossiers.models import ClockEvent, DossierEvent, DossierStep, Status
 from dossiers.services import InvalidInput
 from tests.factories import at
 from workflows.calendar import calendar_for
-from workflows.clock import ClockEntry, ClockEventKind, Verdict, classify, read_clock
+from workflows.clock import ClockEntry, ClockEventKind, ClockReading, Verdict, classify, read_clock
 from workflows.models import SupplementPolicy
 
 HOUR = 3600.0
@@ -362,3 +362,22 @@ def test_the_dossier_fields_match_the_ledger(world):
     assert dossier.remaining_seconds == reading.remaining_seconds
     assert dossier.clock_running == reading.running
     assert DossierEvent.objects.filter(dossier=dossier).count() == 4
+
+
+def test_a_stored_reading_reads_back_as_it_was_and_missing_keys_take_their_defaults():
+    """The reading kept on a dossier or step row (`to_json`) reads back equal, datetimes included; a row
+    stored before a field existed reads that field's default."""
+    ict = dt.timezone(dt.timedelta(hours=7))
+    reading = ClockReading(
+        running=True,
+        started_at=dt.datetime(2026, 2, 10, 8, 0, tzinfo=ict),
+        due_at=dt.datetime(2026, 2, 27, 16, 30, tzinfo=ict),
+        remaining_seconds=3600.5,
+        budget_seconds=7200.0,
+        run_from=dt.datetime(2026, 2, 26, 9, 15, tzinfo=dt.UTC),
+    )
+    stored = reading.to_json()
+    assert ClockReading.from_json(stored) == reading
+    del stored["run_from"], stored["budget_seconds"]
+    older = ClockReading.from_json(stored)
+    assert (older.run_from, older.budget_seconds, older.due_at) == (None, 0.0, reading.due_at)
