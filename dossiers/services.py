@@ -12,6 +12,8 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import compress
+from operator import ne
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -206,17 +208,17 @@ def _check_step(dossier: Dossier, expected_step: int | None) -> None:
 _COLUMNS = tuple(f.attname for f in Dossier._meta.concrete_fields if not f.primary_key)
 
 
-def _column_values(dossier: Dossier) -> dict:
-    values = dossier.__dict__
-    return {name: values.get(name) for name in _COLUMNS}
+def _column_values(dossier: Dossier) -> tuple:
+    """The dossier's column values, in `_COLUMNS` order."""
+    return tuple(map(dossier.__dict__.get, _COLUMNS))
 
 
 def _save_changes(dossier: Dossier) -> None:
     """UPDATE only the columns the use case changed since it locked (`_locked`) or created the dossier (the
     row is locked, so nothing else changed them)."""
-    loaded, values = dossier._loaded_values, dossier.__dict__
-    fastsql.update(dossier, [name for name in _COLUMNS if values.get(name) != loaded[name]])
-    dossier._loaded_values = _column_values(dossier)
+    values = _column_values(dossier)
+    fastsql.update(dossier, list(compress(_COLUMNS, map(ne, values, dossier._loaded_values))))
+    dossier._loaded_values = values
 
 
 class DossierNotFound(DossierError):
