@@ -193,12 +193,6 @@ def _check_statements(officer, dossier, clock) -> None:
         raise SystemExit(f"the service no longer sends the {', '.join(differing)} statement(s) the raw columns send")
 
 
-def _queue_command(conn, command: bytes) -> None:
-    """BEGIN or COMMIT queued in the pipeline as the service queues them (fastsql._queue): the way psycopg
-    queues its own, with no cursor."""
-    conn.wait(conn._exec_command(command))
-
-
 def _raw_rounds(backend: str, dossiers, transitions: int, rounds: int, clock) -> tuple[list[float], list[float]]:
     """The statements of one transition as the service sends them (the same texts and columns, values of
     the same kinds and sizes), sent straight through the driver with no ORM: lock the row (with the
@@ -269,7 +263,7 @@ def _raw_rounds(backend: str, dossiers, transitions: int, rounds: int, clock) ->
         seq, version = seq_of[pk][0] + 1_000_000, seq_of[pk][1]
         at = when()
         if pipelined:
-            _queue_command(conn, b"BEGIN")
+            fastsql.queue_command(conn, b"BEGIN")  # as the service queues it
         else:
             cur.execute("BEGIN IMMEDIATE")
         cur.execute(lock_sql, (pk,))
@@ -300,7 +294,7 @@ def _raw_rounds(backend: str, dossiers, transitions: int, rounds: int, clock) ->
         outbox_cur = outbox_cursor if pipelined else cur
         outbox_cur.execute(outbox_sql, values)
         if pipelined:
-            _queue_command(conn, b"COMMIT")
+            fastsql.queue_command(conn, b"COMMIT")
         return clock_cur, event_cur, outbox_cur
 
     status_of = dict.fromkeys(seq_of, "paused")

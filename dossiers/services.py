@@ -1,8 +1,9 @@
 """Use cases of the dossier lifecycle (DOMAIN §2–§3).
 
-Each public function takes keyword arguments, runs in one transaction with the dossier's row locked,
-checks the transition against the model (state, conditions, the actor's role and agency), applies it,
-appends the history row and clock events, and sends `dossier_changed` so that the portal outbox row is
+Each public function takes keyword arguments, runs in one transaction (`fastsql.atomic`: on PostgreSQL its
+statements are pipelined, the writes sent with the COMMIT without waiting for each answer) with the dossier's
+row locked, checks the transition against the model (state, conditions, the actor's role and agency), applies
+it, appends the history row and clock events, and sends `dossier_changed` so that the portal outbox row is
 written in the same transaction. Nothing is half-written: any error rolls the whole change back.
 """
 
@@ -156,13 +157,6 @@ def _check(dossier: Dossier, action: str, actor) -> None:
 
 
 # -- locking and recording --------------------------------------------------------------------------
-def _transaction():
-    """A use case's transaction. On PostgreSQL its statements are pipelined (`fastsql.atomic`): the writes
-    go without waiting for each answer, the COMMIT with them, and an error in any of them rolls the whole
-    change back."""
-    return fastsql.atomic()
-
-
 def _locked(dossier: Dossier | str, expected_version: int | None = None) -> Dossier:
     """The dossier re-read with its row locked for the rest of the transaction."""
     by_code = isinstance(dossier, str)
@@ -577,7 +571,7 @@ def create_dossier(
             errors={"return_channel": [_("Chọn một trong: %s") % ", ".join(allowed_returns)]},
         )
     competent = competent_agency or procedure.competent_agency or receiving_agency
-    with _transaction():
+    with fastsql.atomic():
         dossier = Dossier(
             code=next_dossier_code(agency=receiving_agency, day=timezone.localdate(at)),
             procedure=procedure,
@@ -653,7 +647,7 @@ def receive_dossier(
     at=None,
 ) -> Dossier:
     """The counter accepts an online dossier: the appointment date is set and the clock starts."""
-    with _transaction():
+    with fastsql.atomic():
         dossier = _locked(dossier, expected_version)
         _check(dossier, Action.RECEIVE, actor)
         check_complete(dossier=dossier, documents=documents)
@@ -666,7 +660,7 @@ def receive_dossier(
 def refuse_dossier(*, dossier, actor, note: str, expected_version=None, at=None) -> Dossier:
     """Refused at the counter (not in scope, not eligible), with a reason."""
     _require_note(note, _("Phải nêu lý do từ chối tiếp nhận."))
-    with _transaction():
+    with fastsql.atomic():
         dossier = _locked(dossier, expected_version)
         _check(dossier, Action.REFUSE, actor)
         at, before = _now(at), dossier.status
@@ -702,7 +696,7 @@ def request_supplement(*, dossier, actor, missing_documents, note: str = "", exp
     """Ask the applicant, once and completely, for what is missing. At receipt the dossier stays
     submitted; during processing it goes to `supplement` and the clock stops."""
     items = _normalise_missing(missing_documents)
-    with _transaction():
+    with fastsql.atomic():
         dossier = _locked(dossier, expected_version)
         _check(dossier, Action.REQUEST_SUPPLEMENT, actor)
         at, before, step = _now(at), dossier.status, dossier.current_step
@@ -727,7 +721,7 @@ def submit_supplement(
 ) -> Dossier:
     """The applicant hands in what was asked for: new document versions under the same code; the clock
     resumes or restarts as the procedure says."""
-    with _transaction():
+    with fastsql.atomic():
         dossier = _locked(dossier, expected_version)
         _check(dossier, Action.SUBMIT_SUPPLEMENT, actor)
         at, before, step = _now(at), dossier.status, dossier.current_step
@@ -784,7 +778,7 @@ def _check_assignee(user, agency_id: int) -> None:
 
 def start_processing(*, dossier, actor, note: str = "", assignee=None, expected_version=None, at=None) -> Dossier:
     """Received → processing: the first step of the dossier's process version is opened."""
-    with _transaction():
+    with fastsql.atomic():
         dossier = _locked(dossier, expected_version)
         dossier.process = dossier.running_process()
         _check(dossier, Action.START, actor)
@@ -824,7 +818,7 @@ def complete_step(
         raise InvalidInput(_("Kết quả phải là “approved” hoặc “refused”."), errors={"result": [result]})
     if result == Result.REFUSED:
         _require_note(note, _("Phải nêu lý do khi từ chối giải quyết."))
-    with _transaction():
+    with fastsql.atomic():
         dossier = _locked(dossier, expected_version)
         _check_step(dossier, expected_step)
         _check(dossier, Action.COMPLETE_STEP, actor)
@@ -865,7 +859,7 @@ def send_back(
 ) -> Dossier:
     """Return the dossier to the previous step (trả lại bước trước), to the handler who did it."""
     _require_note(note, _("Phải nêu lý do trả lại bước trước."))
-    with _transaction():
+    with fastsql.atomic():
         dossier = _locked(dossier, expected_version)
         _check_step(dossier, expected_step)
         _check(dossier, Action.SEND_BACK, actor)
@@ -907,7 +901,7 @@ def assign_handlers(
     """A leader (re)assigns the current step: main handler, co-handlers and followers."""
     if main is None and not co_handlers and not followers:
         raise InvalidInput(_("Chọn ít nhất một cán bộ để phân công."))
-    with _transaction():
+    with fastsql.atomic():
         dossier = _locked(dossier, expected_version)
         _check_step(dossier, expected_step)
         _check(dossier, Action.ASSIGN, actor)
@@ -950,7 +944,7 @@ def pause_dossier(*, dossier, actor, reason: str, note: str = "", expected_versi
             _("Lý do tạm dừng không hợp lệ; chọn một trong: %s") % ", ".join(PauseReason.values),
             errors={"reason": [reason]},
         )
-    with _transaction():
+    with fastsql.atomic():
         dossier = _locked(dossier, expected_version)
         _check(dossier, Action.PAUSE, actor)
         at, before, step = _now(at), dossier.status, dossier.current_step
@@ -970,7 +964,7 @@ def pause_dossier(*, dossier, actor, reason: str, note: str = "", expected_versi
 
 
 def resume_dossier(*, dossier, actor, note: str = "", expected_version=None, at=None) -> Dossier:
-    with _transaction():
+    with fastsql.atomic():
         dossier = _locked(dossier, expected_version)
         _check(dossier, Action.RESUME, actor)
         at, before, step = _now(at), dossier.status, dossier.current_step
@@ -983,7 +977,7 @@ def resume_dossier(*, dossier, actor, note: str = "", expected_version=None, at=
 def apologize(*, dossier, actor, new_appointment, note: str, expected_version=None, at=None) -> Dossier:
     """Form 04: apologise and set a new appointment date. The original due date still decides lateness."""
     _require_note(note, _("Phải nêu lý do xin lỗi và hẹn lại."))
-    with _transaction():
+    with fastsql.atomic():
         dossier = _locked(dossier, expected_version)
         _check(dossier, Action.APOLOGIZE, actor)
         at, before = _now(at), dossier.status
@@ -1033,7 +1027,7 @@ def resolve_dossier(*, dossier, actor, result: str, note: str = "", expected_ver
         raise InvalidInput(_("Kết quả phải là “approved” hoặc “refused”."), errors={"result": [str(result)]})
     if result == Result.REFUSED:
         _require_note(note, _("Phải nêu lý do khi từ chối giải quyết."))
-    with _transaction():
+    with fastsql.atomic():
         dossier = _locked(dossier, expected_version)
         _check(dossier, Action.RESOLVE, actor)
         at, before, step = _now(at), dossier.status, dossier.current_step
@@ -1058,7 +1052,7 @@ def return_result(
     *, dossier, actor, channel: str | None = None, note: str = "", expected_version=None, at=None
 ) -> Dossier:
     """Hand the result to the applicant (counter, post or online)."""
-    with _transaction():
+    with fastsql.atomic():
         dossier = _locked(dossier, expected_version)
         channel = channel or dossier.return_channel
         if channel not in ReturnChannel.values:
@@ -1080,7 +1074,7 @@ def return_result(
 
 def withdraw_dossier(*, dossier, actor, note: str = "", expected_version=None, at=None) -> Dossier:
     """Withdrawn at the applicant's request, from any open state."""
-    with _transaction():
+    with fastsql.atomic():
         dossier = _locked(dossier, expected_version)
         _check(dossier, Action.WITHDRAW, actor)
         at, before, step = _now(at), dossier.status, dossier.current_step
@@ -1096,7 +1090,7 @@ def withdraw_dossier(*, dossier, actor, note: str = "", expected_version=None, a
 def stop_dossier(*, dossier, actor, note: str, expected_version=None, at=None) -> Dossier:
     """Form 05: the agency stops processing with a legal reason."""
     _require_note(note, _("Phải nêu căn cứ, lý do dừng xử lý."))
-    with _transaction():
+    with fastsql.atomic():
         dossier = _locked(dossier, expected_version)
         _check(dossier, Action.STOP, actor)
         at, before, step = _now(at), dossier.status, dossier.current_step
@@ -1128,7 +1122,7 @@ def add_documents(
     at=None,
 ) -> list[DocumentVersion]:
     """Add document versions to an open (or, for results, resolved) dossier; recorded in history."""
-    with _transaction():
+    with fastsql.atomic():
         dossier = _locked(dossier, expected_version)
         allowed = perms.applicant_or_counter(dossier, actor) or perms.handles_current_step(dossier, actor)
         if not allowed:
@@ -1157,7 +1151,7 @@ def record_event(*, dossier, actor, action: str, note: str = "", data: dict | No
     transition so that other apps see it. For use by other apps' services (payments)."""
     if action in ACTION_METHODS:
         raise ValueError("state changes go through their own service")
-    with _transaction():
+    with fastsql.atomic():
         dossier = _locked(dossier)
         return _record(
             dossier, action=action, from_status=dossier.status, actor=actor, at=_now(at), note=note, data=data

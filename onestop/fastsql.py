@@ -133,23 +133,29 @@ def _writer(conn):
 _SPARE_CURSORS = 8
 
 
+def _spares(conn) -> list:
+    """The cursors `conn` keeps for its blocks, of its current driver connection (a replaced one's are dropped)."""
+    kept = getattr(conn, "fastsql_spares", None)
+    if kept is None or kept[0] is not conn.connection:
+        kept = conn.fastsql_spares = (conn.connection, [])
+    return kept[1]
+
+
 def _cursor(conn):
     """A cursor for the `pipelined` block open on `conn`: one the connection kept, else a new one of the
     backend's own (time zone loaders included); the block gives it back when it ends."""
-    kept = getattr(conn, "fastsql_spares", None)
-    cursor = kept[1].pop() if kept is not None and kept[0] is conn.connection and kept[1] else conn.create_cursor()
+    spares = _spares(conn)
+    cursor = spares.pop() if spares else conn.create_cursor()
     conn.fastsql_taken.append(cursor)
     return cursor
 
 
 def _give_back(conn, cursors: list, keep: bool) -> None:
     """Keep the block's cursors for the next blocks on the same connection (a few), close the rest."""
-    kept = getattr(conn, "fastsql_spares", None)
-    if keep and (kept is None or kept[0] is not conn.connection):
-        kept = conn.fastsql_spares = (conn.connection, [])
+    spares = _spares(conn) if keep else []
     for cursor in cursors:
-        if keep and len(kept[1]) < _SPARE_CURSORS and not cursor.closed:
-            kept[1].append(cursor)
+        if keep and len(spares) < _SPARE_CURSORS and not cursor.closed:
+            spares.append(cursor)
         else:
             cursor.close()
 
@@ -231,30 +237,41 @@ def _begun_here(conn) -> Iterator[None]:
     the block sends it. Whatever happens, the block leaves no transaction open (what was not committed is
     rolled back) and psycopg as Django set it. A connection closed in the block is left to Django, which
     discards it."""
-    from psycopg.pq import TransactionStatus
-
     raw = conn.connection
     raw.autocommit = True
     try:
         yield
     finally:
-        if not raw.closed:
-            try:
-                if raw.pgconn.transaction_status != TransactionStatus.IDLE:
-                    with conn.wrap_database_errors:
-                        raw.rollback()
-            finally:
-                with conn.wrap_database_errors:
-                    raw.autocommit = False
+        _end_begun(conn, raw)
+
+
+def _end_begun(conn, raw) -> None:
+    """Roll back what the block left uncommitted and give psycopg back to Django's transaction mode."""
+    from psycopg.pq import TransactionStatus  # psycopg is only needed on PostgreSQL
+
+    if raw.closed:
+        return
+    try:
+        if raw.pgconn.transaction_status != TransactionStatus.IDLE:
+            with conn.wrap_database_errors:
+                raw.rollback()
+    finally:
+        with conn.wrap_database_errors:
+            raw.autocommit = False
 
 
 def _queue(conn, command: str) -> None:
-    """Queue a command without rows or parameters (BEGIN, COMMIT) in the block's pipeline as psycopg queues its
-    own (`_exec_command`, which its `commit()` uses): no cursor, no parsing; it goes with the next statement
-    and its answer is awaited with the next fetch or at the end of the block."""
-    raw = conn.connection
+    """Queue a command without rows or parameters (BEGIN, COMMIT) in the block's pipeline: it goes with the next
+    statement and its answer is awaited with the next fetch or at the end of the block."""
     with conn.wrap_database_errors:
-        raw.wait(raw._exec_command(command))
+        queue_command(conn.connection, command)
+
+
+def queue_command(raw, command: str | bytes) -> None:
+    """Queue `command` on a psycopg connection in pipeline mode as psycopg queues its own (`_exec_command`, which
+    its `commit()` uses): no cursor, no parsing. For fastsql's blocks and for a bench sending the same
+    statements without Django."""
+    raw.wait(raw._exec_command(command))
 
 
 @cache
