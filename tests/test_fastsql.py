@@ -37,7 +37,7 @@ def test_insert_values_match_the_orm(world, when):
         None,
         dossier_id=dossier.pk,
         seq=99,
-        action=Action.PAUSE,  # an enum member, not a plain str: takes the field's own path
+        action=Action.PAUSE,  # a choices member: the driver is given its value
         from_status="processing",
         to_status="paused",
         step_id=None,
@@ -65,6 +65,9 @@ def test_insert_values_match_the_orm(world, when):
     for obj in (event, clock, outbox):
         fast = fastsql._params(obj, fastsql._preparers(type(obj), connection.vendor, None), True, connection)
         assert comparable(fast) == comparable(generic(obj, True)), type(obj).__name__
+    event_params = fastsql._params(event, fastsql._preparers(DossierEvent, connection.vendor, None), True, connection)
+    action = event_params[[f.attname for f in fastsql._insert_fields(DossierEvent)].index("action")]
+    assert type(action) is str and action == "pause"
     clock_params = fastsql._params(clock, fastsql._preparers(ClockEvent, connection.vendor, None), True, connection)
     budget = clock_params[[f.attname for f in fastsql._insert_fields(ClockEvent)].index("budget_seconds")]
     assert type(budget) is float and budget == 3600.0  # an int for a FloatField goes as the float it becomes
