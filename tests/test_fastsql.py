@@ -409,3 +409,37 @@ def test_a_statement_after_the_connection_closed_in_the_transaction_is_refused(w
         fastsql.update(locked, ["applicant_phone"])
     assert Dossier.objects.get(pk=dossier.pk).applicant_phone == dossier.applicant_phone
     assert services.pause_dossier(dossier=dossier, actor=world.counter, reason="verification").status == "paused"
+
+
+def test_statements_in_a_block_use_its_connection_and_the_block_forgets_it_when_it_ends(world):
+    """The open block's connection is what `connections` answers in its context; once the block has ended,
+    normally or by an error, statements look theirs up again."""
+    from django.db import connections
+    from django.utils.connection import ConnectionDoesNotExist
+
+    with fastsql.atomic():
+        assert fastsql._OPEN.get() is connections["default"]
+        assert fastsql._connection(Dossier) is connections["default"]
+        with pytest.raises(ConnectionDoesNotExist):  # another alias is looked up, not given this block's
+            fastsql._connection_of("other")
+        with fastsql.atomic():  # a nested block: the same connection, still open when it ends
+            pass
+        assert fastsql._OPEN.get() is connections["default"]
+    assert fastsql._OPEN.get() is None
+    with pytest.raises(RuntimeError), fastsql.atomic():
+        raise RuntimeError("the block fails")
+    assert fastsql._OPEN.get() is None
+
+
+def test_a_blocks_error_comes_out_rather_than_pipeline_aborted_over_it():
+    """psycopg, reading a failed statement's answer as a pipeline ends, may raise "pipeline aborted" for the
+    answers after it, with the error itself as that exception's context: the block raises the error."""
+    from psycopg import errors
+
+    with pytest.raises(errors.UniqueViolation, match="duplicate key"), fastsql._FirstError():
+        try:
+            raise errors.UniqueViolation("duplicate key")
+        finally:
+            raise errors.PipelineAborted("pipeline aborted")  # noqa: B012 - as psycopg's _exit_gen does
+    with pytest.raises(errors.PipelineAborted), fastsql._FirstError():  # nothing under it: left as it is
+        raise errors.PipelineAborted("pipeline aborted")
