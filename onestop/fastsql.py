@@ -253,21 +253,25 @@ def atomic(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     block and nothing of it is committed; the `on_commit` callbacks run after the COMMIT was answered, as with
     Django's own."""
     conn = connections[using]
-    opens = not conn.in_atomic_block
     token = _OPEN.set(conn)
     try:
-        with transaction.atomic(using=using):
-            if not (opens and _pipelines(conn)):
-                with pipelined(using):
-                    yield
-                return
-            with _begun_here(conn), pipelined(using):
-                _queue(conn, "BEGIN")
-                yield
-                if not conn.needs_rollback:
-                    _queue(conn, "COMMIT")
+        yield from _atomic_block(conn, using)
     finally:
         _OPEN.reset(token)
+
+
+def _atomic_block(conn, using: str) -> Iterator[None]:
+    opens = not conn.in_atomic_block
+    with transaction.atomic(using=using):
+        if not (opens and _pipelines(conn)):
+            with pipelined(using):
+                yield
+            return
+        with _begun_here(conn), pipelined(using):
+            _queue(conn, "BEGIN")
+            yield
+            if not conn.needs_rollback:
+                _queue(conn, "COMMIT")
 
 
 @contextmanager
@@ -433,6 +437,8 @@ def _fast_path(field, conn):
 
 
 def _as_is(types: tuple[type, ...]):
+    """The fast path of a field whose values of `types` go to the driver as they are."""
+
     def prepare(v):
         if v is None or type(v) in types:
             return v

@@ -9,7 +9,7 @@ from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
 from dossiers import services
-from dossiers.models import Action, ClockEvent, Dossier, DossierEvent
+from dossiers.models import Action, ApplicantKind, ClockEvent, Dossier, DossierEvent
 from onestop import fastsql
 from portal.models import OutboxMessage
 
@@ -68,6 +68,9 @@ def test_insert_values_match_the_orm(world, when):
     event_params = fastsql._params(event, fastsql._preparers(DossierEvent, connection.vendor, None), True, connection)
     action = event_params[[f.attname for f in fastsql._insert_fields(DossierEvent)].index("action")]
     assert type(action) is str and action == "pause"
+    kind = Dossier._meta.get_field("applicant_kind")  # an IntegerChoices member: its int, as the field makes it
+    fast_kind = fastsql._fast_path(kind, connection)(ApplicantKind.BUSINESS)
+    assert type(fast_kind) is int and fast_kind == kind.get_db_prep_save(ApplicantKind.BUSINESS, connection) == 2
     clock_params = fastsql._params(clock, fastsql._preparers(ClockEvent, connection.vendor, None), True, connection)
     budget = clock_params[[f.attname for f in fastsql._insert_fields(ClockEvent)].index("budget_seconds")]
     assert type(budget) is float and budget == 3600.0  # an int for a FloatField goes as the float it becomes
