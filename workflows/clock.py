@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -75,6 +75,16 @@ _DEFAULTS = tuple((f.name, f.default) for f in fields(ClockReading))  # what fro
 EMPTY = ClockReading()
 
 
+def _replace(reading: ClockReading, **changes) -> ClockReading:
+    """`dataclasses.replace` for a reading, in a third of its time: the values copied and changed, without running
+    `__init__` again (the class has no `__post_init__`, so `__init__` only sets the fields)."""
+    new = object.__new__(ClockReading)
+    values = new.__dict__
+    values.update(reading.__dict__)
+    values.update(changes)
+    return new
+
+
 def advance(reading: ClockReading, e: ClockEntry, calendar: WorkingCalendar) -> ClockReading:
     """The clock after one more ledger event. Replaying a ledger is folding this over it from EMPTY; a
     service folds only the events it appends onto the reading stored with the row."""
@@ -85,7 +95,7 @@ def advance(reading: ClockReading, e: ClockEntry, calendar: WorkingCalendar) -> 
             budget = float(e.budget_seconds if e.budget_seconds is not None else reading.budget_seconds)
             started_at = reading.started_at
         due = calendar.shift(e.at, budget)
-        return replace(
+        return _replace(
             reading,
             running=True,
             started_at=started_at,
@@ -99,17 +109,17 @@ def advance(reading: ClockReading, e: ClockEntry, calendar: WorkingCalendar) -> 
         return _halted(reading, e.at, calendar)
     if e.kind == ClockEventKind.RESUMED and not reading.running and reading.ended_at is None:
         due = calendar.shift(e.at, reading.remaining_seconds)
-        return replace(reading, running=True, run_from=e.at, due_at=due, last_due_at=due)
+        return _replace(reading, running=True, run_from=e.at, due_at=due, last_due_at=due)
     if e.kind == ClockEventKind.EXTENDED:
-        return replace(reading, extended_due_at=e.new_due_at)
+        return _replace(reading, extended_due_at=e.new_due_at)
     if e.kind == ClockEventKind.STOPPED:
-        return replace(_halted(reading, e.at, calendar) if reading.running else reading, ended_at=e.at)
+        return _replace(_halted(reading, e.at, calendar) if reading.running else reading, ended_at=e.at)
     return reading
 
 
 def _halted(reading: ClockReading, at: dt.datetime, calendar: WorkingCalendar) -> ClockReading:
     """The running clock stopped at `at`: the working time spent since it last ran is taken off."""
-    return replace(
+    return _replace(
         reading,
         running=False,
         run_from=None,

@@ -381,3 +381,21 @@ def test_a_stored_reading_reads_back_as_it_was_and_missing_keys_take_their_defau
     del stored["run_from"], stored["budget_seconds"]
     older = ClockReading.from_json(stored)
     assert (older.run_from, older.budget_seconds, older.due_at) == (None, 0.0, reading.due_at)
+
+
+def test_a_reading_changed_by_the_clock_is_the_one_dataclasses_replace_gives():
+    """The clock copies a reading without running `__init__` again: the same as `dataclasses.replace` as long as
+    the class has no `__post_init__`."""
+    import dataclasses
+
+    from workflows import clock
+
+    at = dt.datetime(2026, 2, 16, 8, 0, tzinfo=dt.UTC)
+    reading = ClockReading(running=True, started_at=at, due_at=at, remaining_seconds=3600.0, run_from=at)
+    changes = {"running": False, "run_from": None, "due_at": None, "last_due_at": at, "remaining_seconds": 60.0}
+    ours = clock._replace(reading, **changes)
+    assert ours == dataclasses.replace(reading, **changes) and type(ours) is ClockReading
+    assert reading.running and reading.due_at == at  # the original is left as it was
+    assert not hasattr(ClockReading, "__post_init__")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        ours.running = True
