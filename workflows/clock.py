@@ -72,12 +72,17 @@ class ClockReading:
 _DEFAULTS = tuple((f.name, f.default) for f in fields(ClockReading))  # what from_json fills a missing key with
 
 
+_NAMES = frozenset(name for name, _ in _DEFAULTS)
+
 EMPTY = ClockReading()
 
 
 def _replace(reading: ClockReading, **changes) -> ClockReading:
     """`dataclasses.replace` for a reading, in a third of its time: the values copied and changed, without running
-    `__init__` again (the class has no `__post_init__`, so `__init__` only sets the fields)."""
+    `__init__` again (the class has no `__post_init__`, so `__init__` only sets the fields). A name that is no field
+    is refused, as `dataclasses.replace` refuses it."""
+    if not changes.keys() <= _NAMES:
+        raise TypeError(f"ClockReading has no field {sorted(changes.keys() - _NAMES)}")
     new = object.__new__(ClockReading)
     values = new.__dict__
     values.update(reading.__dict__)

@@ -399,3 +399,5 @@ def test_a_reading_changed_by_the_clock_is_the_one_dataclasses_replace_gives():
     assert not hasattr(ClockReading, "__post_init__")
     with pytest.raises(dataclasses.FrozenInstanceError):
         ours.running = True
+    with pytest.raises(TypeError, match="due_on"):  # a misspelt field is refused, not stored beside the others
+        clock._replace(reading, due_on=at)
