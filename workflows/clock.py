@@ -70,9 +70,7 @@ class ClockReading:
 
 
 _DEFAULTS = tuple((f.name, f.default) for f in fields(ClockReading))  # what from_json fills a missing key with
-
-
-_NAMES = frozenset(name for name, _ in _DEFAULTS)
+_NAMES = frozenset(name for name, _ in _DEFAULTS)  # what _replace may change
 
 EMPTY = ClockReading()
 
