@@ -4,5 +4,6 @@ from django.dispatch import Signal
 # sender=Dossier, dossier=…, event=DossierEvent, previous_status=str. Receivers that write rows
 # (the portal outbox) commit or roll back with the change. On PostgreSQL the history row's INSERT may
 # still be queued, its key not known yet: a row that refers to it takes
-# `fastsql.key_of(event, by=DossierEvent.IDENTITY)`.
-dossier_changed = Signal()
+# `fastsql.key_of(event, by=DossierEvent.IDENTITY)`. Its receivers are looked up once per sender and kept until
+# one connects or disconnects, as for Django's model signals.
+dossier_changed = Signal(use_caching=True)

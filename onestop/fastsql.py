@@ -22,6 +22,7 @@ from contextvars import ContextVar
 from enum import Enum
 from functools import cache
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 from django.db.models import (
     BooleanField,
@@ -60,8 +61,25 @@ def _alias(model) -> str:
 
 def _watched(conn) -> bool:
     """Whether something watches the queries (a debug cursor, `CaptureQueriesContext`, execute wrappers
-    other than `pipelined`'s own)."""
-    return conn.queries_logged or any(not getattr(w, "fastsql", False) for w in conn.execute_wrappers)
+    other than `pipelined`'s own). The first two are `conn.queries_logged`, read here at a tenth of its cost."""
+    return (
+        conn.force_debug_cursor
+        or _debug()
+        or (bool(conn.execute_wrappers) and any(not getattr(w, "fastsql", False) for w in conn.execute_wrappers))
+    )
+
+
+# Where the lazy settings keep each setting they have read, until it changes (`override_settings`, an assignment).
+_READ_SETTINGS = settings.__dict__
+
+
+def _debug() -> bool:
+    """`settings.DEBUG`, from where the settings keep it once read (a dict look-up, where the lazy object's own
+    attribute access costs ten times as much); from the settings themselves when they do not keep it."""
+    try:
+        return _READ_SETTINGS["DEBUG"]
+    except KeyError:
+        return settings.DEBUG
 
 
 def _run(conn, sql: str, params, fetch: str | None = None):
@@ -261,6 +279,10 @@ def atomic(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
 
 
 def _atomic_block(conn, using: str) -> Iterator[None]:
+    if conn.vendor != "postgresql":  # nothing to pipeline: Django's own block
+        with transaction.atomic(using=using):
+            yield
+        return
     opens = not conn.in_atomic_block
     with transaction.atomic(using=using):
         if not (opens and _pipelines(conn)):

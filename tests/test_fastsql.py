@@ -256,6 +256,42 @@ def test_a_pipelined_transition_waits_for_the_server_twice_instead_of_eight_time
     assert _waits(unpipelined) == 8, unpipelined
 
 
+def test_the_statements_are_seen_by_whatever_watches_the_queries(world):
+    """A debug cursor (DEBUG on, or `CaptureQueriesContext`) sees every statement of a transition, as it sees the
+    ORM's; DEBUG turned on or off by `override_settings` or by an assignment counts at once."""
+    from django.conf import settings
+    from django.db import reset_queries
+    from django.test import override_settings
+    from django.test.utils import CaptureQueriesContext
+
+    dossier = world.dossier_in("processing")
+    assert not fastsql._watched(connection)
+    with CaptureQueriesContext(connection) as captured:
+        services.pause_dossier(dossier=dossier, actor=world.counter, reason="verification")
+    assert _written_tables(captured.captured_queries) >= {"dossiers_dossier", "dossiers_dossierevent"}
+    with override_settings(DEBUG=True):
+        assert fastsql._watched(connection)
+        reset_queries()
+        services.resume_dossier(dossier=dossier, actor=world.counter)
+        assert _written_tables(connection.queries) >= {"dossiers_dossier", "dossiers_dossierevent"}
+    assert not fastsql._watched(connection)
+    before = settings.DEBUG
+    try:
+        settings.DEBUG = True
+        assert fastsql._watched(connection)
+    finally:
+        settings.DEBUG = before
+    assert not fastsql._watched(connection)
+
+
+def _written_tables(queries) -> set[str]:
+    """The tables the INSERTs and UPDATEs among `queries` (Django's query log) write."""
+    import re
+
+    found = (re.match(r'\s*(?:INSERT INTO|UPDATE) "?(\w+)', q["sql"]) for q in queries)
+    return {m.group(1) for m in found if m}
+
+
 def test_a_field_class_that_prepares_its_values_itself_takes_its_own_path():
     from django.db.models import CharField
 

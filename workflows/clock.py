@@ -58,19 +58,30 @@ class ClockReading:
 
     def to_json(self) -> dict:
         """The reading as stored beside the ledger on the dossier or step row."""
-        return {k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in self.__dict__.items()}
+        stored = self.__dict__.copy()
+        for name in _DATETIMES:
+            value = stored[name]
+            if value is not None:
+                stored[name] = value.isoformat()
+        return stored
 
     @classmethod
     def from_json(cls, data: dict) -> ClockReading:
-        values = {}
-        for name, default in _DEFAULTS:
-            v = data.get(name, default)
-            values[name] = dt.datetime.fromisoformat(v) if isinstance(v, str) else v
-        return cls(**values)
+        """A stored reading; a key it lacks (a row stored before the field existed) takes the field's default, a key
+        that is no field is ignored."""
+        values = _DEFAULT_VALUES.copy()
+        values.update(data if data.keys() <= _NAMES else {name: data[name] for name in _NAMES & data.keys()})
+        for name in _DATETIMES:
+            value = values[name]
+            if isinstance(value, str):
+                values[name] = _from_iso(value)
+        return _made(values)
 
 
-_DEFAULTS = tuple((f.name, f.default) for f in fields(ClockReading))  # what from_json fills a missing key with
-_NAMES = frozenset(name for name, _ in _DEFAULTS)  # what _replace may change
+_DEFAULT_VALUES = {f.name: f.default for f in fields(ClockReading)}  # what from_json fills a missing key with
+_NAMES = frozenset(_DEFAULT_VALUES)  # what _replace may change
+_DATETIMES = tuple(f.name for f in fields(ClockReading) if f.type.startswith("dt.datetime"))  # stored as ISO 8601
+_from_iso = dt.datetime.fromisoformat
 
 EMPTY = ClockReading()
 
@@ -81,11 +92,17 @@ def _replace(reading: ClockReading, **changes) -> ClockReading:
     is refused, as `dataclasses.replace` refuses it."""
     if not changes.keys() <= _NAMES:
         raise TypeError(f"ClockReading has no field {sorted(changes.keys() - _NAMES)}")
-    new = object.__new__(ClockReading)
-    values = new.__dict__
-    values.update(reading.__dict__)
+    values = reading.__dict__.copy()
     values.update(changes)
-    return new
+    return _made(values)
+
+
+def _made(values: dict) -> ClockReading:
+    """A reading with these values (every field's), without running `__init__`: the class has no `__post_init__`,
+    so `__init__` would only set the fields."""
+    made = object.__new__(ClockReading)
+    made.__dict__.update(values)
+    return made
 
 
 def advance(reading: ClockReading, e: ClockEntry, calendar: WorkingCalendar) -> ClockReading:

@@ -366,7 +366,7 @@ def test_the_dossier_fields_match_the_ledger(world):
 
 def test_a_stored_reading_reads_back_as_it_was_and_missing_keys_take_their_defaults():
     """The reading kept on a dossier or step row (`to_json`) reads back equal, datetimes included; a row
-    stored before a field existed reads that field's default."""
+    stored before a field existed reads that field's default, and a key that is no field is ignored."""
     ict = dt.timezone(dt.timedelta(hours=7))
     reading = ClockReading(
         running=True,
@@ -377,10 +377,14 @@ def test_a_stored_reading_reads_back_as_it_was_and_missing_keys_take_their_defau
         run_from=dt.datetime(2026, 2, 26, 9, 15, tzinfo=dt.UTC),
     )
     stored = reading.to_json()
+    assert stored["due_at"] == "2026-02-27T16:30:00+07:00" and stored["extended_due_at"] is None
     assert ClockReading.from_json(stored) == reading
     del stored["run_from"], stored["budget_seconds"]
+    stored["retired_field"] = "2026-02-27T16:30:00+07:00"
     older = ClockReading.from_json(stored)
     assert (older.run_from, older.budget_seconds, older.due_at) == (None, 0.0, reading.due_at)
+    assert not hasattr(older, "retired_field")
+    assert reading.to_json() is not reading.to_json()  # a new dict each time: changing it leaves the reading alone
 
 
 def test_a_reading_changed_by_the_clock_is_the_one_dataclasses_replace_gives():
