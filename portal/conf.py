@@ -46,8 +46,17 @@ BREAKER_THRESHOLD = _int("PORTAL_BREAKER_THRESHOLD", 5)
 BREAKER_COOLDOWN = _float("PORTAL_BREAKER_COOLDOWN", 10)
 # A delivery task drains batches for at most this long, then hands over to a fresh task.
 DRAIN_SECONDS = _float("PORTAL_DRAIN_SECONDS", 20)
-# At most one delivery kick per process in this interval.
-KICK_INTERVAL = _float("PORTAL_KICK_INTERVAL", 0.2)
+
+
+def polled_broker() -> bool:
+    """Whether workers poll the broker for tasks (the embedded default: kombu's SQLAlchemy transport looks at its
+    queue table once a second) rather than being handed each one as it comes (Redis)."""
+    return getattr(settings, "CELERY_BROKER_URL", "").startswith("sqla+")
+
+
+# At most one delivery kick per process in this interval. A polled broker is not looked at more often than once a
+# second: kicking it more often would only add writes (each kick a commit to its SQLite file) that wake no one sooner.
+KICK_INTERVAL = _float("PORTAL_KICK_INTERVAL", 1.0 if polled_broker() else 0.2)
 # Periodic tasks (Celery beat), registered by PortalConfig.ready().
 SWEEP_SECONDS = _float("PORTAL_SWEEP_SECONDS", 5)
 RECONCILE_SECONDS = _float("PORTAL_RECONCILE_SECONDS", 3600)

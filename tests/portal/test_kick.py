@@ -88,3 +88,23 @@ def test_a_forked_child_starts_a_sending_thread_of_its_own(deliveries):
     assert answered, "the child hung on a lock copied at the fork"
     assert os.read(read, 2) == b"ok"
     assert kicker.thread is parent_thread and parent_thread.is_alive()
+
+
+def test_a_polled_broker_is_kicked_at_most_once_a_second(settings, monkeypatch):
+    """Workers look at the embedded broker once a second: more kicks would wake no one sooner. Redis hands a
+    worker each task as it comes, so it is kicked five times as often. The environment overrides both."""
+    import importlib
+
+    broker = settings.CELERY_BROKER_URL
+    try:
+        monkeypatch.delenv("PORTAL_KICK_INTERVAL", raising=False)
+        settings.CELERY_BROKER_URL = "sqla+sqlite:///broker.sqlite3"
+        assert conf.polled_broker() and importlib.reload(conf).KICK_INTERVAL == 1.0
+        settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/0"
+        assert not conf.polled_broker() and importlib.reload(conf).KICK_INTERVAL == 0.2
+        monkeypatch.setenv("PORTAL_KICK_INTERVAL", "0.5")
+        assert importlib.reload(conf).KICK_INTERVAL == 0.5
+    finally:
+        monkeypatch.undo()
+        settings.CELERY_BROKER_URL = broker
+        importlib.reload(conf)  # the settings of the other tests
