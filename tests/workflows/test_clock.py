@@ -1,7 +1,9 @@
 """The clock of a dossier and of its steps (DOMAIN §3, §5): due dates from the ledger, supplement and
 pause time not counted, apologies, and the early / on-time / late verdict."""
 
+import dataclasses
 import datetime as dt
+import json
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -385,13 +387,14 @@ def test_a_stored_reading_reads_back_as_it_was_and_missing_keys_take_their_defau
     assert (older.run_from, older.budget_seconds, older.due_at) == (None, 0.0, reading.due_at)
     assert not hasattr(older, "retired_field")
     assert reading.to_json() is not reading.to_json()  # a new dict each time: changing it leaves the reading alone
+    # every date of a reading (the fields that default to None) is stored as text JSON can hold, and read back
+    dated = ClockReading(**{f.name: reading.due_at for f in dataclasses.fields(ClockReading) if f.default is None})
+    assert ClockReading.from_json(json.loads(json.dumps(dated.to_json()))) == dated
 
 
 def test_a_reading_changed_by_the_clock_is_the_one_dataclasses_replace_gives():
     """The clock copies a reading without running `__init__` again: the same as `dataclasses.replace` as long as
     the class has no `__post_init__`."""
-    import dataclasses
-
     from workflows import clock
 
     at = dt.datetime(2026, 2, 16, 8, 0, tzinfo=dt.UTC)
