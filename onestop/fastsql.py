@@ -279,21 +279,19 @@ def atomic(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
 
 
 def _atomic_block(conn, using: str) -> Iterator[None]:
-    if conn.vendor != "postgresql":  # nothing to pipeline: Django's own block
-        with transaction.atomic(using=using):
-            yield
-        return
     opens = not conn.in_atomic_block
     with transaction.atomic(using=using):
-        if not (opens and _pipelines(conn)):
+        if conn.vendor != "postgresql":  # nothing to pipeline: Django's own block
+            yield
+        elif not (opens and _pipelines(conn)):  # inside an open block, or watched: its statements as they come
             with pipelined(using):
                 yield
-            return
-        with _begun_here(conn), pipelined(using):
-            _queue(conn, "BEGIN")
-            yield
-            if not conn.needs_rollback:
-                _queue(conn, "COMMIT")
+        else:
+            with _begun_here(conn), pipelined(using):
+                _queue(conn, "BEGIN")
+                yield
+                if not conn.needs_rollback:
+                    _queue(conn, "COMMIT")
 
 
 @contextmanager
