@@ -147,9 +147,7 @@ def _statements(vendor: str) -> dict[str, str]:
         event_id = [f.attname for f in fastsql._insert_fields(OutboxMessage)].index("event_id")
         computed = ((event_id, fastsql._lookup_sql(DossierEvent, vendor, DossierEvent.IDENTITY)),)
     return {
-        "lock": fastsql._select_sql(
-            Dossier, vendor, ("procedure", "current_step", "competent_agency"), "id = %s", True
-        ),
+        "lock": fastsql._select_sql(Dossier, vendor, ("current_step",), "id = %s", True),
         "clock": fastsql._insert_sql(ClockEvent, vendor, 2),
         "step": fastsql._update_sql(DossierStep, vendor, _STEP_COLUMNS),
         "pause": fastsql._update_sql(Dossier, vendor, _PAUSE_COLUMNS),
@@ -196,7 +194,7 @@ def _check_statements(officer, dossier, clock) -> None:
 def _raw_rounds(backend: str, dossiers, transitions: int, rounds: int, clock) -> tuple[list[float], list[float]]:
     """The statements of one transition as the service sends them (the same texts and columns, values of
     the same kinds and sizes), sent straight through the driver with no ORM: lock the row (with the
-    procedure, current step and competent agency joined), insert the two clock events, update the step and
+    current step joined), insert the two clock events, update the step and
     the dossier, insert the history row and the outbox row, commit; on PostgreSQL pipelined as the service
     pipelines them (the server is waited for twice: the BEGIN with the locked read, the writes with the
     COMMIT; the outbox row finds the history row's key itself)."""

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onestop import fastsql
-from workflows.calendar import WorkingCalendar, calendar_for
+from workflows.calendar import WorkingCalendar, calendar_of
 from workflows.clock import ClockEntry, ClockEventKind, ClockReading, classify, read_clock
 from workflows.models import (
     Agency,
@@ -157,14 +157,22 @@ def _check(dossier: Dossier, action: str, actor) -> None:
 
 
 # -- locking and recording --------------------------------------------------------------------------
-def _locked(dossier: Dossier | str, expected_version: int | None = None) -> Dossier:
-    """The dossier re-read with its row locked for the rest of the transaction."""
+# What a use case whose change goes to the portal whole reads besides the dossier (portal.payloads.sync_payload;
+# the receiving agency it reads too is read then, by its own query).
+_WHOLE = ("procedure", "competent_agency")
+
+
+def _locked(dossier: Dossier | str, expected_version: int | None = None, *, related: Sequence[str] = ()) -> Dossier:
+    """The dossier re-read with its row locked for the rest of the transaction, with its current step and the
+    relations `related`. Any other relation is read when it is first used (its own query): the ones most
+    transitions never read (the procedure, the agencies: a dossier's calendar is found by its agency's key) are
+    not joined into every transition's read."""
     by_code = isinstance(dossier, str)
     locked = fastsql.get(
         Dossier,
         where="code = %s" if by_code else "id = %s",
         params=[dossier if by_code else dossier.pk],
-        related=("procedure", "current_step", "competent_agency"),  # receiving_agency: only the first sync reads it
+        related=("current_step", *related),
         lock=True,
     )
     if locked is None:
@@ -270,7 +278,7 @@ def _now(at: dt.datetime | None) -> dt.datetime:
 # -- clocks -----------------------------------------------------------------------------------------
 def dossier_calendar(dossier: Dossier) -> WorkingCalendar:
     """The working calendar a dossier's time is counted in: its competent agency's."""
-    return calendar_for(dossier.competent_agency)
+    return calendar_of(dossier.competent_agency_id)
 
 
 def remaining_working_seconds(dossier: Dossier, now: dt.datetime | None = None) -> float | None:
@@ -281,10 +289,9 @@ def remaining_working_seconds(dossier: Dossier, now: dt.datetime | None = None) 
     return dossier_calendar(dossier).between(now or timezone.now(), dossier.due_at)
 
 
-def _step_calendar(dossier: Dossier, step: DossierStep) -> WorkingCalendar:
-    if step.agency_id == dossier.competent_agency_id:
-        return dossier_calendar(dossier)
-    return calendar_for(step.agency)
+def _step_calendar(step: DossierStep) -> WorkingCalendar:
+    """The working calendar a step's time is counted in: the agency's doing it."""
+    return calendar_of(step.agency_id)
 
 
 def _clock(
@@ -335,7 +342,7 @@ def _append_clocks(dossier: Dossier, events: Sequence[ClockEvent]) -> None:
         _apply_dossier_reading(dossier, reading)
     steps = {e.step_id: e.step for e in events if e.step_id}
     for step_id, step in steps.items():
-        calendar = _step_calendar(dossier, step)
+        calendar = _step_calendar(step)
         reading = read_clock(
             (_entry(e) for e in events if e.step_id == step_id), calendar, ClockReading.from_json(step.clock_state)
         )
@@ -648,7 +655,7 @@ def receive_dossier(
 ) -> Dossier:
     """The counter accepts an online dossier: the appointment date is set and the clock starts."""
     with fastsql.atomic():
-        dossier = _locked(dossier, expected_version)
+        dossier = _locked(dossier, expected_version, related=_WHOLE)
         _check(dossier, Action.RECEIVE, actor)
         check_complete(dossier=dossier, documents=documents)
         at = _now(at)
@@ -722,7 +729,7 @@ def submit_supplement(
     """The applicant hands in what was asked for: new document versions under the same code; the clock
     resumes or restarts as the procedure says."""
     with fastsql.atomic():
-        dossier = _locked(dossier, expected_version)
+        dossier = _locked(dossier, expected_version, related=("procedure",))
         _check(dossier, Action.SUBMIT_SUPPLEMENT, actor)
         at, before, step = _now(at), dossier.status, dossier.current_step
         versions = _add_documents(dossier, documents, actor)
@@ -779,7 +786,7 @@ def _check_assignee(user, agency_id: int) -> None:
 def start_processing(*, dossier, actor, note: str = "", assignee=None, expected_version=None, at=None) -> Dossier:
     """Received → processing: the first step of the dossier's process version is opened."""
     with fastsql.atomic():
-        dossier = _locked(dossier, expected_version)
+        dossier = _locked(dossier, expected_version, related=_WHOLE)
         dossier.process = dossier.running_process()
         _check(dossier, Action.START, actor)
         at, before = _now(at), dossier.status
@@ -978,7 +985,7 @@ def apologize(*, dossier, actor, new_appointment, note: str, expected_version=No
     """Form 04: apologise and set a new appointment date. The original due date still decides lateness."""
     _require_note(note, _("Phải nêu lý do xin lỗi và hẹn lại."))
     with fastsql.atomic():
-        dossier = _locked(dossier, expected_version)
+        dossier = _locked(dossier, expected_version, related=_WHOLE)
         _check(dossier, Action.APOLOGIZE, actor)
         at, before = _now(at), dossier.status
         calendar = dossier_calendar(dossier)
@@ -1053,7 +1060,7 @@ def return_result(
 ) -> Dossier:
     """Hand the result to the applicant (counter, post or online)."""
     with fastsql.atomic():
-        dossier = _locked(dossier, expected_version)
+        dossier = _locked(dossier, expected_version, related=_WHOLE)
         channel = channel or dossier.return_channel
         if channel not in ReturnChannel.values:
             raise InvalidInput(_("Hình thức trả kết quả không hợp lệ: %(v)s.") % {"v": channel})

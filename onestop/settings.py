@@ -168,15 +168,18 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"DossierStatusEnum": "dossiers.models.Status"},
 }
 
-# Redis: cache, broker and result store when REDIS_URL is set. Without it the embedded default uses a
-# local-memory cache and a SQLite-backed kombu transport that needs no server.
+# Redis: cache, broker and result store when REDIS_URL is set. Without it the embedded default keeps the cache in
+# files under the data directory (shared by the web, the worker and the scheduler, as Redis is: the calendars'
+# invalidation and the throttles go through it) and uses a SQLite-backed kombu transport that needs no server.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_NAME = "redis"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": DATA_DIR / "cache"}
+    }
     CELERY_BROKER_URL = f"sqla+sqlite:///{DATA_DIR / 'celery-broker.sqlite3'}"
     CELERY_BROKER_TRANSPORT_NAME = "sqlalchemy (embedded, no server needed)"
 CELERY_TASK_IGNORE_RESULT = True

@@ -284,6 +284,23 @@ def test_the_statements_are_seen_by_whatever_watches_the_queries(world):
     assert not fastsql._watched(connection)
 
 
+def test_a_pause_and_a_resume_read_only_the_locked_dossier_with_its_step(world):
+    """Once the agency's calendar is cached, a pause and a resume each read one row: the dossier, locked, joined
+    with its current step. The procedure and the agencies, which they do not use, are not read."""
+    from django.test.utils import CaptureQueriesContext
+
+    dossier = world.dossier_in("processing")
+    services.pause_dossier(dossier=dossier, actor=world.counter, reason="verification")
+    services.resume_dossier(dossier=dossier, actor=world.counter)
+    with CaptureQueriesContext(connection) as captured:
+        services.pause_dossier(dossier=dossier, actor=world.counter, reason="verification")
+        services.resume_dossier(dossier=dossier, actor=world.counter)
+    reads = [q["sql"] for q in captured.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]
+    assert len(reads) == 2, reads
+    assert all('"dossiers_dossierstep"' in sql for sql in reads)
+    assert not any("workflows_" in sql for sql in reads), reads
+
+
 def _written_tables(queries) -> set[str]:
     """The tables the INSERTs and UPDATEs among `queries` (Django's query log) write."""
     import re

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
+import uuid
 from bisect import bisect_left
 
 import holidays
@@ -229,35 +230,70 @@ _local = threading.local()
 def _cache_state():
     state = getattr(_local, "state", None)
     if state is None:
-        state = _local.state = {"version": None, "checked": 0.0, "calendars": {}}
+        state = _local.state = {"version": None, "checked": 0.0, "calendars": {}, "by_agency": {}}
     return state
 
 
 def invalidate_calendars() -> None:
     """Forget cached calendars here and, through the shared cache, in every other process."""
-    try:
-        cache.incr(_VERSION_KEY)
-    except ValueError:
-        cache.set(_VERSION_KEY, 1, None)
-    _cache_state()["calendars"].clear()
-    _cache_state()["checked"] = 0.0
+    # A new value each time (not an increment, which a cache without atomic ones could leave unchanged when two
+    # processes make it at once): every process that read the old one sees a change.
+    cache.set(_VERSION_KEY, uuid.uuid4().hex, None)
+    _forget(_cache_state())
 
 
-def calendar_for(agency: Agency | None) -> WorkingCalendar:
-    """The working calendar of an agency (cached per process; edits are seen within seconds)."""
+def _forget(state) -> None:
+    state["calendars"].clear()
+    state["by_agency"].clear()
+    state["checked"] = 0.0
+
+
+def _current_state():
+    """This thread's cached calendars, forgotten if another process invalidated them (checked every few seconds)."""
     state = _cache_state()
     now = time.monotonic()
     if now - state["checked"] > _RECHECK_SECONDS:
         version = cache.get(_VERSION_KEY)
         if version != state["version"]:
-            state["calendars"].clear()
+            _forget(state)
             state["version"] = version
         state["checked"] = now
-    agency_id = agency.pk if agency is not None else None
-    hours = tuple(agency.working_hours) if agency is not None else DEFAULT_HOURS
+    return state
+
+
+def _calendar(state, agency_id: int | None, hours) -> WorkingCalendar:
     key = (agency_id, hours)  # an agency whose hours were edited gets a new calendar
     found = state["calendars"].get(key)
     if found is None:
         found = WorkingCalendar(hours=hours, year_loader=lambda year: _rows_for_year(agency_id, year))
         state["calendars"][key] = found
     return found
+
+
+def calendar_for(agency: Agency | None) -> WorkingCalendar:
+    """The working calendar of an agency, on the hours of the instance given (cached per process; edits of days
+    off are seen within seconds)."""
+    hours = tuple(agency.working_hours) if agency is not None else DEFAULT_HOURS
+    return _calendar(_current_state(), agency.pk if agency is not None else None, hours)
+
+
+def calendar_of(agency_id: int | None) -> WorkingCalendar:
+    """The working calendar of the agency with this key (the province's for None), for code that holds a row's
+    agency key rather than the agency: its hours are read once and cached with the calendar. An edit of the
+    agency (`Agency.save`) forgets them here at once and in every other process within seconds, as an edit of
+    its days off does."""
+    state = _current_state()
+    found = state["by_agency"].get(agency_id)
+    if found is None:
+        hours = DEFAULT_HOURS if agency_id is None else _hours_of(agency_id)
+        found = state["by_agency"][agency_id] = _calendar(state, agency_id, hours)
+    return found
+
+
+def _hours_of(agency_id: int) -> tuple[tuple[dt.time, dt.time], ...]:
+    morning_start, morning_end, afternoon_start, afternoon_end = (
+        Agency.objects.filter(pk=agency_id)
+        .values_list("morning_start", "morning_end", "afternoon_start", "afternoon_end")
+        .get()
+    )
+    return ((morning_start, morning_end), (afternoon_start, afternoon_end))

@@ -63,6 +63,15 @@ class Agency(models.Model):
     def working_hours(self) -> tuple[tuple[dt.time, dt.time], ...]:
         return ((self.morning_start, self.morning_end), (self.afternoon_start, self.afternoon_end))
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        _calendar_changed()  # calendars found by an agency's key cache its hours
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        _calendar_changed()
+        return result
+
 
 class Field(models.Model):
     """Lĩnh vực: the field a procedure belongs to (civil status, land, business registration…)."""

@@ -2,6 +2,7 @@
 `holidays` package, an admin's extra days off and make-up working Saturdays."""
 
 import datetime as dt
+import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 from dossiers import services
 from dossiers.models import ClockEvent
 from tests.factories import AgencyFactory, at
-from workflows.calendar import calendar_for
+from workflows.calendar import calendar_for, calendar_of
 from workflows.clock import ClockEventKind
 from workflows.models import CalendarDay, DayKind, DayPart
 
@@ -50,6 +51,61 @@ def test_edited_agency_hours_are_used_at_once(db):
     agency.afternoon_start = dt.time(13, 0)
     agency.save()
     assert calendar_for(agency).add(at(2025, 8, 12, 7), 5 * HOUR) == at(2025, 8, 12, 13, 30)
+
+
+def test_a_calendar_found_by_agency_key_counts_on_its_hours_and_sees_an_edit_at_once(db):
+    """`calendar_of` (a dossier's calendar, found by its agency's key) reads the hours once and keeps them; saving
+    the agency forgets them at once in this process."""
+    agency = AgencyFactory(afternoon_start=dt.time(13, 0))
+    assert calendar_of(agency.pk).add(at(2025, 8, 12, 7), 5 * HOUR) == at(2025, 8, 12, 13, 30)
+    assert calendar_of(agency.pk) is calendar_of(agency.pk)
+    assert calendar_of(None).add(at(2025, 8, 12, 7), 5 * HOUR) == at(2025, 8, 12, 14, 0)
+    agency.afternoon_start = dt.time(14, 0)
+    agency.save()
+    assert calendar_of(agency.pk).add(at(2025, 8, 12, 7), 5 * HOUR) == at(2025, 8, 12, 14, 30)
+
+
+def test_an_agency_edited_in_another_process_is_seen_within_seconds(db, monkeypatch):
+    """Another process's edit reaches this one through the shared cache: once the recheck interval has passed,
+    the cached hours are forgotten and read again."""
+    from django.core.cache import cache
+
+    from workflows import calendar
+
+    calendar.load_national_year(2025)  # a year's first load is an edit of the calendar too
+    agency = AgencyFactory()
+    assert calendar_of(agency.pk).add(at(2025, 8, 12, 7), 5 * HOUR) == at(2025, 8, 12, 14, 0)
+    AgencyFactory._meta.model.objects.filter(pk=agency.pk).update(afternoon_start=dt.time(13, 0))  # no save()
+    cache.set(calendar._VERSION_KEY, "set by another process", None)
+    assert calendar_of(agency.pk).add(at(2025, 8, 12, 7), 5 * HOUR) == at(2025, 8, 12, 14, 0)  # not yet rechecked
+    now = time.monotonic()
+    monkeypatch.setattr(calendar.time, "monotonic", lambda: now + calendar._RECHECK_SECONDS + 1)
+    assert calendar_of(agency.pk).add(at(2025, 8, 12, 7), 5 * HOUR) == at(2025, 8, 12, 13, 30)
+
+
+def test_the_embedded_default_shares_the_invalidation_between_processes(tmp_path):
+    """Without Redis, the cache the calendars' invalidation goes through is one every process of the system reads
+    (the web, the worker, the scheduler): what one process sets, another sees."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(ONESTOP_DATA_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="onestop.settings")
+    code = (
+        "import sys, django; django.setup(); from django.core.cache import cache; from workflows import calendar; "
+        "calendar.invalidate_calendars() if sys.argv[1] == 'edit' else None; print(cache.get(calendar._VERSION_KEY))"
+    )
+
+    def process(what: str) -> str:
+        ran = subprocess.run([sys.executable, "-c", code, what], env=env, capture_output=True, text=True, check=True)
+        return ran.stdout.strip()
+
+    before = process("read")
+    edited = process("edit")
+    assert edited != before and edited != "None"
+    assert process("read") == edited
+    assert process("edit") not in (edited, "None")  # every invalidation a new value
 
 
 def test_weekends_are_not_working_days(province):
