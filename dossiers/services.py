@@ -261,6 +261,7 @@ def _record(
         data=data or {},
     )
     fastsql.insert([event], defer_ids=True)  # rows that refer to it use fastsql.key_of(event, by=DossierEvent.IDENTITY)
+    fastsql.send_queued()  # the server writes the history row while the receivers build theirs
     dossier_changed.send(sender=Dossier, dossier=dossier, event=event, previous_status=from_status)
     return event
 

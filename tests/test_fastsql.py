@@ -499,3 +499,54 @@ def test_a_blocks_error_comes_out_rather_than_pipeline_aborted_over_it():
             raise errors.PipelineAborted("pipeline aborted")  # noqa: B012 - as psycopg's _exit_gen does
     with pytest.raises(errors.PipelineAborted), fastsql._FirstError():  # nothing under it: left as it is
         raise errors.PipelineAborted("pipeline aborted")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_block_holds_deferred_inserts_until_it_sends_and_sends_an_update_at_once(world):
+    """In a pipelined block a deferred INSERT waits in the client for the next statement sent (or for
+    `send_queued`); an UPDATE goes at once, with what was held before it. Seen from another session: the
+    statement the block's session last received (pg_stat_activity), while the block is still open."""
+    import time
+
+    import psycopg
+
+    dossier = world.dossier_in("processing")
+    connection.ensure_connection()
+    pid = connection.connection.info.backend_pid
+    settings = connection.settings_dict
+    watcher = psycopg.connect(
+        dbname=settings["NAME"], user=settings["USER"], host=settings["HOST"], port=settings["PORT"], autocommit=True
+    )
+
+    def last_received() -> str:
+        return watcher.execute("SELECT query FROM pg_stat_activity WHERE pid = %s", [pid]).fetchone()[0]
+
+    def received(prefix: str) -> bool:
+        deadline = time.monotonic() + 5
+        while not last_received().startswith(prefix):
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.01)
+        return True
+
+    def history_row(seq: int) -> DossierEvent:
+        return fastsql.new(
+            DossierEvent, None, dossier_id=dossier.pk, seq=seq, action=Action.NOTE, at=timezone.now(), data={}
+        )
+
+    with watcher:
+        with fastsql.atomic():
+            locked = fastsql.get(Dossier, where="id = %s", params=[dossier.pk], lock=True)
+            assert received("SELECT")
+            fastsql.insert([history_row(1001)], defer_ids=True)
+            time.sleep(0.3)
+            assert last_received().startswith("SELECT")  # held
+            fastsql.send_queued()
+            assert received("INSERT")
+            fastsql.insert([history_row(1002)], defer_ids=True)
+            locked.summary = "Sent with the INSERT held before it"
+            fastsql.update(locked, ["summary"])
+            assert received("UPDATE")
+        assert DossierEvent.objects.filter(dossier=dossier, seq__in=[1001, 1002]).count() == 2
+        assert Dossier.objects.get(pk=dossier.pk).summary == "Sent with the INSERT held before it"
