@@ -193,11 +193,11 @@ def _check_statements(officer, dossier, clock) -> None:
 
 def _raw_rounds(backend: str, dossiers, transitions: int, rounds: int, clock) -> tuple[list[float], list[float]]:
     """The statements of one transition as the service sends them (the same texts and columns, values of
-    the same kinds and sizes), sent straight through the driver with no ORM: lock the row (with the
-    current step joined), insert the two clock events, update the step and
-    the dossier, insert the history row and the outbox row, commit; on PostgreSQL pipelined as the service
-    pipelines them (the server is waited for twice: the BEGIN with the locked read, the writes with the
-    COMMIT; the outbox row finds the history row's key itself)."""
+    the same kinds and sizes), sent straight through the driver with no ORM: lock the row (with the current step
+    joined), insert the two clock events, update the step and the dossier, insert the history row and the outbox
+    row, commit; on PostgreSQL pipelined as the service pipelines them (the server is waited for twice: the BEGIN
+    with the locked read, the writes with the COMMIT; the outbox row finds the history row's key itself) and sent
+    in the same four writes to the socket."""
     from django.db import connection
 
     from dossiers.models import Dossier, DossierStep
@@ -248,6 +248,11 @@ def _raw_rounds(backend: str, dossiers, transitions: int, rounds: int, clock) ->
         now = clock().astimezone(dt.UTC)
         return now if backend == "postgresql" else now.replace(tzinfo=None).isoformat(" ")
 
+    def sent():
+        """Where the service sends what its block holds (after each UPDATE and the history row's INSERT)."""
+        if pipelined:
+            fastsql.send_held(conn)
+
     def transition(pk, step_id, before, after):
         """One transaction, up to its COMMIT. On PostgreSQL, as the service pipelines it: the clock, history
         and outbox INSERTs go on cursors of their own whose ids are read once the pipeline has synced, the
@@ -273,15 +278,18 @@ def _raw_rounds(backend: str, dossiers, transitions: int, rounds: int, clock) ->
         if not pipelined:
             cur.fetchall()
         cur.execute(step_sql, (jsonb(step_clock), at, 1440000.0, "", "active", None, step_id))
+        sent()
         if after == "paused":
             cur.execute(pause_sql, (after, 1728000.0, False, jsonb(dossier_clock), reason, seq, version, pk))
         else:
             cur.execute(resume_sql, (after, at, at, True, jsonb(dossier_clock), reason, seq, version, pk))
+        sent()
         event_cur = event_cursor if pipelined else cur
         event_cur.execute(
             event_sql,
             (pk, seq, kind[:-1], before, after, step_id, "Thẩm định", None, "bench.officer", at, "", jsonb({})),
         )
+        sent()
         values = list(outbox_values)
         for name, value in (("seq", seq), ("dossier_id", pk), ("dossier_code", code)):
             values[cols.index(name)] = value
@@ -302,6 +310,7 @@ def _raw_rounds(backend: str, dossiers, transitions: int, rounds: int, clock) ->
         before = status_of[pk]
         after = "processing" if before == "paused" else "paused"
         if pipelined:
+            fastsql.holding(conn)  # the pipeline the service's blocks open
             with conn.pipeline():
                 cursors = transition(pk, step_id, before, after)
             for answered in cursors:

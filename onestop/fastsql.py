@@ -231,6 +231,22 @@ def _holding_pipeline():
     return HoldingPipeline
 
 
+def holding(raw) -> None:
+    """Make the next pipeline opened on a psycopg connection (`raw.pipeline()`, which enters the one the connection
+    has, else a new one of its own) a `HoldingPipeline`. For fastsql's blocks and for a bench sending the same
+    statements without Django."""
+    if raw._pipeline is None:
+        raw._pipeline = _holding_pipeline()(raw)
+
+
+def send_held(raw) -> None:
+    """Send what a psycopg connection's `HoldingPipeline` holds (the answers are read later)."""
+    if raw.pgconn.flush():  # not all of it went: psycopg's loop, which reads answers while it waits to send
+        from psycopg.generators import send
+
+        raw.wait(send(raw.pgconn))
+
+
 def send_queued(using: str = DEFAULT_DB_ALIAS) -> None:
     """Send the statements the open `pipelined` block holds, so that the server works on them while the block goes
     on (nothing to do outside a block, or on other databases)."""
@@ -238,14 +254,9 @@ def send_queued(using: str = DEFAULT_DB_ALIAS) -> None:
 
 
 def _push(conn) -> None:
-    if _pending_of(conn) is None:
-        return
-    pgconn = conn.connection.pgconn
-    with conn.wrap_database_errors:
-        if pgconn.flush():  # not all of it went: psycopg's loop, which reads answers while it waits to send
-            from psycopg.generators import send
-
-            conn.connection.wait(send(pgconn))
+    if _pending_of(conn) is not None:
+        with conn.wrap_database_errors:
+            send_held(conn.connection)
 
 
 class _FirstError:
@@ -287,8 +298,7 @@ def pipelined(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     conn.fastsql_pending, conn.fastsql_taken, conn.fastsql_writer = [], [], None
     answered_all = False
     raw = conn.connection
-    if raw._pipeline is None:  # psycopg's pipeline() enters the one the connection has, else a new one of its own
-        raw._pipeline = _holding_pipeline()(raw)
+    holding(raw)
     try:
         with conn.wrap_database_errors, _FirstError(), raw.pipeline() as pipeline:
 
