@@ -550,3 +550,30 @@ def test_a_block_holds_deferred_inserts_until_it_sends_and_sends_an_update_at_on
             assert received("UPDATE")
         assert DossierEvent.objects.filter(dossier=dossier, seq__in=[1001, 1002]).count() == 2
         assert Dossier.objects.get(pk=dossier.pk).summary == "Sent with the INSERT held before it"
+
+
+@pytest.mark.postgres
+def test_a_history_row_or_clock_event_that_refers_to_nothing_is_refused_when_written(world):
+    """Their references are checked as each row is written (not at COMMIT, as Django's keys are), so the checks run
+    while a transition goes on; a row referring to no dossier is still refused, at its own statement."""
+    dossier = world.dossier_in("processing")
+    missing = Dossier.objects.order_by("-pk").values_list("pk", flat=True).first() + 1000
+    rows = {
+        "history row": lambda dossier_id: DossierEvent.objects.create(
+            dossier_id=dossier_id, seq=10_000, action=Action.NOTE, at=timezone.now()
+        ),
+        "clock event": lambda dossier_id: ClockEvent.objects.create(
+            dossier_id=dossier_id, kind="paused", at=timezone.now()
+        ),
+    }
+    for name, write in rows.items():
+        refused_at = None
+        with pytest.raises(IntegrityError), transaction.atomic():
+            try:
+                write(missing)
+            except IntegrityError:
+                refused_at = "statement"
+                raise
+            refused_at = "commit"
+        assert refused_at == "statement", name
+        write(dossier.pk)  # an existing dossier: written
