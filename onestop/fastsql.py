@@ -316,6 +316,8 @@ def pipelined(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
         _resolve(conn)
         answered_all = True
     finally:
+        if raw._pipeline is not None and not raw._pipeline.level:  # psycopg refused to enter it (a broken connection)
+            raw._pipeline = None
         taken = conn.fastsql_taken
         conn.fastsql_pending = conn.fastsql_taken = conn.fastsql_writer = None
         _give_back(conn, taken, keep=answered_all)

@@ -577,3 +577,21 @@ def test_a_history_row_or_clock_event_that_refers_to_nothing_is_refused_when_wri
             refused_at = "commit"
         assert refused_at == "statement", name
         write(dossier.pk)  # an existing dossier: written
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_block_on_a_broken_connection_leaves_no_pipeline_behind(world):
+    """psycopg refuses to open a pipeline on a connection the server has dropped: the block fails with Django's
+    error and leaves the connection as it found it, with no pipeline set for whatever uses it next."""
+    from django.db import OperationalError
+
+    connection.ensure_connection()
+    raw = connection.connection
+    raw.pgconn.finish()  # as when the server goes away
+    try:
+        with pytest.raises(OperationalError), fastsql.pipelined():
+            pass
+        assert raw._pipeline is None
+    finally:
+        connection.close()
