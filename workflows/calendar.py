@@ -291,9 +291,4 @@ def calendar_of(agency_id: int | None) -> WorkingCalendar:
 
 
 def _hours_of(agency_id: int) -> tuple[tuple[dt.time, dt.time], ...]:
-    morning_start, morning_end, afternoon_start, afternoon_end = (
-        Agency.objects.filter(pk=agency_id)
-        .values_list("morning_start", "morning_end", "afternoon_start", "afternoon_end")
-        .get()
-    )
-    return ((morning_start, morning_end), (afternoon_start, afternoon_end))
+    return tuple(Agency.objects.get(pk=agency_id).working_hours)
