@@ -285,10 +285,6 @@ def calendar_of(agency_id: int | None) -> WorkingCalendar:
     state = _current_state()
     found = state["by_agency"].get(agency_id)
     if found is None:
-        hours = DEFAULT_HOURS if agency_id is None else _hours_of(agency_id)
+        hours = DEFAULT_HOURS if agency_id is None else tuple(Agency.objects.get(pk=agency_id).working_hours)
         found = state["by_agency"][agency_id] = _calendar(state, agency_id, hours)
     return found
-
-
-def _hours_of(agency_id: int) -> tuple[tuple[dt.time, dt.time], ...]:
-    return tuple(Agency.objects.get(pk=agency_id).working_hours)

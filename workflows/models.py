@@ -16,6 +16,20 @@ from django.utils.translation import gettext_lazy as _
 HOURS_PER_DAY = Decimal(8)
 
 
+class CalendarInput:
+    """A model the working calendars are computed from (an agency's hours, the days off): saving or deleting a row
+    forgets the cached calendars (`workflows.calendar`), here at once and in every other process within seconds."""
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        _calendar_changed()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        _calendar_changed()
+        return result
+
+
 class AgencyTier(models.TextChoices):
     PROVINCE = "province", _("UBND tỉnh")
     DEPARTMENT = "department", _("Sở, ban, ngành")
@@ -25,7 +39,7 @@ class AgencyTier(models.TextChoices):
     CENTRAL = "central", _("Cơ quan ngành dọc trung ương")
 
 
-class Agency(models.Model):
+class Agency(CalendarInput, models.Model):
     """Cơ quan: an agency with its electronic identifier code (mã định danh, QCVN 102)."""
 
     code = models.CharField(_("mã định danh"), max_length=40, unique=True)
@@ -62,15 +76,6 @@ class Agency(models.Model):
     @property
     def working_hours(self) -> tuple[tuple[dt.time, dt.time], ...]:
         return ((self.morning_start, self.morning_end), (self.afternoon_start, self.afternoon_end))
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        _calendar_changed()  # calendars found by an agency's key cache its hours
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        _calendar_changed()
-        return result
 
 
 class Field(models.Model):
@@ -503,7 +508,7 @@ class CalendarDayQuerySet(models.QuerySet):
         return result
 
 
-class CalendarDay(models.Model):
+class CalendarDay(CalendarInput, models.Model):
     """The working calendar as an editable per-year table (DOMAIN §3): public holidays (loaded from the
     `holidays` package's Vietnam calendar), extra days off and make-up working Saturdays."""
 
@@ -536,15 +541,6 @@ class CalendarDay(models.Model):
 
     def __str__(self):
         return f"{self.date:%d/%m/%Y} {self.get_kind_display()} {self.name}"
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        _calendar_changed()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        _calendar_changed()
-        return result
 
 
 def _calendar_changed() -> None:
