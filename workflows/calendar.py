@@ -21,7 +21,9 @@ from django.utils import timezone
 from .models import Agency, CalendarDay, CalendarYear, DayKind, DayPart
 
 DEFAULT_HOURS = ((dt.time(7, 0), dt.time(11, 30)), (dt.time(13, 30), dt.time(17, 0)))
-_VERSION_KEY = "onestop:calendar-version"
+# Holds a token, not a count: the version before incremented "onestop:calendar-version", and a process of it still
+# running during an upgrade must not find there a value it cannot increment.
+_VERSION_KEY = "onestop:calendar-token"
 _RECHECK_SECONDS = 5.0
 
 
