@@ -197,7 +197,7 @@ def _raw_rounds(backend: str, dossiers, transitions: int, rounds: int, clock) ->
     joined), insert the two clock events, update the step and the dossier, insert the history row and the outbox
     row, commit; on PostgreSQL pipelined as the service pipelines them (the server is waited for twice: the BEGIN
     with the locked read, the writes with the COMMIT; the outbox row finds the history row's key itself) and sent
-    in the same four writes to the socket."""
+    in the same groups of writes to the socket."""
     from django.db import connection
 
     from dossiers.models import Dossier, DossierStep

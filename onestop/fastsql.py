@@ -9,7 +9,7 @@ signals: use them only for rows whose models define no behaviour there beyond wh
 On PostgreSQL, `atomic()` sends a transaction's statements without waiting for each answer (psycopg's
 pipeline mode), its BEGIN with the first of them and its COMMIT with the last: a transition then waits for
 the server twice instead of eight times (the BEGIN with the locked read, the writes with the COMMIT), and
-sends them in four writes to the socket instead of one (and two polls) each. A row whose INSERT is queued is
+sends them to the socket in a few groups rather than one write (and two polls) each. A row whose INSERT is queued is
 referred to by `key_of` (a look-up the database runs) rather than by a key the client would have to wait for.
 """
 
@@ -212,8 +212,9 @@ def _holding_pipeline():
         """psycopg's pipeline, but statements wait in the client until the block sends them: when it fetches rows,
         when it ends, at an UPDATE, or when asked (`send_queued`). psycopg's own sends each statement as it is
         queued: a write to the socket and two polls per statement, and a wake-up of the server for each. A
-        transition's eight statements go out in four writes instead of eleven, and the server still works on its
-        UPDATEs and its history row while the client prepares what follows."""
+        transition's eight statements go out in five groups (the locked read with the BEGIN, the clock events with
+        the step's UPDATE, the dossier's UPDATE, the history row, the outbox row with the COMMIT), and the server
+        still works on its UPDATEs and its history row while the client prepares what follows."""
 
         def _communicate_gen(self):
             queue = self.command_queue
