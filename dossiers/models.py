@@ -233,6 +233,8 @@ class Dossier(FSMModelMixin, models.Model):
     supplement_requests = models.PositiveSmallIntegerField(_("số lần yêu cầu bổ sung"), default=0)
     pause_reason = models.CharField(_("lý do tạm dừng"), max_length=20, choices=PauseReason.choices, blank=True)
     fee_amount = models.PositiveBigIntegerField(_("phí, lệ phí phải nộp (VND)"), default=0)
+    # The submission-time indicator (seed 002): seconds from opening the online form to submitting it.
+    submission_seconds = models.PositiveIntegerField(_("thời gian nộp trực tuyến (giây)"), null=True, blank=True)
     event_seq = models.PositiveIntegerField(_("số sự kiện"), default=0, editable=False)
     version = models.PositiveIntegerField(_("phiên bản bản ghi"), default=0, editable=False)
 
@@ -672,3 +674,33 @@ class IdempotencyRecord(models.Model):
             models.UniqueConstraint(fields=["user", "key"], name="uniq_idempotency_user_key"),
             models.UniqueConstraint(fields=["key"], condition=Q(user__isnull=True), name="uniq_idempotency_anon_key"),
         ]
+
+
+class RatingValue(models.TextChoices):
+    VERY_SATISFIED = "very_satisfied", _("Rất hài lòng")
+    SATISFIED = "satisfied", _("Hài lòng")
+    NOT_SATISFIED = "not_satisfied", _("Không hài lòng")
+
+
+class Rating(models.Model):
+    """The applicant's rating of a returned dossier (DOMAIN §3, Satisfaction), once per dossier; the
+    satisfaction indicator counts very satisfied and satisfied ratings."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.PROTECT, related_name="rating")
+    value = models.CharField(_("mức độ hài lòng"), max_length=20, choices=RatingValue.choices)
+    comment = models.TextField(_("góp ý"), blank=True)
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    rated_at = models.DateTimeField(_("đánh giá lúc"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("đánh giá")
+        verbose_name_plural = _("đánh giá")
+
+    def __str__(self):
+        return f"{self.dossier_id}: {self.value}"
+
+    @property
+    def satisfied(self) -> bool:
+        return self.value in (RatingValue.VERY_SATISFIED, RatingValue.SATISFIED)
