@@ -108,9 +108,21 @@ def supplement_pending(dossier) -> bool:
 supplement_pending.message = _("Hồ sơ không có yêu cầu bổ sung nào đang chờ.")
 
 
+def _kept(dossier, name: str, answer):
+    """`answer(dossier)`, kept on the dossier while its state, version and step are the ones it was asked with:
+    a condition that reads other rows runs once per request although both the service's check and
+    django-fsm, when the transition method runs, ask it."""
+    kept = dossier.__dict__.setdefault("_answers", {})
+    stamp = (dossier.status, dossier.version, dossier.current_step_id)
+    found = kept.get(name)
+    if found is None or found[0] != stamp:
+        found = kept[name] = (stamp, answer(dossier))
+    return found[1]
+
+
 def has_process(dossier) -> bool:
     """It has its process version, or its procedure has one published now (`running_process`)."""
-    return dossier.process_id is not None or dossier.running_process() is not None
+    return dossier.process_id is not None or _kept(dossier, "process", lambda d: d.running_process() is not None)
 
 
 has_process.message = _("Thủ tục chưa có quy trình nội bộ đã ban hành; chưa thể chuyển xử lý.")
@@ -119,15 +131,18 @@ has_process.message = _("Thủ tục chưa có quy trình nội bộ đã ban h�
 def fee_settled(dossier) -> bool:
     """DOMAIN §3 (Fees): a full-online dossier with a fee is processed only once paid online.
     Other apps answer through the `start_gate` hook (payments registers one)."""
-    from .gates import start_refusal
+    return fee_refusal(dossier) is None
 
-    return start_refusal(dossier) is None
+
+def fee_refusal(dossier) -> str | None:
+    """Why the start gates hold the dossier back (None when they do not), asked once per request."""
+    return _kept(dossier, "fee", start_refusal)
 
 
 fee_settled.message = _("Hồ sơ chưa hoàn thành nghĩa vụ tài chính.")
 
 
-fee_settled.reason = start_refusal  # the gate that held it back says why
+fee_settled.reason = fee_refusal  # the gate that held it back says why
 
 
 def has_current_step(dossier) -> bool:
@@ -540,9 +555,6 @@ class AppendOnlyModel(models.Model):
 class DossierEvent(AppendOnlyModel):
     """Lịch sử xử lý: who, when, from what state to what, which step, note, documents touched."""
 
-    # What identifies a row (uniq_dossier_event_seq) before its key is known.
-    IDENTITY = ("dossier_id", "seq")
-
     # Indexed by uniq_dossier_event_seq (dossier, seq), which it leads.
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events", db_index=False)
     seq = models.PositiveIntegerField(_("thứ tự"))
@@ -582,6 +594,28 @@ class DossierEvent(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.dossier_id}#{self.seq} {self.action}"
+
+    @classmethod
+    def of_change(
+        cls, dossier: Dossier, *, action: str, from_status: str, actor, at, step=None, note: str = "", data=None
+    ) -> DossierEvent:
+        """The history row of a change the dossier has just taken (its `event_seq` already counts it), complete
+        before it is inserted: the one place a history row's fields are set."""
+        actor = actor if getattr(actor, "pk", None) else None
+        return cls(
+            dossier=dossier,
+            seq=dossier.event_seq,
+            action=action,
+            from_status=from_status,
+            to_status=dossier.status,
+            step=step,
+            step_name=step.name if step is not None else "",
+            actor=actor,
+            actor_name=(actor.get_full_name() or actor.get_username()) if actor is not None else "",
+            at=at,
+            note=note or "",
+            data=data or {},
+        )
 
 
 class ClockEvent(AppendOnlyModel):

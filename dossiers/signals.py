@@ -1,9 +1,7 @@
 from django.dispatch import Signal
 
-# Sent inside the transaction of every recorded change, after its history row is written:
+# Sent inside the transaction of every recorded change, after its history row is written (`event.pk` is set):
 # sender=Dossier, dossier=…, event=DossierEvent, previous_status=str. Receivers that write rows
-# (the portal outbox) commit or roll back with the change. On PostgreSQL the history row's INSERT may
-# still be queued, its key not known yet: a row that refers to it takes
-# `fastsql.key_of(event, by=DossierEvent.IDENTITY)`. Its receivers are looked up once per sender and kept until
-# one connects or disconnects, as for Django's model signals.
+# (the portal outbox) commit or roll back with the change. Its receivers are looked up once per sender and kept
+# until one connects or disconnects, as for Django's model signals.
 dossier_changed = Signal(use_caching=True)

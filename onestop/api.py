@@ -5,7 +5,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from dossiers.services import DossierError
+from .refusals import Refusal
 
 # DRF's own refusals, in the words our users read (a view's own message is kept as it is).
 _MESSAGES = {
@@ -38,7 +38,7 @@ def _first_error(errors, prefix="") -> str | None:
 
 
 def exception_handler(exc, context):
-    if isinstance(exc, DossierError):
+    if isinstance(exc, Refusal):
         body = {"detail": exc.message, "code": exc.code}
         if exc.errors:
             body["errors"] = exc.errors

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger("onestop.settings")
@@ -104,10 +105,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0 if DATABASES["default"]["NAME"] == ":memory:" else 60
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's backend, with timestamptz values parsed in C (onestop/db/postgresql/base.py).
-    DATABASES["default"]["ENGINE"] = "onestop.db.postgresql"
-if DATABASES["default"]["ENGINE"] == "onestop.db.postgresql" and env_bool("DB_SERVER_SIDE_BINDING", True):
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_SERVER_SIDE_BINDING", True):
     # Server-side parameter binding lets psycopg prepare the statements a transition repeats. Turn it
     # off (DB_SERVER_SIDE_BINDING=false) behind a transaction-pooling proxy that cannot keep them.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -166,6 +164,9 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"DossierStatusEnum": "dossiers.models.Status"},
+    # Swagger UI's files, served from the drf-spectacular-sidecar package by dossiers.api.docs (no CDN).
+    "SWAGGER_UI_DIST": reverse_lazy("api-docs-asset", kwargs={"path": "swagger-ui-dist"}),
+    "SWAGGER_UI_FAVICON_HREF": reverse_lazy("api-docs-asset", kwargs={"path": "swagger-ui-dist/favicon-32x32.png"}),
 }
 
 # Redis: cache, broker and result store when REDIS_URL is set. Without it the embedded default keeps the cache in

@@ -2,8 +2,6 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from dossiers.api.docs import DocsView, docs_asset
-
 from .health import healthz
 
 urlpatterns = [
@@ -11,8 +9,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", DocsView.as_view(), name="api-docs"),
-    path("api/docs/assets/<path:path>", docs_asset, name="api-docs-asset"),
+    path("api/", include("dossiers.api.docs_urls")),
     path("api/v1/", include("dossiers.api.urls")),
     path("api/v1/", include("payments.urls")),
     path("can-bo/", include("payments.officer_urls")),

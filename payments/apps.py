@@ -13,7 +13,10 @@ class PaymentsConfig(AppConfig):
         from dossiers.gates import register_start_gate
         from onestop.celery import app
 
-        from . import receivers  # noqa: F401 - connects the dossier_changed receiver
+        from . import (
+            receivers,  # noqa: F401 - connects the dossier_changed receiver
+            tasks,  # noqa: F401 - registers the tasks the services queue by name
+        )
         from .officer_views import fee_card
         from .serializers import payment_section
         from .services import start_gate

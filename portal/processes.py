@@ -212,18 +212,3 @@ class Stack:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(5)
-
-
-def use_broker(url: str) -> None:
-    """Point this process's Celery app at another broker (the after-commit kicks go there)."""
-    from kombu import pools
-
-    from onestop.celery import app
-
-    if app.conf.broker_url == url:
-        return
-    app.conf.broker_url = url
-    app.conf.broker_transport_options = {}
-    pools.reset()  # closes and forgets the pools of the previous broker
-    app._pool = None
-    app.amqp._producer_pool = None

@@ -29,7 +29,6 @@ from django.utils.translation import gettext
 
 from dossiers.models import Dossier, DossierEvent, Status
 from dossiers.selectors import changes_of
-from onestop import fastsql
 
 from . import conf
 from .client import PROGRESS_PATH, SYNC_PATH, PortalClient, PortalError, portal_client
@@ -70,13 +69,11 @@ def record_change(*, dossier: Dossier, event: DossierEvent) -> OutboxMessage | N
     national = mapping.national_code(dossier.status, reason) if mapping is not None else None
     kind = message_kind(event)
     now = timezone.now()
-    message = fastsql.new(
-        OutboxMessage,
-        None,
+    message = OutboxMessage(
         dossier_id=dossier.pk,
         dossier_code=dossier.code,
         seq=event.seq,
-        event_id=fastsql.key_of(event, by=DossierEvent.IDENTITY),  # the history row's INSERT may still be queued
+        event_id=event.pk,
         kind=kind,
         pause_reason=reason,
         national_status=national,
@@ -85,7 +82,7 @@ def record_change(*, dossier: Dossier, event: DossierEvent) -> OutboxMessage | N
         created_at=now,
         next_attempt_at=now,
     )
-    fastsql.insert([message], defer_ids=True)  # the hot path of every transition: a precompiled INSERT
+    OutboxMessage.objects.bulk_create([message])
     return message
 
 

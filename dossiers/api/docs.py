@@ -8,7 +8,6 @@ import mimetypes
 from pathlib import Path
 
 from django.http import FileResponse, Http404
-from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from drf_spectacular.views import SpectacularSwaggerView
 
@@ -39,14 +38,7 @@ def docs_asset(request, path: str):
 
 
 class DocsView(SpectacularSwaggerView):
-    """Swagger UI over /api/schema/."""
+    """Swagger UI over /api/schema/, its files from `docs_asset` (the settings SWAGGER_UI_DIST and
+    SWAGGER_UI_FAVICON_HREF name them)."""
 
     url_name = "api-schema"
-
-    @staticmethod
-    def _swagger_ui_resource(filename):
-        return reverse("api-docs-asset", kwargs={"path": f"swagger-ui-dist/{filename}"})
-
-    @staticmethod
-    def _swagger_ui_favicon():
-        return reverse("api-docs-asset", kwargs={"path": "swagger-ui-dist/favicon-32x32.png"})

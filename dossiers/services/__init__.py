@@ -1,15 +1,15 @@
 """Use cases of the dossier lifecycle (DOMAIN §2–§3).
 
-Each public function takes keyword arguments, runs in one transaction (`fastsql.atomic`: on PostgreSQL its
-statements are pipelined, the writes sent with the COMMIT without waiting for each answer) with the dossier's
-row locked, checks the transition against the model (state, conditions, the actor's role and agency), applies
-it, appends the history row and clock events, and sends `dossier_changed` so that the portal outbox row is
-written in the same transaction. Nothing is half-written: any error rolls the whole change back.
+Each public function takes keyword arguments and runs as one `transition` (`recording`): in one transaction
+the dossier's row is locked, the action checked against the model's state machine (state, conditions, the
+actor's role and agency), the use case's own rule applied, its clock events and history row appended and
+`dossier_changed` sent, so that the portal outbox row is written in the same transaction. Nothing is
+half-written: any error rolls the whole change back.
 
 The modules, by concern: `errors` (refusals), `rules` (allowed actions and the check before acting),
-`recording` (locking, saving and the history row), `clocks`, `codes`, `documents`, `filing` (creation and
-receipt), `supplements`, `steps` (processing steps and assignment), `pauses` (pauses and apologies) and
-`results` (resolution, return, withdrawal, stop).
+`recording` (the transition skeleton: locking, saving and the history row), `clocks`, `codes`, `documents`,
+`filing` (creation and receipt), `supplements`, `steps` (processing steps and assignment), `pauses` (pauses
+and apologies) and `results` (resolution, return, withdrawal, stop).
 """
 
 from ..models import Action
@@ -26,7 +26,7 @@ from .errors import (
 )
 from .filing import create_dossier, filing_channel, receive_dossier, refuse_dossier
 from .pauses import apologize, pause_dossier, resume_dossier
-from .recording import record_event
+from .recording import lock_dossier, record_event
 from .results import resolve_dossier, return_result, stop_dossier, withdraw_dossier
 from .rules import ACTION_METHODS, allowed_actions
 from .steps import assign_handlers, complete_step, send_back, start_processing
@@ -70,6 +70,7 @@ __all__ = [
     "create_dossier",
     "dossier_calendar",
     "filing_channel",
+    "lock_dossier",
     "next_dossier_code",
     "pause_dossier",
     "read_dossier_clock",

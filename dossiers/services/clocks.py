@@ -7,7 +7,6 @@ from collections.abc import Sequence
 
 from django.utils import timezone
 
-from onestop import fastsql
 from workflows.calendar import WorkingCalendar, calendar_of
 from workflows.clock import ClockEntry, ClockReading, classify, read_clock
 from workflows.models import Procedure, ProcessStep
@@ -43,11 +42,9 @@ def _clock(
     new_due_at=None,
     reason: str = "",
 ) -> ClockEvent:
-    return fastsql.new(
-        ClockEvent,
-        {"dossier": dossier, "step": step},
-        dossier_id=dossier.pk,
-        step_id=step.pk if step is not None else None,
+    return ClockEvent(
+        dossier=dossier,
+        step=step,
         kind=kind,
         at=at,
         budget_seconds=budget_seconds,
@@ -73,7 +70,7 @@ def _append_clocks(dossier: Dossier, events: Sequence[ClockEvent]) -> None:
     the due dates follow from the ledger without re-reading it (`read_dossier_clock` replays it whole)."""
     if not events:
         return
-    fastsql.insert(events, defer_ids=True)  # nothing in the transition refers to a clock event by key
+    ClockEvent.objects.bulk_create(events)  # one INSERT for all of them
     dossier_events = [e for e in events if e.step_id is None]
     if dossier_events:
         calendar = dossier_calendar(dossier)
@@ -90,7 +87,7 @@ def _append_clocks(dossier: Dossier, events: Sequence[ClockEvent]) -> None:
         step.remaining_seconds = reading.remaining_seconds
         if reading.ended_at and step.due_at:
             step.verdict = classify(end_at=reading.ended_at, due_at=step.due_at, calendar=calendar)
-        fastsql.update(step, ["clock_state", "due_at", "remaining_seconds", "verdict", "status", "completed_at"])
+        step.save(update_fields=["clock_state", "due_at", "remaining_seconds", "verdict", "status", "completed_at"])
 
 
 def _entry(event: ClockEvent) -> ClockEntry:

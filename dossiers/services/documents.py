@@ -11,14 +11,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from onestop import fastsql
 from workflows.models import Procedure, ProcedureDocument
 
 from .. import permissions as perms
 from ..models import Action, DocumentVersion, Dossier, Status
 from ..selectors import missing_components
 from .errors import ActionForbidden, InvalidInput, TransitionNotAllowed
-from .recording import _locked, _now, _record
+from .recording import transition
 
 
 @dataclass
@@ -151,8 +150,10 @@ def add_documents(
     at=None,
 ) -> list[DocumentVersion]:
     """Add document versions to an open (or, for results, resolved) dossier; recorded in history."""
-    with fastsql.atomic():
-        dossier = _locked(dossier, expected_version)
+    with transition(
+        dossier, Action.ADD_DOCUMENT, actor, expected_version=expected_version, at=at, check=False
+    ) as change:
+        dossier = change.dossier
         allowed = perms.applicant_or_counter(dossier, actor) or perms.handles_current_step(dossier, actor)
         if not allowed:
             raise ActionForbidden(_("Bạn không có quyền thêm giấy tờ vào hồ sơ %(code)s.") % {"code": dossier.code})
@@ -161,15 +162,6 @@ def add_documents(
                 _("Hồ sơ ở trạng thái “%(state)s” không nhận thêm giấy tờ.") % {"state": dossier.get_status_display()},
                 current_status=dossier.status,
             )
-        at = _now(at)
         versions = _add_documents(dossier, documents, actor, is_result=is_result)
-        _record(
-            dossier,
-            action=Action.ADD_DOCUMENT,
-            from_status=dossier.status,
-            actor=actor,
-            at=at,
-            note=note,
-            data={"documents": _doc_refs(versions)},
-        )
+        change.note, change.data = note, {"documents": _doc_refs(versions)}
     return versions

@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
+from onestop.refusals import Refusal
 
-class DossierError(Exception):
-    """A refusal with a message a person understands; `status` is the HTTP answer."""
 
-    status = 400
-    code = "invalid"
-
-    def __init__(self, message, *, code: str | None = None, errors: dict | None = None, **extra):
-        super().__init__(str(message))
-        self.message = str(message)
-        if code:
-            self.code = code
-        self.errors = errors or {}
-        self.extra = extra
+class DossierError(Refusal):
+    """A refusal of a dossier's use case with a message a person understands; `status` is the HTTP answer."""
 
 
 class InvalidInput(DossierError):

@@ -5,21 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from onestop import fastsql
 from workflows.clock import ClockEventKind
 from workflows.models import Agency, OnlineLevel, Procedure, ReturnChannel
 
 from .. import permissions as perms
 from ..models import Action, ApplicantKind, Channel, Dossier
-from .clocks import _append_clocks, _budget, _clock, dossier_calendar
+from .clocks import _budget, dossier_calendar
 from .codes import next_dossier_code
 from .documents import DocumentInput, _add_documents, _doc_refs, check_complete
 from .errors import InvalidInput, _require_note
-from .recording import _WHOLE, _column_values, _locked, _now, _record
-from .rules import _check
+from .recording import WHOLE, Change, _now, created, transition
+from .rules import check_action
 
 
 def filing_channel(*, actor, requested: str | None) -> dict:
@@ -74,7 +74,7 @@ def create_dossier(
             errors={"return_channel": [_("Chọn một trong: %s") % ", ".join(allowed_returns)]},
         )
     competent = competent_agency or procedure.competent_agency or receiving_agency
-    with fastsql.atomic():
+    with transaction.atomic():
         dossier = Dossier(
             code=next_dossier_code(agency=receiving_agency, day=timezone.localdate(at)),
             procedure=procedure,
@@ -97,46 +97,34 @@ def create_dossier(
         )
         if channel != Channel.ONLINE:
             # Direct receipt: the counter officer must be one of the receiving agency, the dossier complete.
-            _check(dossier, Action.RECEIVE, actor)
+            check_action(dossier, Action.RECEIVE, actor)
             check_complete(dossier=dossier, documents=documents)
         dossier.save()
-        dossier._loaded_values = _column_values(dossier)  # later writes in this use case update what changed
         versions = _add_documents(dossier, documents, actor)
+        change = created(dossier, Action.SUBMIT if channel == Channel.ONLINE else Action.RECEIVE, actor, at=at)
+        change.note = note
         if channel == Channel.ONLINE:
-            _record(
-                dossier,
-                action=Action.SUBMIT,
-                from_status="",
-                actor=actor,
-                at=at,
-                note=note,
-                data={"documents": _doc_refs(versions)},
-            )
+            change.data = {"documents": _doc_refs(versions)}
         else:
-            _receive(dossier, actor=actor, at=at, note=note, from_status="", versions=versions)
+            _receive(change, versions)
+        change.finish()
     return dossier
 
 
-def _receive(dossier: Dossier, *, actor, at, note, from_status, versions=()):
+def _receive(change: Change, versions) -> None:
     # DOMAIN §3: an online submission outside working hours counts from the next working time; the
     # legal time runs from submission for online dossiers and from receipt at the counter.
+    dossier, at = change.dossier, change.at
     start = dossier.submitted_at if dossier.channel == Channel.ONLINE and dossier.submitted_at else at
     start = dossier_calendar(dossier).next_working_instant(start)
-    dossier.receive(by=actor if getattr(actor, "pk", None) else None, at=at)
-    _append_clocks(dossier, [_clock(dossier, ClockEventKind.STARTED, start, budget_seconds=_budget(dossier.procedure))])
-    return _record(
-        dossier,
-        action=Action.RECEIVE,
-        from_status=from_status,
-        actor=actor,
-        at=at,
-        note=note,
-        data={
-            "documents": _doc_refs(versions),
-            "appointment_at": dossier.appointment_at.isoformat(),
-            "clock_started_at": start.isoformat(),
-        },
-    )
+    dossier.receive(by=change.actor if getattr(change.actor, "pk", None) else None, at=at)
+    change.clock(ClockEventKind.STARTED, at=start, budget_seconds=_budget(dossier.procedure))
+    change.apply_clocks()  # the appointment date follows from the clock
+    change.data = {
+        "documents": _doc_refs(versions),
+        "appointment_at": dossier.appointment_at.isoformat(),
+        "clock_started_at": start.isoformat(),
+    }
 
 
 def receive_dossier(
@@ -149,23 +137,17 @@ def receive_dossier(
     at=None,
 ) -> Dossier:
     """The counter accepts an online dossier: the appointment date is set and the clock starts."""
-    with fastsql.atomic():
-        dossier = _locked(dossier, expected_version, related=_WHOLE)
-        _check(dossier, Action.RECEIVE, actor)
-        check_complete(dossier=dossier, documents=documents)
-        at = _now(at)
-        versions = _add_documents(dossier, documents, actor)
-        _receive(dossier, actor=actor, at=at, note=note, from_status=dossier.status, versions=versions)
-    return dossier
+    with transition(dossier, Action.RECEIVE, actor, expected_version=expected_version, related=WHOLE, at=at) as change:
+        check_complete(dossier=change.dossier, documents=documents)
+        change.note = note
+        _receive(change, _add_documents(change.dossier, documents, actor))
+    return change.dossier
 
 
 def refuse_dossier(*, dossier, actor, note: str, expected_version=None, at=None) -> Dossier:
     """Refused at the counter (not in scope, not eligible), with a reason."""
     _require_note(note, _("Phải nêu lý do từ chối tiếp nhận."))
-    with fastsql.atomic():
-        dossier = _locked(dossier, expected_version)
-        _check(dossier, Action.REFUSE, actor)
-        at, before = _now(at), dossier.status
-        dossier.refuse(at=at, reason=note)
-        _record(dossier, action=Action.REFUSE, from_status=before, actor=actor, at=at, note=note)
-    return dossier
+    with transition(dossier, Action.REFUSE, actor, expected_version=expected_version, at=at) as change:
+        change.dossier.refuse(at=change.at, reason=note)
+        change.note = note
+    return change.dossier

@@ -7,14 +7,12 @@ import datetime as dt
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from onestop import fastsql
 from workflows.clock import ClockEventKind
 
 from ..models import Action, Dossier, PauseReason
-from .clocks import _append_clocks, _both_clocks, _clock, dossier_calendar
+from .clocks import dossier_calendar
 from .errors import InvalidInput, _require_note
-from .recording import _WHOLE, _locked, _now, _record
-from .rules import _check
+from .recording import WHOLE, transition
 
 
 def pause_dossier(*, dossier, actor, reason: str, note: str = "", expected_version=None, at=None) -> Dossier:
@@ -24,46 +22,30 @@ def pause_dossier(*, dossier, actor, reason: str, note: str = "", expected_versi
             _("Lý do tạm dừng không hợp lệ; chọn một trong: %s") % ", ".join(PauseReason.values),
             errors={"reason": [reason]},
         )
-    with fastsql.atomic():
-        dossier = _locked(dossier, expected_version)
-        _check(dossier, Action.PAUSE, actor)
-        at, before, step = _now(at), dossier.status, dossier.current_step
-        dossier.pause(reason=reason)
-        _append_clocks(dossier, _both_clocks(dossier, step, ClockEventKind.PAUSED, at, reason=reason))
-        _record(
-            dossier,
-            action=Action.PAUSE,
-            from_status=before,
-            actor=actor,
-            at=at,
-            note=note,
-            step=step,
-            data={"reason": reason},
-        )
-    return dossier
+    with transition(dossier, Action.PAUSE, actor, expected_version=expected_version, at=at) as change:
+        change.dossier.pause(reason=reason)
+        change.both_clocks(ClockEventKind.PAUSED, reason=reason)
+        change.note, change.data = note, {"reason": reason}
+    return change.dossier
 
 
 def resume_dossier(*, dossier, actor, note: str = "", expected_version=None, at=None) -> Dossier:
-    with fastsql.atomic():
-        dossier = _locked(dossier, expected_version)
-        _check(dossier, Action.RESUME, actor)
-        at, before, step = _now(at), dossier.status, dossier.current_step
-        dossier.resume()
-        _append_clocks(dossier, _both_clocks(dossier, step, ClockEventKind.RESUMED, at))
-        _record(dossier, action=Action.RESUME, from_status=before, actor=actor, at=at, note=note, step=step)
-    return dossier
+    with transition(dossier, Action.RESUME, actor, expected_version=expected_version, at=at) as change:
+        change.dossier.resume()
+        change.both_clocks(ClockEventKind.RESUMED)
+        change.note = note
+    return change.dossier
 
 
 def apologize(*, dossier, actor, new_appointment, note: str, expected_version=None, at=None) -> Dossier:
     """Form 04: apologise and set a new appointment date. The original due date still decides lateness."""
     _require_note(note, _("Phải nêu lý do xin lỗi và hẹn lại."))
-    with fastsql.atomic():
-        dossier = _locked(dossier, expected_version, related=_WHOLE)
-        _check(dossier, Action.APOLOGIZE, actor)
-        at, before = _now(at), dossier.status
-        calendar = dossier_calendar(dossier)
+    with transition(
+        dossier, Action.APOLOGIZE, actor, expected_version=expected_version, related=WHOLE, at=at
+    ) as change:
+        dossier = change.dossier
         new_at = _appointment_instant(new_appointment, dossier)
-        if not calendar.is_working_day(timezone.localtime(new_at).date()):
+        if not dossier_calendar(dossier).is_working_day(timezone.localtime(new_at).date()):
             raise InvalidInput(
                 _("Ngày hẹn mới %(d)s không phải ngày làm việc.") % {"d": f"{timezone.localtime(new_at):%d/%m/%Y}"}
             )
@@ -74,20 +56,13 @@ def apologize(*, dossier, actor, new_appointment, note: str, expected_version=No
                 % {"d": f"{timezone.localtime(current):%d/%m/%Y %H:%M}"}
             )
         dossier.apologize(new_appointment_at=new_at)
-        _append_clocks(dossier, [_clock(dossier, ClockEventKind.EXTENDED, at, new_due_at=new_at, reason=note)])
-        _record(
-            dossier,
-            action=Action.APOLOGIZE,
-            from_status=before,
-            actor=actor,
-            at=at,
-            note=note,
-            data={
-                "previous_appointment_at": current.isoformat() if current else None,
-                "new_appointment_at": new_at.isoformat(),
-                "form": "04/TT-VPCP-2025",
-            },
-        )
+        change.clock(ClockEventKind.EXTENDED, new_due_at=new_at, reason=note)
+        change.note = note
+        change.data = {
+            "previous_appointment_at": current.isoformat() if current else None,
+            "new_appointment_at": new_at.isoformat(),
+            "form": "04/TT-VPCP-2025",
+        }
     return dossier
 
 

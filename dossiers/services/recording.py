@@ -1,43 +1,56 @@
-"""The skeleton every use case shares: the dossier locked, its changed columns saved, its history row
-appended and `dossier_changed` sent, in the use case's transaction."""
+"""The one skeleton every use case runs in (`transition`): the dossier locked → the action checked → the use
+case's own rule → its clock events appended → the changed columns saved → the history row written and
+`dossier_changed` sent, all in one transaction. Nothing is half-written: an error anywhere rolls it all back.
+"""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
-from collections.abc import Sequence
-from itertools import compress
-from operator import ne
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from onestop import fastsql
+from workflows.clock import ClockEventKind
 
-from ..models import Dossier, DossierEvent, DossierStep
+from ..models import ClockEvent, Dossier, DossierEvent, DossierStep
 from ..signals import dossier_changed
+from .clocks import _append_clocks, _budget, _clock
 from .errors import ChangedUnderYou, DossierNotFound
-from .rules import ACTION_METHODS
+from .rules import ACTION_METHODS, check_action
 
 # What a use case whose change goes to the portal whole reads besides the dossier (portal.payloads.sync_payload;
 # the receiving agency it reads too is read then, by its own query).
-_WHOLE = ("procedure", "competent_agency")
+WHOLE = ("procedure", "competent_agency")
+
+_FIELDS = tuple((f.name, f.attname) for f in Dossier._meta.concrete_fields if not f.primary_key)
 
 
-def _locked(dossier: Dossier | str, expected_version: int | None = None, *, related: Sequence[str] = ()) -> Dossier:
-    """The dossier re-read with its row locked for the rest of the transaction, with its current step and the
-    relations `related`. Any other relation is read when it is first used (its own query): the ones most
-    transitions never read (the procedure, the agencies: a dossier's calendar is found by its agency's key) are
-    not joined into every transition's read."""
+def _column_values(dossier: Dossier) -> dict:
+    """The dossier's column values (copies of the mutable ones), to find later which ones a use case changed."""
+    return {
+        name: copy.deepcopy(value) if isinstance(value := dossier.__dict__.get(attname), dict | list) else value
+        for name, attname in _FIELDS
+    }
+
+
+def lock_dossier(
+    dossier: Dossier | str | int, *, expected_version: int | None = None, related: Sequence[str] = ()
+) -> Dossier:
+    """The dossier (an instance, its code or its key) re-read with its row locked for the rest of the
+    transaction, in one query with its current step and the relations `related`. The only place a dossier's row
+    is locked. Refuses a dossier that is not there, or whose version is not `expected_version` (someone changed
+    it meanwhile)."""
     by_code = isinstance(dossier, str)
-    locked = fastsql.get(
-        Dossier,
-        where="code = %s" if by_code else "id = %s",
-        params=[dossier if by_code else dossier.pk],
-        related=("current_step", *related),
-        lock=True,
-    )
-    if locked is None:
-        raise DossierNotFound(_("Không tìm thấy hồ sơ %(code)s.") % {"code": dossier if by_code else ""})
+    rows = Dossier.objects.select_related("current_step", *related).select_for_update(of=("self",))
+    try:
+        locked = rows.get(**({"code": dossier} if by_code else {"pk": getattr(dossier, "pk", dossier)}))
+    except Dossier.DoesNotExist:
+        raise DossierNotFound(_("Không tìm thấy hồ sơ %(code)s.") % {"code": dossier if by_code else ""}) from None
     if expected_version is not None and locked.version != expected_version:
         raise ChangedUnderYou(
             _(
@@ -47,7 +60,7 @@ def _locked(dossier: Dossier | str, expected_version: int | None = None, *, rela
             % {"code": locked.code, "now": locked.version, "seen": expected_version},
             current_version=locked.version,
         )
-    locked._loaded_values = _column_values(locked)
+    locked._saved_values = _column_values(locked)
     return locked
 
 
@@ -68,69 +81,126 @@ def _check_step(dossier: Dossier, expected_step: int | None) -> None:
     )
 
 
-_COLUMNS = tuple(f.attname for f in Dossier._meta.concrete_fields if not f.primary_key)
+def _now(at: dt.datetime | None) -> dt.datetime:
+    return at or timezone.now()
 
 
-def _column_values(dossier: Dossier) -> tuple:
-    """The dossier's column values, in `_COLUMNS` order."""
-    return tuple(map(dossier.__dict__.get, _COLUMNS))
+@dataclass
+class Change:
+    """One change of a dossier as a use case builds it: what it does to the dossier (through the model's
+    transition methods), the clock events it adds and what its history row says. `finish` writes it."""
+
+    dossier: Dossier
+    action: str
+    actor: object
+    at: dt.datetime
+    before: str  # the dossier's state before the change
+    step: DossierStep | None  # the step the change is about: the current one when locked, unless set
+    note: str = ""
+    data: dict = field(default_factory=dict)
+    clocks: list[ClockEvent] = field(default_factory=list)
+    event: DossierEvent | None = None
+
+    def clock(self, kind: str, *, at=None, step=None, budget_seconds=None, new_due_at=None, reason: str = "") -> None:
+        """A clock event on the dossier's clock, or on `step`'s."""
+        self.clocks.append(
+            _clock(
+                self.dossier,
+                kind,
+                at or self.at,
+                step=step,
+                budget_seconds=budget_seconds,
+                new_due_at=new_due_at,
+                reason=reason,
+            )
+        )
+
+    def both_clocks(self, kind: str, *, restart: bool = False, reason: str = "") -> None:
+        """The same event on the dossier's clock and on its current step's: a pause, a resume, or a restart
+        with the full budgets (the procedure's and the step's)."""
+        self.clock(kind, budget_seconds=_budget(self.dossier.procedure) if restart else None, reason=reason)
+        if self.step is not None:
+            budget = _budget(self.step.process_step) if restart else None
+            self.clock(kind, step=self.step, budget_seconds=budget, reason=reason)
+
+    def close_step(self, status: str) -> None:
+        """The step the change is about ends (done, sent back or closed), and its clock stops."""
+        if self.step is None:
+            return
+        self.step.status, self.step.completed_at = status, self.at
+        self.clock(ClockEventKind.STOPPED, step=self.step)
+
+    def apply_clocks(self) -> None:
+        """Append the clock events so far (one INSERT) and fold them onto the readings stored with the dossier
+        and its steps (its due and appointment dates follow)."""
+        _append_clocks(self.dossier, self.clocks)
+        self.clocks = []
+
+    def finish(self) -> DossierEvent:
+        """Apply the clock events, UPDATE the dossier's changed columns, INSERT the history row and tell the
+        other apps (same transaction)."""
+        dossier = self.dossier
+        self.apply_clocks()
+        dossier.event_seq += 1
+        dossier.version += 1
+        _save_changes(dossier)
+        event = DossierEvent.of_change(
+            dossier,
+            action=self.action,
+            from_status=self.before,
+            actor=self.actor,
+            at=self.at,
+            step=self.step,
+            note=self.note,
+            data=self.data,
+        )
+        DossierEvent.objects.bulk_create([event])  # answers the row's key with it
+        dossier_changed.send(sender=Dossier, dossier=dossier, event=event, previous_status=self.before)
+        self.event = event
+        return event
 
 
 def _save_changes(dossier: Dossier) -> None:
-    """UPDATE only the columns the use case changed since it locked (`_locked`) or created the dossier (the
-    row is locked, so nothing else changed them)."""
+    """UPDATE only the columns the use case changed since the dossier was locked or created (the row is
+    locked, so nothing else changed them)."""
     values = _column_values(dossier)
-    fastsql.update(dossier, list(compress(_COLUMNS, map(ne, values, dossier._loaded_values))))
-    dossier._loaded_values = values
+    saved = dossier.__dict__.get("_saved_values")
+    if saved is None:
+        raise RuntimeError("a dossier is changed only after lock_dossier() or create_dossier() read it")
+    dossier.save(update_fields=[name for name, value in values.items() if value != saved[name]])
+    dossier._saved_values = values
 
 
-def _record(
-    dossier: Dossier,
-    *,
+@contextmanager
+def transition(
+    dossier: Dossier | str,
     action: str,
-    from_status: str,
     actor,
-    at: dt.datetime,
-    note: str = "",
-    step: DossierStep | None = None,
-    data: dict | None = None,
-) -> DossierEvent:
-    """Save the dossier and append its history row; tell the other apps (same transaction)."""
-    dossier.event_seq += 1
-    dossier.version += 1
-    _save_changes(dossier)
-    step = step if step is not None else dossier.current_step
-    actor = actor if getattr(actor, "pk", None) else None
-    event = fastsql.new(
-        DossierEvent,
-        {"dossier": dossier, "step": step, "actor": actor},
-        dossier_id=dossier.pk,
-        seq=dossier.event_seq,
-        action=action,
-        from_status=from_status,
-        to_status=dossier.status,
-        step_id=step.pk if step is not None else None,
-        step_name=step.name if step else "",
-        actor_id=actor.pk if actor is not None else None,
-        actor_name=_actor_name(actor),
-        at=at,
-        note=note or "",
-        data=data or {},
-    )
-    fastsql.insert([event], defer_ids=True)  # rows that refer to it use fastsql.key_of(event, by=DossierEvent.IDENTITY)
-    fastsql.send_queued()  # the server writes the history row while the receivers build theirs
-    dossier_changed.send(sender=Dossier, dossier=dossier, event=event, previous_status=from_status)
-    return event
+    *,
+    expected_version: int | None = None,
+    expected_step: int | None = None,
+    related: Sequence[str] = (),
+    at: dt.datetime | None = None,
+    check: bool = True,
+) -> Iterator[Change]:
+    """The skeleton of a use case: in one transaction the dossier is locked (`lock_dossier`), the step it
+    aims at and the action checked against the state machine (unless `check` is false: the use case checks
+    for itself), then the body applies its rule to the `Change` it is given, and on leaving the change is
+    written (`Change.finish`)."""
+    with transaction.atomic():
+        locked = lock_dossier(dossier, expected_version=expected_version, related=related)
+        _check_step(locked, expected_step)
+        if check:
+            check_action(locked, action, actor)
+        change = Change(locked, action, actor, _now(at), locked.status, locked.current_step)
+        yield change
+        change.finish()
 
 
-def _actor_name(actor) -> str:
-    if actor is None or not getattr(actor, "pk", None):
-        return ""
-    return actor.get_full_name() or actor.get_username()
-
-
-def _now(at: dt.datetime | None) -> dt.datetime:
-    return at or timezone.now()
+def created(dossier: Dossier, action: str, actor, *, at: dt.datetime) -> Change:
+    """The first change of a dossier just inserted (in the caller's transaction): `finish` records it."""
+    dossier._saved_values = _column_values(dossier)
+    return Change(dossier, action, actor, at, "", None)
 
 
 def record_event(*, dossier, actor, action: str, note: str = "", data: dict | None = None, at=None) -> DossierEvent:
@@ -138,8 +208,6 @@ def record_event(*, dossier, actor, action: str, note: str = "", data: dict | No
     transition so that other apps see it. For use by other apps' services (payments)."""
     if action in ACTION_METHODS:
         raise ValueError("state changes go through their own service")
-    with fastsql.atomic():
-        dossier = _locked(dossier)
-        return _record(
-            dossier, action=action, from_status=dossier.status, actor=actor, at=_now(at), note=note, data=data
-        )
+    with transition(dossier, action, actor, at=at, check=False) as change:
+        change.note, change.data = note, data or {}
+    return change.event

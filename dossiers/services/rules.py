@@ -1,8 +1,13 @@
-"""Which actions the state machine allows a dossier, and the check a use case makes before acting."""
+"""Which actions the state machine allows a dossier, and the check a use case makes before acting.
+
+Both read the transitions through django-fsm's public API (`get_available_status_transitions`,
+`get_all_status_transitions`, `can_proceed`, `Transition.has_perm`); a condition runs once per check.
+"""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django_fsm import can_proceed
 
 from ..models import Action, Dossier, Status
 from .errors import ActionForbidden, TransitionNotAllowed
@@ -24,28 +29,31 @@ ACTION_METHODS: dict[str, str] = {
     Action.WITHDRAW: "withdraw",
     Action.STOP: "stop",
 }
-
-
-def _transition_of(dossier: Dossier, action: str):
-    method = getattr(dossier, ACTION_METHODS[action])
-    return method._django_fsm.get_transition(dossier.status)
+_ACTIONS_OF = {method: action for action, method in ACTION_METHODS.items()}
 
 
 def allowed_actions(dossier: Dossier, user=None) -> list[str]:
     """Actions possible from the dossier's state whose conditions hold (and, given a user, that he may
-    do)."""
-    found = []
-    for action in ACTION_METHODS:
-        tr = _transition_of(dossier, action)
-        if tr is None or not all(cond(dossier) for cond in tr.conditions):
-            continue
-        if user is not None and not tr.has_perm(dossier, user):
-            continue
-        found.append(action)
-    return found
+    do), in the order of `ACTION_METHODS`."""
+    if user is None:
+        available = dossier.get_available_status_transitions()
+    else:
+        available = dossier.get_available_user_status_transitions(user)
+    names = {tr.name for tr in available}
+    return [action for action, method in ACTION_METHODS.items() if method in names]
 
 
-def _check(dossier: Dossier, action: str, actor) -> None:
+def _transition_of(dossier: Dossier, action: str):
+    """The transition `action` takes from the dossier's state, or None when it takes none."""
+    name = ACTION_METHODS[action]
+    if not can_proceed(getattr(dossier, name), check_conditions=False):
+        return None
+    found = [tr for tr in dossier.get_all_status_transitions() if tr.name == name]
+    return next((tr for tr in found if tr.source == dossier.status), None) or found[0]
+
+
+def check_action(dossier: Dossier, action: str, actor) -> None:
+    """Refuse `action` unless the dossier's state allows it, its conditions hold and `actor` may do it."""
     tr = _transition_of(dossier, action)
     if tr is None:
         allowed = allowed_actions(dossier)

@@ -6,16 +6,13 @@ from collections.abc import Sequence
 
 from django.utils.translation import gettext as _
 
-from onestop import fastsql
 from workflows.clock import ClockEventKind
 from workflows.models import SupplementPolicy
 
 from ..models import Action, Dossier, Status
-from .clocks import _append_clocks, _both_clocks
 from .documents import DocumentInput, _add_documents, _doc_refs
 from .errors import InvalidInput
-from .recording import _locked, _now, _record
-from .rules import _check
+from .recording import transition
 
 
 def _normalise_missing(missing) -> list[dict]:
@@ -40,24 +37,12 @@ def request_supplement(*, dossier, actor, missing_documents, note: str = "", exp
     """Ask the applicant, once and completely, for what is missing. At receipt the dossier stays
     submitted; during processing it goes to `supplement` and the clock stops."""
     items = _normalise_missing(missing_documents)
-    with fastsql.atomic():
-        dossier = _locked(dossier, expected_version)
-        _check(dossier, Action.REQUEST_SUPPLEMENT, actor)
-        at, before, step = _now(at), dossier.status, dossier.current_step
-        dossier.request_supplement(missing=items)
-        if before == Status.PROCESSING:
-            _append_clocks(dossier, _both_clocks(dossier, step, ClockEventKind.PAUSED, at, reason="supplement"))
-        _record(
-            dossier,
-            action=Action.REQUEST_SUPPLEMENT,
-            from_status=before,
-            actor=actor,
-            at=at,
-            note=note,
-            step=step,
-            data={"missing_documents": items},
-        )
-    return dossier
+    with transition(dossier, Action.REQUEST_SUPPLEMENT, actor, expected_version=expected_version, at=at) as change:
+        change.dossier.request_supplement(missing=items)
+        if change.before == Status.PROCESSING:
+            change.both_clocks(ClockEventKind.PAUSED, reason="supplement")
+        change.note, change.data = note, {"missing_documents": items}
+    return change.dossier
 
 
 def submit_supplement(
@@ -65,25 +50,20 @@ def submit_supplement(
 ) -> Dossier:
     """The applicant hands in what was asked for: new document versions under the same code; the clock
     resumes or restarts as the procedure says."""
-    with fastsql.atomic():
-        dossier = _locked(dossier, expected_version, related=("procedure",))
-        _check(dossier, Action.SUBMIT_SUPPLEMENT, actor)
-        at, before, step = _now(at), dossier.status, dossier.current_step
+    with transition(
+        dossier,
+        Action.SUBMIT_SUPPLEMENT,
+        actor,
+        expected_version=expected_version,
+        related=("procedure",),
+        at=at,
+    ) as change:
+        dossier = change.dossier
         versions = _add_documents(dossier, documents, actor)
         asked = dossier.missing_documents
         dossier.submit_supplement()
-        if before == Status.SUPPLEMENT:
+        if change.before == Status.SUPPLEMENT:
             restart = dossier.procedure.supplement_policy == SupplementPolicy.RESTART
-            kind = ClockEventKind.RESTARTED if restart else ClockEventKind.RESUMED
-            _append_clocks(dossier, _both_clocks(dossier, step, kind, at, restart=restart))
-        _record(
-            dossier,
-            action=Action.SUBMIT_SUPPLEMENT,
-            from_status=before,
-            actor=actor,
-            at=at,
-            note=note,
-            step=step,
-            data={"documents": _doc_refs(versions), "requested": asked},
-        )
+            change.both_clocks(ClockEventKind.RESTARTED if restart else ClockEventKind.RESUMED, restart=restart)
+        change.note, change.data = note, {"documents": _doc_refs(versions), "requested": asked}
     return dossier

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dossiers.models import Dossier
-from dossiers.services import DossierNotFound, TransitionNotAllowed
+from dossiers.services import TransitionNotAllowed
 from onestop.formats import vnd
 
 from ..models import Charge, ChargeKind, Payment
@@ -44,14 +44,6 @@ def start_gate(dossier: Dossier) -> str | None:
     if owed <= 0:
         return None
     return _("Hồ sơ toàn trình có phí: chờ công dân thanh toán trực tuyến %(amount)s đồng") % {"amount": vnd(owed)}
-
-
-def _dossier_locked(dossier: Dossier | str) -> Dossier:
-    key = {"code": dossier} if isinstance(dossier, str) else {"pk": dossier.pk}
-    try:
-        return Dossier.objects.select_for_update(of=("self",)).select_related("procedure").get(**key)
-    except Dossier.DoesNotExist:
-        raise DossierNotFound(_("Không tìm thấy hồ sơ %(code)s.") % {"code": key.get("code", "")}) from None
 
 
 def _payable(dossier: Dossier) -> None:

@@ -10,12 +10,20 @@ from django.utils.translation import gettext as _
 
 from dossiers import permissions as perms
 from dossiers.models import Dossier, PauseReason, Status
-from dossiers.services import ActionForbidden, DossierError, InvalidInput, pause_dossier, record_event, resume_dossier
+from dossiers.services import (
+    ActionForbidden,
+    DossierError,
+    InvalidInput,
+    lock_dossier,
+    pause_dossier,
+    record_event,
+    resume_dossier,
+)
 from onestop.formats import vnd
 
 from ..models import MAX_AMOUNT, Charge, ChargeKind, Method, Payment, PaymentStatus
 from ..selectors import amounts, must_pay_online, online_payment_in_progress
-from .charges import HISTORY_ACTION, _dossier_locked, _new_reference, _payable, _payment_data, ensure_base_charge
+from .charges import HISTORY_ACTION, _new_reference, _payable, _payment_data, ensure_base_charge
 from .errors import NothingToPay, OnlinePaymentRequired, PaymentInProgress
 
 logger = logging.getLogger("onestop.payments")
@@ -34,7 +42,7 @@ def record_counter_payment(
     if not receipt_number:
         raise InvalidInput(_("Phải ghi số biên lai thu phí, lệ phí."), errors={"receipt_number": [_("Bắt buộc.")]})
     with transaction.atomic():
-        dossier = _dossier_locked(dossier)
+        dossier = lock_dossier(dossier, related=("procedure",))
         if not perms.is_counter_officer(dossier, actor):
             raise ActionForbidden(
                 _("Chỉ cán bộ Bộ phận Một cửa của cơ quan tiếp nhận được ghi nhận thu phí hồ sơ %(code)s.")
@@ -106,7 +114,7 @@ def request_financial_obligation(*, dossier, actor, amount: int, reason: str, at
     if not (reason or "").strip():
         raise InvalidInput(_("Phải nêu nội dung nghĩa vụ tài chính."), errors={"reason": [_("Bắt buộc.")]})
     with transaction.atomic():
-        locked = _dossier_locked(dossier)
+        locked = lock_dossier(dossier, related=("procedure",))
         Charge.objects.create(
             dossier_id=locked.pk,
             kind=ChargeKind.ADDITIONAL,

@@ -10,14 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dossiers import permissions as perms
-from dossiers.models import Dossier
-from dossiers.services import ActionForbidden, DossierError, InvalidInput, record_event
+from dossiers.services import ActionForbidden, DossierError, InvalidInput, lock_dossier, record_event
 from onestop.formats import vnd
 
 from .. import conf, platform, signing
 from ..models import Method, NotificationOutcome, Payment, PaymentStatus, PlatformNotification
 from ..selectors import amounts, refunds_due
-from .charges import HISTORY_ACTION, _dossier_locked, _new_reference, _payable, _payment_data, ensure_base_charge
+from .charges import HISTORY_ACTION, _new_reference, _payable, _payment_data, ensure_base_charge
 from .counter import _settle_obligation_later
 from .errors import (
     InvalidSignature,
@@ -39,7 +38,7 @@ def start_online_payment(*, dossier, actor, idempotency_key: str = "", at=None) 
     at = at or timezone.now()
     key = (idempotency_key or "")[:255]
     with transaction.atomic():
-        dossier = _dossier_locked(dossier)
+        dossier = lock_dossier(dossier, related=("procedure",))
         if not perms.is_applicant(dossier, actor):
             raise ActionForbidden(
                 _("Chỉ người nộp hồ sơ %(code)s được thanh toán trực tuyến.") % {"code": dossier.code}
@@ -135,7 +134,7 @@ def apply_platform_status(
     dossier_id = Payment.objects.filter(reference=reference).values_list("dossier_id", flat=True).first()
     with transaction.atomic():
         if dossier_id is not None:  # the dossier first, then the payment: the order every writer uses
-            Dossier.objects.select_for_update(of=("self",)).filter(pk=dossier_id).first()
+            lock_dossier(dossier_id)
         payment = (
             Payment.objects.select_for_update(of=("self",))
             .select_related("dossier")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from celery import signature
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +21,13 @@ from .charges import HISTORY_ACTION, _new_reference, _payment_data
 
 logger = logging.getLogger("onestop.payments")
 
+
+def _refund_task(refund_id: int) -> None:
+    """Queue the refund's first attempt (the task `payments.refund_payment`, by its name: the tasks module
+    calls these services, not the other way round)."""
+    signature("payments.refund_payment", args=(refund_id,)).delay()
+
+
 REFUND_ACTIONS = {"refuse": _("từ chối tiếp nhận"), "withdraw": _("công dân rút hồ sơ")}
 
 
@@ -29,8 +37,6 @@ def request_refunds(*, dossier: Dossier, action: str) -> list[Refund]:
     bank). The sweep makes the attempts that follow, and the first one too if the task is lost."""
     if action not in REFUND_ACTIONS or not conf.refunds_enabled():
         return []
-    from .. import tasks
-
     now = timezone.now()
     created = []
     for payment in Payment.objects.select_for_update().filter(dossier_id=dossier.pk, status=PaymentStatus.PAID):
@@ -46,7 +52,7 @@ def request_refunds(*, dossier: Dossier, action: str) -> list[Refund]:
         )
         if made:
             created.append(refund)
-            transaction.on_commit(lambda pk=refund.pk: tasks.refund_payment.delay(pk))
+            transaction.on_commit(lambda pk=refund.pk: _refund_task(pk))
     return created
 
 
@@ -261,8 +267,6 @@ def complete_refund_at_counter(*, refund_id: int, actor, note: str = "", at=None
 def retry_refund(*, refund_id: int, actor, at=None) -> Refund:
     """Send an online refund the platform did not make to it again (after the cause was fixed): the
     schedule starts over, with a first attempt at once and the full number of attempts."""
-    from .. import tasks
-
     at = at or timezone.now()
     with transaction.atomic():
         refund = _refund_locked(refund_id, actor)
@@ -285,5 +289,5 @@ def retry_refund(*, refund_id: int, actor, at=None) -> Refund:
             at=at,
             attempts_before=attempts_before,
         )
-        transaction.on_commit(lambda: tasks.refund_payment.delay(refund.pk))
+        transaction.on_commit(lambda: _refund_task(refund.pk))
     return refund
