@@ -197,6 +197,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 # PORTAL_RECONCILE_SECONDS, read in portal/conf.py).
 CELERY_BEAT_SCHEDULE: dict = {}
 
+# Where applicants reach this system: tracking links and QR codes on receipts, notifications.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 # The national portal (simulated by `manage.py portal_sim`).
 PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8090")
 PORTAL_USERNAME = os.environ.get("PORTAL_USERNAME", "onestop")

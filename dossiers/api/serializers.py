@@ -32,6 +32,7 @@ from dossiers.models import (
     DossierStep,
     PauseReason,
     Result,
+    Status,
 )
 from dossiers.services import DocumentInput, remaining_working_seconds
 from workflows.models import Agency, Procedure, ProcedureDocument, ProcessStep, ReturnChannel
@@ -447,8 +448,15 @@ class TimelineEntrySerializer(serializers.Serializer):
     at = serializers.DateTimeField()
 
 
+class MissingDocumentSerializer(serializers.Serializer):
+    component = serializers.CharField(required=False)
+    name = serializers.CharField()
+    reason = serializers.CharField(required=False)
+
+
 class TrackingSerializer(serializers.Serializer):
-    """What anyone holding the code may see: no officer names, notes or personal data."""
+    """What anyone holding the code may see: no officer names, notes or personal data. With the receipt's
+    lookup secret (context `owner`), the applicant's name unmasked."""
 
     code = serializers.CharField()
     procedure = ProcedureRefSerializer()
@@ -464,14 +472,27 @@ class TrackingSerializer(serializers.Serializer):
     is_overdue = serializers.BooleanField()
     timeline = serializers.SerializerMethodField()
     payment = serializers.SerializerMethodField()
+    missing_documents = serializers.SerializerMethodField()
+    owner = serializers.SerializerMethodField()
 
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_payment(self, dossier):
         return section("payment", dossier, public=True)
 
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_owner(self, dossier) -> bool:
+        return bool(self.context.get("owner"))
+
     @extend_schema_field(OpenApiTypes.STR)
     def get_applicant(self, dossier):
-        return mask_name(dossier.applicant_name)
+        return dossier.applicant_name if self.get_owner(dossier) else mask_name(dossier.applicant_name)
+
+    @extend_schema_field(MissingDocumentSerializer(many=True))
+    def get_missing_documents(self, dossier):
+        """What the applicant is asked to hand in, while a supplement is awaited."""
+        if dossier.status == Status.SUPPLEMENT or dossier.awaiting_documents:
+            return MissingDocumentSerializer(dossier.missing_documents, many=True).data
+        return []
 
     @extend_schema_field(TimelineEntrySerializer(many=True))
     def get_timeline(self, dossier):
@@ -791,3 +812,16 @@ class DocumentVersionSerializer(serializers.Serializer):
     size = serializers.IntegerField()
     sha256 = serializers.CharField()
     is_result = serializers.BooleanField()
+
+
+class RatingInputSerializer(serializers.Serializer):
+    value = serializers.CharField(max_length=20, help_text=_("very_satisfied, satisfied hoặc not_satisfied."))
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class RatingSerializer(serializers.Serializer):
+    dossier = serializers.CharField(source="dossier.code")
+    value = serializers.CharField()
+    value_label = serializers.CharField(source="get_value_display")
+    comment = serializers.CharField()
+    rated_at = serializers.DateTimeField()
