@@ -132,25 +132,24 @@ def file_online(
     """File a dossier online with what the e-identity vouches for; the time from opening the form to
     submitting is kept on the dossier for the submission-time indicator."""
     at = at or timezone.now()
-    with transaction.atomic():
-        dossier = dossier_services.create_dossier(
-            actor=identity.user,
-            applicant_user=identity.user,
-            procedure=procedure,
-            channel=Channel.ONLINE,
-            receiving_agency=receiving_agency,
-            applicant_name=identity.applicant_name,
-            applicant_kind=identity.kind,
-            applicant_id_number=identity.applicant_number,
-            applicant_phone=phone.strip(),
-            applicant_email=email.strip(),
-            applicant_address=identity.applicant_address,
-            summary=summary.strip() or procedure.name,
-            return_channel=return_channel,
-            documents=documents,
-            at=at,
-        )
-        if opened_at is not None and dt.timedelta(0) <= at - opened_at <= dt.timedelta(seconds=MAX_SUBMISSION_SECONDS):
-            dossier.submission_seconds = max(1, round((at - opened_at).total_seconds()))
-            Dossier.objects.filter(pk=dossier.pk).update(submission_seconds=dossier.submission_seconds)
-    return dossier
+    seconds = None
+    if opened_at is not None and dt.timedelta(0) <= at - opened_at <= dt.timedelta(seconds=MAX_SUBMISSION_SECONDS):
+        seconds = max(1, round((at - opened_at).total_seconds()))
+    return dossier_services.create_dossier(
+        actor=identity.user,
+        applicant_user=identity.user,
+        procedure=procedure,
+        channel=Channel.ONLINE,
+        receiving_agency=receiving_agency,
+        applicant_name=identity.applicant_name,
+        applicant_kind=identity.kind,
+        applicant_id_number=identity.applicant_number,
+        applicant_phone=phone.strip(),
+        applicant_email=email.strip(),
+        applicant_address=identity.applicant_address,
+        summary=summary.strip() or procedure.name,
+        return_channel=return_channel,
+        documents=documents,
+        at=at,
+        submission_seconds=seconds,
+    )

@@ -26,7 +26,6 @@ from dossiers import selectors as dossier_selectors
 from dossiers import services as dossier_services
 from dossiers.extensions import section
 from dossiers.models import DocumentVersion, Rating, Status
-from dossiers.ratings import rate_dossier
 from dossiers.services import DossierError
 from dossiers.tracking import INTERNAL_ACTIONS
 from payments import services as payment_services
@@ -296,7 +295,7 @@ def withdraw(request, code):
 @citizen_required
 def rate(request, code):
     def rate_it(dossier, data):
-        rate_dossier(dossier=dossier, actor=request.user, **data)
+        dossier_services.rate_dossier(dossier=dossier, actor=request.user, **data)
 
     return _act(request, code, "rating", RatingForm, rate_it, _("Cảm ơn bạn đã đánh giá."))
 

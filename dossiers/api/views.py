@@ -24,7 +24,6 @@ from rest_framework.views import APIView
 
 from dossiers import permissions as perms
 from dossiers import selectors, services
-from dossiers.ratings import rate_dossier
 from dossiers.receipts import render_receipt
 from dossiers.tracking import SECRET_PARAMETER, owns
 from workflows.models import Agency, Procedure, ProcessStatus, ProcessVersion
@@ -279,7 +278,7 @@ class DossierRating(APIView):
         dossier = _dossier_or_404(request, code)
         serializer = s.RatingInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        rating = rate_dossier(dossier=dossier, actor=request.user, **serializer.validated_data)
+        rating = services.rate_dossier(dossier=dossier, actor=request.user, **serializer.validated_data)
         return Response(s.RatingSerializer(rating).data, status=status.HTTP_201_CREATED)
 
 

@@ -9,9 +9,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import permissions as perms
-from .models import Dossier, Rating, RatingValue, Status
-from .services import ActionForbidden, DossierError, InvalidInput, TransitionNotAllowed
+from .. import permissions as perms
+from ..models import Dossier, Rating, RatingValue, Status
+from .errors import ActionForbidden, DossierError, InvalidInput, TransitionNotAllowed
 
 MAX_COMMENT = 2000
 
