@@ -27,6 +27,11 @@ class FilingForm(forms.Form):
             self.fields["receiving_agency"].widget = forms.HiddenInput()
 
 
+class NotificationForm(forms.Form):
+    email = forms.BooleanField(label=_("Nhận thông báo qua thư điện tử"), required=False)
+    sms = forms.BooleanField(label=_("Nhận thông báo qua tin nhắn SMS"), required=False)
+
+
 class SupplementForm(forms.Form):
     note = forms.CharField(label=_("Ghi chú cho cán bộ"), max_length=1000, required=False, widget=forms.Textarea)
 

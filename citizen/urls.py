@@ -14,6 +14,7 @@ urlpatterns = [
     path("dang-nhap/xong/", views.signed_in, name="signed-in"),
     path("dang-xuat/", views.sign_out, name="sign-out"),
     path("ho-so/", views.mine, name="mine"),
+    path("thong-bao/", views.notifications, name="notifications"),
     path("ho-so/<str:code>/", views.dossier, name="dossier"),
     path("ho-so/<str:code>/bo-sung/", views.supplement, name="supplement"),
     path("ho-so/<str:code>/rut/", views.withdraw, name="withdraw"),

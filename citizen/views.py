@@ -28,11 +28,12 @@ from dossiers.extensions import section
 from dossiers.models import DocumentVersion, Rating, Status
 from dossiers.services import DossierError
 from dossiers.tracking import INTERNAL_ACTIONS
+from notifications.services import preference_for, set_preference
 from payments import services as payment_services
 from payments.models import Payment
 
 from . import eid, selectors, services
-from .forms import FilingForm, RatingForm, SupplementForm, WithdrawForm
+from .forms import FilingForm, NotificationForm, RatingForm, SupplementForm, WithdrawForm
 from .models import Identity
 
 logger = logging.getLogger("onestop.citizen")
@@ -102,13 +103,21 @@ def sign_out(request):
 
 
 # -- filing -----------------------------------------------------------------------------------------
+def _date(value) -> str:
+    """An ISO date as Vietnamese write it (dd/mm/yyyy)."""
+    try:
+        return f"{dt.date.fromisoformat(value):%d/%m/%Y}" if value else ""
+    except ValueError:
+        return str(value)
+
+
 def _prefill(identity: Identity) -> dict:
     """What the state knows of the applicant: the population database, else what the e-identity said."""
     record = eid.population_record(identity.id_number) or {}
     known = {
         "name": record.get("name") or identity.name,
         "id_number": identity.id_number,
-        "birthdate": record.get("birthdate") or (identity.birthdate.isoformat() if identity.birthdate else ""),
+        "birthdate": _date(record.get("birthdate")) or (f"{identity.birthdate:%d/%m/%Y}" if identity.birthdate else ""),
         "address": record.get("address") or identity.address,
         "from_population": bool(record),
     }
@@ -201,7 +210,20 @@ def file(request, code):
 # -- my dossiers ------------------------------------------------------------------------------------
 @citizen_required
 def mine(request):
-    return render(request, "citizen/mine.html", {"dossiers": selectors.my_dossiers(request.user)})
+    chosen = preference_for(request.user)
+    form = NotificationForm(initial={"email": chosen.email, "sms": chosen.sms})
+    return render(request, "citizen/mine.html", {"dossiers": selectors.my_dossiers(request.user), "form": form})
+
+
+@require_POST
+@citizen_required
+def notifications(request):
+    """The channels the applicant wants to be told on."""
+    form = NotificationForm(request.POST)
+    form.is_valid()  # two check boxes: always valid
+    set_preference(user=request.user, email=form.cleaned_data["email"], sms=form.cleaned_data["sms"])
+    messages.success(request, _("Đã lưu cách nhận thông báo."))
+    return redirect("citizen:mine")
 
 
 def _mine_or_404(request, code):

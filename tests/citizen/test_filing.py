@@ -42,7 +42,7 @@ def test_the_form_is_prefilled_from_the_population_database(minh, world):
 
     assert "Lò Văn Minh" in html
     assert MINH in html
-    assert "1990-04-12" in html
+    assert "12/04/1990" in html
     assert "Bản Hài, phường Chiềng Cơi, tỉnh Sơn La" in html
     assert 'value="0912000111"' in html
     assert 'value="lovanminh@example.vn"' in html

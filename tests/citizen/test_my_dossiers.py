@@ -133,3 +133,16 @@ def test_the_payment_return_page_reads_its_parameters(client, minh, world, setti
     assert "Giao dịch đang chờ xác nhận" in page  # the platform's word, not the browser's, decides
     assert unknown.status_code == 404
     assert "Không tìm thấy giao dịch thanh toán này." in unknown.content.decode()
+
+
+def test_the_applicant_chooses_how_to_be_notified(minh, world):
+    from notifications.models import Preference
+
+    saved = minh.post("/dich-vu-cong/thong-bao/", {"sms": "on"})
+    page = minh.get("/dich-vu-cong/ho-so/").content.decode()
+
+    assert saved.status_code == 302
+    preference = Preference.objects.get()
+    assert (preference.email, preference.sms) == (False, True)
+    assert 'name="sms" id="id_sms" checked' in page
+    assert 'name="email" id="id_email" checked' not in page
