@@ -175,7 +175,7 @@ def worklist(request):
 
 
 # -- one dossier ------------------------------------------------------------------------------------
-def _dossier_or_404(user, code: str):
+def dossier_or_404(user, code: str):
     dossier = selectors.dossier_for(user, code)
     if dossier is None:
         raise Http404(_("Không tìm thấy hồ sơ %(code)s hoặc bạn không có quyền xem.") % {"code": code})
@@ -249,7 +249,7 @@ def _action_panels(request, dossier, failed=None) -> list[dict]:
     return panels
 
 
-def _render_dossier(request, dossier, *, failed=None, status=200, extra=None):
+def render_dossier(request, dossier, *, failed=None, status=200, extra=None):
     """The dossier screen; `failed` is an action refused, `extra` what another app's refused form gives its
     card (`extensions.officer_cards`)."""
     now = timezone.now()
@@ -274,7 +274,7 @@ def _render_dossier(request, dossier, *, failed=None, status=200, extra=None):
 
 @officer_required
 def dossier_detail(request, code):
-    return _render_dossier(request, _dossier_or_404(request.user, code))
+    return render_dossier(request, dossier_or_404(request.user, code))
 
 
 @officer_required
@@ -283,7 +283,7 @@ def dossier_action(request, code, action):
     """Run one action through its service; a refusal re-renders the screen with the form as typed."""
     if action not in services.ACTION_SERVICES:
         raise Http404(_("Không có thao tác “%(a)s”.") % {"a": action})
-    dossier = _dossier_or_404(request.user, code)
+    dossier = dossier_or_404(request.user, code)
     form = action_form(action, dossier, request.POST, request.FILES)
     label = Action(action).label
     if form.is_valid():
@@ -298,13 +298,13 @@ def dossier_action(request, code, action):
     else:
         failed = {"action": action, "form": form, "error": _("Vui lòng kiểm tra lại các ô được đánh dấu bên dưới.")}
         status = 400
-    return _render_dossier(request, _dossier_or_404(request.user, code), failed=failed, status=status)
+    return render_dossier(request, dossier_or_404(request.user, code), failed=failed, status=status)
 
 
 @officer_required
 def document_file(request, code, pk):
     """A document version's file, for officers who see the dossier."""
-    dossier = _dossier_or_404(request.user, code)
+    dossier = dossier_or_404(request.user, code)
     version = get_object_or_404(DocumentVersion, pk=pk, dossier=dossier)
     if not version.file:
         raise Http404(_("Giấy tờ này chỉ có bản giấy, không có tệp điện tử."))

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dossiers import permissions as perms
-from dossiers.officer_views import _dossier_or_404, _render_dossier, officer_required
+from dossiers.officer_views import dossier_or_404, officer_required, render_dossier
 from dossiers.services import DossierError
 from onestop.formats import vnd
 
@@ -39,7 +39,7 @@ def fee_card(request, dossier, extra: dict) -> dict | None:
 def counter_payment(request, code):
     """Record a fee paid at the counter. Bad input or a refusal shows the dossier screen again (4xx) with
     the form as typed, its problems on its fields, and nothing recorded."""
-    dossier = _dossier_or_404(request.user, code)
+    dossier = dossier_or_404(request.user, code)
     form = CounterPaymentForm(request.POST)
     if form.is_valid():
         try:
@@ -57,17 +57,17 @@ def counter_payment(request, code):
     else:
         why, status = _("vui lòng kiểm tra lại các ô được đánh dấu ở mục Phí, lệ phí."), 400
     messages.error(request, _("Chưa ghi nhận thu phí: %(why)s") % {"why": why})
-    return _render_dossier(request, _dossier_or_404(request.user, code), status=status, extra={"counter_form": form})
+    return render_dossier(request, dossier_or_404(request.user, code), status=status, extra={"counter_form": form})
 
 
 @officer_required
 @require_POST
 def refund_handed_back(request, code, reference):
-    dossier = _dossier_or_404(request.user, code)
+    dossier = dossier_or_404(request.user, code)
     form = RefundHandBackForm(request.POST)
     if not form.is_valid():  # the screen again (400) with the reason; nothing recorded
         messages.error(request, _("Chưa ghi nhận hoàn trả: %(why)s") % {"why": " ".join(form.errors["note"])})
-        return _render_dossier(request, dossier, status=400)
+        return render_dossier(request, dossier, status=400)
     try:
         refund = selectors.dossier_refund(dossier=dossier, reference=reference)
         services.complete_refund_at_counter(refund_id=refund.pk, actor=request.user, note=form.cleaned_data["note"])
