@@ -222,7 +222,8 @@ def _parallel_rate(env, officer, dossiers, processes: int, transitions: int) -> 
 
 
 def run_one(backend: str, transitions: int, rounds: int, dossier_count: int, processes: int, statements: bool) -> dict:
-    env = _prepare_django(backend)
+    # A database of this run's own, so that runs of other benchmarks on the same server do not drop it.
+    env = _prepare_django(backend, db_name=f"onestop_bench_transitions_{os.getpid()}")
     officer, dossiers = _world(dossier_count)
     clock = _working_clock(dossiers[0])
     found = {"backend": backend}
@@ -240,7 +241,17 @@ def run_one(backend: str, transitions: int, rounds: int, dossier_count: int, pro
     from django.db import connection
 
     connection.close()
+    if backend == "postgresql":
+        _drop(connection.settings_dict["NAME"])
     return found
+
+
+def _drop(name: str) -> None:
+    import psycopg
+    from _common import PG_ADMIN_URL
+
+    with psycopg.connect(f"{PG_ADMIN_URL}/postgres", autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name}")
 
 
 def main() -> None:

@@ -14,7 +14,8 @@ class PortalConfig(AppConfig):
         from onestop.celery import app
         from onestop.health import register_check
 
-        from . import conf, receivers  # noqa: F401  (importing receivers connects the outbox receiver)
+        # Importing receivers connects the outbox receiver; tasks registers the tasks queued by name.
+        from . import conf, receivers, tasks  # noqa: F401
         from .health import broker_check, mapping_check, portal_check
 
         register_check("broker", broker_check, critical=True)

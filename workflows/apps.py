@@ -7,3 +7,6 @@ class WorkflowsConfig(AppConfig):
 
     name = "workflows"
     verbose_name = _("Danh mục và quy trình")
+
+    def ready(self):
+        from . import calendar  # noqa: F401 - forgets the cached calendars when what they are computed from changes

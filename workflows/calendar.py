@@ -16,9 +16,11 @@ from bisect import bisect_left
 import holidays
 from django.core.cache import cache
 from django.db import transaction
+from django.dispatch import receiver
 from django.utils import timezone
 
 from .models import Agency, CalendarDay, CalendarYear, DayKind, DayPart
+from .signals import calendar_input_changed
 
 DEFAULT_HOURS = ((dt.time(7, 0), dt.time(11, 30)), (dt.time(13, 30), dt.time(17, 0)))
 # Holds a token, not a count: the version before incremented "onestop:calendar-version", and a process of it still
@@ -242,6 +244,12 @@ def invalidate_calendars() -> None:
     # processes make it at once): every process that read the old one sees a change.
     cache.set(_VERSION_KEY, uuid.uuid4().hex, None)
     _forget(_cache_state())
+
+
+@receiver(calendar_input_changed, dispatch_uid="workflows.calendar")
+def _calendar_input_changed(sender, **kwargs) -> None:
+    invalidate_calendars()  # this process at once; every process again once the edit is committed
+    transaction.on_commit(invalidate_calendars)
 
 
 def _forget(state) -> None:

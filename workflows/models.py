@@ -13,6 +13,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .signals import calendar_input_changed
 from .text import fold
 
 HOURS_PER_DAY = Decimal(8)
@@ -24,11 +25,11 @@ class CalendarInput:
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        _calendar_changed()
+        _calendar_changed(type(self))
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
-        _calendar_changed()
+        _calendar_changed(type(self))
         return result
 
 
@@ -501,22 +502,22 @@ class CalendarDayQuerySet(models.QuerySet):
 
     def update(self, **kwargs):
         result = super().update(**kwargs)
-        _calendar_changed()
+        _calendar_changed(self.model)
         return result
 
     def delete(self):
         result = super().delete()
-        _calendar_changed()
+        _calendar_changed(self.model)
         return result
 
     def bulk_create(self, *args, **kwargs):
         result = super().bulk_create(*args, **kwargs)
-        _calendar_changed()
+        _calendar_changed(self.model)
         return result
 
     def bulk_update(self, *args, **kwargs):
         result = super().bulk_update(*args, **kwargs)
-        _calendar_changed()
+        _calendar_changed(self.model)
         return result
 
 
@@ -555,11 +556,8 @@ class CalendarDay(CalendarInput, models.Model):
         return f"{self.date:%d/%m/%Y} {self.get_kind_display()} {self.name}"
 
 
-def _calendar_changed() -> None:
-    from .calendar import invalidate_calendars
-
-    invalidate_calendars()  # this process at once; every process again once the edit is committed
-    transaction.on_commit(invalidate_calendars)
+def _calendar_changed(model) -> None:
+    calendar_input_changed.send(sender=model)
 
 
 class CalendarYear(models.Model):
