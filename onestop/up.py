@@ -1,7 +1,10 @@
-"""`make up`: prepare the embedded default (migrate, seed the demo) and run every process of the system
-(web, Celery worker and beat, the simulated national portal and payment platform) in one terminal."""
+"""`make up`: prepare the embedded default (migrate, seed the demo, collect the static files) and run every
+process of the system (web through gunicorn with WhiteNoise, Celery worker and beat, the simulated national
+portal and payment platform) in one terminal. DEBUG stays off, as in production; the demo's secrets are made
+here: a signing key kept in the data directory, and the simulators' shared keys (a deployment sets its own)."""
 
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -14,8 +17,23 @@ def manage(*args: str) -> None:
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, check=True)
 
 
+def demo_secrets() -> None:
+    """The secrets the system checks require with DEBUG off, for this machine's demo only."""
+    data = Path(os.environ.get("ONESTOP_DATA_DIR", ROOT / "var"))
+    data.mkdir(parents=True, exist_ok=True)
+    key_file = data / "secret-key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    os.environ.setdefault("SECRET_KEY", key_file.read_text().strip())
+    os.environ.setdefault("PAYMENT_SECRET", "onestop-dev-payment-secret")
+    os.environ.setdefault("PORTAL_PASSWORD", "onestop-dev-password")
+    os.environ.setdefault("PORTAL_SIGNING_SECRET", "onestop-dev-signing-secret")
+
+
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onestop.settings")
+    demo_secrets()
     web = os.environ.setdefault("WEB_PORT", "8000")
     portal = os.environ.setdefault("PORTAL_PORT", "8090")
     payment = os.environ.setdefault("PAYMENT_PORT", "8091")
@@ -26,6 +44,7 @@ def main() -> None:
     os.environ.setdefault("PAYMENT_RETURN_URL", f"http://127.0.0.1:{web}/tra-cuu/")
     manage("migrate", "--noinput", "-v", "0")
     manage("seed_demo")
+    manage("collectstatic", "--noinput", "-v", "0")
     print(
         "\nonestop is starting:\n"
         f"  Trang chủ            http://127.0.0.1:{web}/\n"

@@ -12,7 +12,6 @@ Documents in a request body come in one of two shapes:
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 
 from django.contrib.auth import get_user_model
@@ -34,6 +33,7 @@ from dossiers.models import (
     Result,
 )
 from dossiers.services import DocumentInput, remaining_working_seconds
+from onestop import jsonlimits
 from workflows.models import Agency, Procedure, ProcedureDocument, ProcessStep, ReturnChannel
 
 User = get_user_model()
@@ -523,7 +523,7 @@ class DocumentsField(serializers.Field):
         if uploads:
             if isinstance(value, str):
                 try:
-                    value = json.loads(value)
+                    value = jsonlimits.loads(value)
                 except ValueError:
                     self.fail("invalid")
             entries = value if isinstance(value, list) else []
@@ -536,7 +536,7 @@ class DocumentsField(serializers.Field):
             data, files = data["entries"], data["files"]
         if isinstance(data, str):
             try:
-                data = json.loads(data)
+                data = jsonlimits.loads(data)
             except ValueError:
                 self.fail("invalid")
         if not isinstance(data, list):
