@@ -251,7 +251,15 @@ SPECTACULAR_SETTINGS = {
 # invalidation and the throttles go through it) and uses a SQLite-backed kombu transport that needs no server.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Answers as an empty cache while Redis is away (onestop/cache.py); short timeouts so that a Redis that does
+    # not answer costs a request at most a second.
+    CACHES = {
+        "default": {
+            "BACKEND": "onestop.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_NAME = "redis"
 else:
