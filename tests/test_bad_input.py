@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.test import Client
 
 from dossiers.models import DossierEvent, Status
 from tests.dossiers.api_support import action_url, client_for
@@ -104,3 +105,33 @@ def test_a_write_that_cannot_get_the_sqlite_lock_is_a_503_with_retry_after(world
     assert result["status"] == 503 and result["retry_after"] == "2"
     assert result["body"]["code"] == "busy" and "thử lại" in result["body"]["detail"]
     assert (result["dossier"], result["events"]) == ("received", DossierEvent.objects.filter(dossier=dossier).count())
+
+
+def test_notes_and_reasons_have_a_length_limit_and_an_apology_a_date_limit(world):
+    dossier = world.dossier_in(Status.PROCESSING)
+    api = client_for(world.leader)
+    long = "x" * 2001
+
+    paused = api.post(action_url(dossier.code, "pause"), {"reason": "verification", "note": long}, format="json")
+    assert paused.status_code == 400 and "2000 ký tự" in paused.json()["detail"]
+    asked = api.post(
+        action_url(dossier.code, "request-supplement"),
+        {"missing_documents": [{"name": "y" * 501}]},
+        format="json",
+    )
+    assert asked.status_code == 400 and "500 ký tự" in asked.json()["detail"]
+
+    for far in ("9999-12-31", "9999-12-31T10:00:00+07:00"):
+        apology = api.post(
+            action_url(dossier.code, "apologize"), {"new_appointment": far, "note": "Xin lỗi"}, format="json"
+        )
+        assert apology.status_code == 400, apology.content
+        assert "366 ngày" in apology.json()["detail"]
+
+    page = Client()
+    page.force_login(world.leader)
+    refused = page.post(f"/can-bo/ho-so/{dossier.code}/thao-tac/pause/", {"reason": "verification", "note": long})
+    assert refused.status_code == 400 and "tối đa 2000 kí tự" in refused.content.decode()
+    dossier.refresh_from_db()
+    assert dossier.status == Status.PROCESSING
+    assert not DossierEvent.objects.filter(dossier=dossier, action__in=["pause", "apologize"]).exists()

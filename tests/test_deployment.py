@@ -34,7 +34,8 @@ HTTPS = {
 
 def production_env(tmp_path, **extra) -> dict:
     """The environment of a production process: the project's settings, no DEBUG, no development secret."""
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", *SECRETS, *HTTPS}}
+    drop = {"DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", *SECRETS, *HTTPS}  # the browser tests' variable, never production's
+    env = {k: v for k, v in os.environ.items() if k not in drop}
     env.update(DJANGO_SETTINGS_MODULE="onestop.settings", ONESTOP_DATA_DIR=str(tmp_path), LOG_LEVEL="WARNING")
     env.pop("DATABASE_URL", None)
     env.update(extra)
