@@ -2,6 +2,8 @@
 processes through onestop/wsgi.py, the Celery worker and scheduler) with a message that names it, instead of
 an error at the first request that needs it."""
 
+import os
+
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 from django.core.exceptions import ImproperlyConfigured
@@ -13,12 +15,15 @@ REQUIRED_SECRETS = {
     "PORTAL_USERNAME": "the account of this province on the national portal",
     "PORTAL_PASSWORD": "the password of that account",
     "PORTAL_SIGNING_SECRET": "the HMAC-SHA256 key of the requests sent to the national portal",
+    "EID_CLIENT_SECRET": "this system's client secret at the national e-identity (OpenID Connect)",
+    "EID_POPULATION_TOKEN": "the bearer token of the population database's API",
 }
 
 
 def _is_set(name: str) -> bool:
+    """Set in the settings, or in the environment (where the apps' conf modules also read it)."""
     try:
-        return bool(getattr(settings, name, ""))
+        return bool(getattr(settings, name, "") or os.environ.get(name))
     except ImproperlyConfigured:  # Django refuses to hand out an empty SECRET_KEY
         return False
 

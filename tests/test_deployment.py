@@ -21,6 +21,8 @@ SECRETS = {
     "PAYMENT_SECRET": "payment-key",
     "PORTAL_PASSWORD": "portal-password",
     "PORTAL_SIGNING_SECRET": "portal-signing-key",
+    "EID_CLIENT_SECRET": "eid-client-secret",
+    "EID_POPULATION_TOKEN": "population-token",
 }
 HTTPS = {
     "SECURE_HSTS_SECONDS": "31536000",

@@ -39,7 +39,7 @@ def test_no_page_breaks_the_content_security_policy(page, live_server, world):
     world.admin.is_staff = True
     world.admin.save()
     problems = _watch(page)
-    for path in ("/", "/tra-cuu/", "/can-bo/dang-nhap/", "/api/docs/"):
+    for path in ("/", "/tra-cuu/", "/dich-vu-cong/", "/can-bo/dang-nhap/", "/api/docs/"):
         page.goto(live_server.url + path)
         page.wait_for_load_state("networkidle")
     assert page.locator("#swagger-ui .information-container").count() == 1  # its script ran, from a file
