@@ -6,7 +6,9 @@ from __future__ import annotations
 import logging
 import re
 import uuid
+from urllib.parse import urlsplit
 
+from csp.middleware import CSPMiddleware
 from django.db import OperationalError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
@@ -84,3 +86,23 @@ class DatabaseBusyMiddleware:
             response = HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
         response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
         return response
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's policy (settings.CONTENT_SECURITY_POLICY), with the two services a form here sends the
+    browser on to added to form-action: the national payment platform (paying a fee online) and the national
+    e-identity (signing in). Their addresses are read per request, as the apps read them."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        from citizen import conf as eid
+        from payments import conf as payment
+
+        parts = super().get_policy_parts(request, response, report_only)
+        targets = [_origin(payment.platform_url()), _origin(eid.eid_url())]
+        parts.update = {**(parts.update or {}), "form-action": targets}
+        return parts

@@ -88,7 +88,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "onestop.middleware.BadInputMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "onestop.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -116,6 +116,7 @@ AXES_LOCKOUT_TEMPLATE = "onestop/locked_out.html"
 
 # Content-Security-Policy on every answer (django-csp): scripts, styles, fonts and images from this origin only;
 # no inline script anywhere (the templates' JavaScript is in static files). Inline style attributes are allowed.
+# Forms may also lead to the payment platform and the e-identity (onestop.middleware adds their origins).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
