@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.http import FileResponse, Http404
 from django.views.decorators.cache import cache_control
-from drf_spectacular.views import SpectacularSwaggerView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 
 def _sidecar_root() -> Path:
@@ -37,8 +37,9 @@ def docs_asset(request, path: str):
     return FileResponse(file.open("rb"), content_type=content_type)
 
 
-class DocsView(SpectacularSwaggerView):
-    """Swagger UI over /api/schema/, its files from `docs_asset` (the settings SWAGGER_UI_DIST and
-    SWAGGER_UI_FAVICON_HREF name them)."""
+class DocsView(SpectacularSwaggerSplitView):
+    """Swagger UI over /api/schema/, its start-up script fetched from this view (?script) rather than written
+    inline in the page, which the Content-Security-Policy forbids; its files from `docs_asset` (the settings
+    SWAGGER_UI_DIST and SWAGGER_UI_FAVICON_HREF name them)."""
 
     url_name = "api-schema"

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from workflows.clock import ClockEventKind
 
+from ..limits import APPOINTMENT_HORIZON
 from ..models import Action, Dossier, PauseReason
 from .clocks import dossier_calendar
 from .errors import InvalidInput, _require_note
@@ -45,6 +46,9 @@ def apologize(*, dossier, actor, new_appointment, note: str, expected_version=No
     ) as change:
         dossier = change.dossier
         new_at = _appointment_instant(new_appointment, dossier)
+        if new_at > change.at + APPOINTMENT_HORIZON:
+            message = _("Ngày hẹn mới không được quá %(days)s ngày kể từ hôm nay.") % {"days": APPOINTMENT_HORIZON.days}
+            raise InvalidInput(message, errors={"new_appointment": [message]})
         if not dossier_calendar(dossier).is_working_day(timezone.localtime(new_at).date()):
             raise InvalidInput(
                 _("Ngày hẹn mới %(d)s không phải ngày làm việc.") % {"d": f"{timezone.localtime(new_at):%d/%m/%Y}"}

@@ -23,9 +23,13 @@ logger = logging.getLogger("onestop.payments")
 
 
 def _refund_task(refund_id: int) -> None:
-    """Queue the refund's first attempt (the task `payments.refund_payment`, by its name: the tasks module
-    calls these services, not the other way round)."""
-    signature("payments.refund_payment", args=(refund_id,)).delay()
+    """Ask a worker for a refund's first attempt now (the task `payments.refund_payment`, by its name: the tasks
+    module calls these services, not the other way round). While the broker is away the request is dropped, never
+    raised: the refund is due at once, and `sweep_payments` makes the attempt when the scheduler next runs."""
+    try:
+        signature("payments.refund_payment", args=(refund_id,)).apply_async(retry=False)
+    except Exception as exc:  # any broker failure (kombu's OperationalError, redis' ConnectionError …)
+        logger.warning("refund %s not enqueued (%s: %s); the sweep will make it", refund_id, type(exc).__name__, exc)
 
 
 REFUND_ACTIONS = {"refuse": _("từ chối tiếp nhận"), "withdraw": _("công dân rút hồ sơ")}
