@@ -11,8 +11,9 @@ from django.utils import timezone
 from dossiers import services
 from dossiers.models import Status
 from portal.models import OutboxMessage, OutboxState
-from portal.processes import RedisServer, Stack, use_broker
+from portal.processes import RedisServer, Stack
 from tests.dossiers.api_support import action_url, client_for
+from tests.portal.helpers import use_broker
 from tests.portal.test_integration import SYNC_ENV, expected_history, portal_store
 from workflows import calendar
 

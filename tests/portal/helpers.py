@@ -25,3 +25,19 @@ def copy_of_version_1(number: int = 2, *, without=(), codes=None, silent_actions
             national_code=codes.get((row.status, row.pause_reason), row.national_code),
         )
     return version
+
+
+def use_broker(url: str) -> None:
+    """Point this process's Celery app at another broker (the after-commit kicks go there). Celery has no
+    public way to drop the pools of the broker it used before; a test may reach for them."""
+    from kombu import pools
+
+    from onestop.celery import app
+
+    if app.conf.broker_url == url:
+        return
+    app.conf.broker_url = url
+    app.conf.broker_transport_options = {}
+    pools.reset()  # closes and forgets the pools of the previous broker
+    app._pool = None
+    app.amqp._producer_pool = None

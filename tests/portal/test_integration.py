@@ -17,6 +17,7 @@ from dossiers.models import DossierEvent
 from portal.models import OutboxMessage, OutboxState, PortalLink
 from portal.processes import RedisServer, Stack
 from tests.portal.conftest import NATIONAL
+from tests.portal.helpers import use_broker
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.xdist_group("portal-integration")]
 
@@ -229,19 +230,3 @@ def test_redis_restarted(world, database_url, tmp_path, stack):
         own.stop()
         redis.stop()
         stack.start_celery()
-
-
-def use_broker(url: str) -> None:
-    """Point this process's Celery app at another broker (the after-commit kicks go there). Celery has no
-    public way to drop the pools of the broker it used before; a test may reach for them."""
-    from kombu import pools
-
-    from onestop.celery import app
-
-    if app.conf.broker_url == url:
-        return
-    app.conf.broker_url = url
-    app.conf.broker_transport_options = {}
-    pools.reset()  # closes and forgets the pools of the previous broker
-    app._pool = None
-    app.amqp._producer_pool = None
