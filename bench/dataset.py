@@ -296,7 +296,7 @@ except ImportError:  # a version without one
 
 
 def _search_text(*parts: str) -> str:
-    return _normalise(" ".join(parts))
+    return _normalise(" ".join(parts))  # as Dossier.search_key: phone and ID numbers are digits already
 
 
 def _working(epoch: float) -> float:
@@ -595,7 +595,7 @@ class Generator:
                 str(r.randrange(120, 1800)) if online else NULL,
                 str(seq),
                 str(seq),
-                _search_text(code, name, phone, id_number),
+                _search_text(code, name, phone, id_number, summary),
             )
         )
 

@@ -18,6 +18,7 @@ from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 
 from workflows.clock import ClockEventKind, Verdict
 from workflows.models import Agency, Procedure, ProcessStep, ProcessVersion, ReturnChannel, StaffRole
+from workflows.search import normalise_query, phone_digits, search_key
 
 from . import permissions as perms
 from .gates import start_refusal
@@ -237,6 +238,11 @@ class Dossier(FSMModelMixin, models.Model):
     submission_seconds = models.PositiveIntegerField(_("thời gian nộp trực tuyến (giây)"), null=True, blank=True)
     event_seq = models.PositiveIntegerField(_("số sự kiện"), default=0, editable=False)
     version = models.PositiveIntegerField(_("phiên bản bản ghi"), default=0, editable=False)
+    # What officers search by (code, applicant's name, phone, ID number, summary), normalised by
+    # workflows.search; a trigram index on PostgreSQL serves substring searches (migration 0009).
+    search_text = models.TextField(_("khóa tìm kiếm"), blank=True, default="", editable=False)
+
+    SEARCHED_FIELDS = ("code", "applicant_name", "applicant_phone", "applicant_id_number", "summary")
 
     class Meta:
         verbose_name = _("hồ sơ")
@@ -249,10 +255,32 @@ class Dossier(FSMModelMixin, models.Model):
             models.Index(fields=["procedure", "status"], name="dossier_procedure_status"),
             models.Index(fields=["received_at"], name="dossier_received_at"),
             models.Index(fields=["applicant_user"], name="dossier_applicant"),
+            # Lists newest first (worklists, the admin) read it backwards and stop at a page.
+            models.Index(fields=["-created_at", "-id"], name="dossier_created"),
         ]
 
     def __str__(self):
         return self.code
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or set(update_fields) & set(self.SEARCHED_FIELDS):
+            self.search_text = self.search_key()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
+    def search_key(self) -> str:
+        """The `search_text` the row's searched fields give."""
+        return search_key(
+            self.code, self.applicant_name, phone_digits(self.applicant_phone), self.applicant_id_number, self.summary
+        )
+
+    @staticmethod
+    def search_q(query: str) -> Q:
+        """The dossiers a typed query finds, by code, name, phone, ID number or summary, with or without
+        accents."""
+        return Q(search_text__contains=normalise_query(query))
 
     # -- the state table (DOMAIN §2) ----------------------------------------------------------------
     @transition(

@@ -79,9 +79,8 @@ def worklist(
     if assigned_to_me:
         handler = StepAssignment.objects.filter(step_id=OuterRef("current_step_id"), user=user)
         dossiers = dossiers.filter(Q(current_step__assignee=user) | Exists(handler))
-    if q:
-        q = q.strip()
-        dossiers = dossiers.filter(Q(code__icontains=q) | Q(applicant_name__icontains=q) | Q(summary__icontains=q))
+    if q and q.strip():
+        dossiers = dossiers.filter(Dossier.search_q(q))
     return dossiers.order_by("-created_at", "-id")
 
 
