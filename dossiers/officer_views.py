@@ -11,16 +11,16 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from onestop import paging
 from workflows.clock import Verdict
 from workflows.models import Agency, StaffRole
 
@@ -128,6 +128,13 @@ def time_left(dossier, now: dt.datetime) -> tuple[str, str]:
     return "—", "muted"
 
 
+def _count_shown(count: int) -> str:
+    """A tab's count as shown: the number, or "more than the cap" past it."""
+    if count > paging.CAP:
+        return _("hơn %(cap)s") % {"cap": number_format(paging.CAP, force_grouping=True)}
+    return number_format(count, force_grouping=True)
+
+
 @officer_required
 def worklist(request):
     """Sổ theo dõi hồ sơ: tabs with counts, search, filters by procedure and agency, 50 a page."""
@@ -146,8 +153,8 @@ def worklist(request):
         agency=agency_id,
         now=now,
     )
-    counts = base.order_by().aggregate(**{key: Count("pk", filter=cond) for key, cond in tabs.items()})
-    paginator = Paginator(base.filter(tabs[tab]), PAGE_SIZE)
+    counts = selectors.tab_counts(base, tabs, cap=paging.CAP)
+    paginator = paging.CappedPaginator(base.filter(tabs[tab]), PAGE_SIZE)
     paginator.count = counts[tab]  # known from the counts: no second COUNT query
     page = paginator.get_page(request.GET.get("trang"))
     rows = [(d, *time_left(d, now)) for d in page.object_list]
@@ -157,7 +164,11 @@ def worklist(request):
         agencies = agencies.filter(pk__in=perms.agencies_of(user))
     keep = {k: v for k, v in {"q": q, "thu_tuc": procedure_id, "co_quan": agency_id}.items() if v}
     context = {
-        "tabs": [(key, label, counts[key], f"?{urlencode({**keep, 'tab': key})}") for key, label in TABS],
+        "tabs": [
+            (key, label, counts[key], f"?{urlencode({**keep, 'tab': key})}", _count_shown(counts[key]))
+            for key, label in TABS
+        ],
+        "total": _count_shown(counts[tab]),
         "tab": tab,
         "tab_label": dict(TABS)[tab],
         "q": q,

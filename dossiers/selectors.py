@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -126,6 +128,23 @@ def worklist_tabs(user, now: dt.datetime) -> dict[str, Q]:
         "cho-tra": Q(status=Status.RESOLVED),
         "tat-ca": Q(),
     }
+
+
+def tab_counts(dossiers: QuerySet[Dossier], tabs: dict[str, Q], cap: int) -> dict[str, int]:
+    """How many of `dossiers` each tab holds, counted up to `cap` + 1 (a tab with more shows "more than
+    cap"), in one statement: each count reads at most cap + 1 rows, whatever the size of the table."""
+    parts, params = [], []
+    for condition in tabs.values():
+        try:
+            sql, args = dossiers.filter(condition).order_by().values("pk")[: cap + 1].query.sql_with_params()
+        except EmptyResultSet:  # a filter that can match nothing (no agency, say)
+            parts.append("0")
+            continue
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS tab)")
+        params.extend(args)
+    with connections[dossiers.db].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        return dict(zip(tabs, cursor.fetchone(), strict=True))
 
 
 def dossier_for(user, code: str) -> Dossier | None:

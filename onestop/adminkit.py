@@ -1,7 +1,6 @@
 """Admin pieces the apps share."""
 
-from django.core.paginator import Paginator
-from django.utils.functional import cached_property
+from .paging import CappedPaginator
 
 
 class ReadOnlyMixin:
@@ -16,17 +15,6 @@ class ReadOnlyMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-class CappedPaginator(Paginator):
-    """A paginator for tables of millions of rows: it counts at most `CAP` + 1 of them (a COUNT over a LIMIT),
-    so a change list costs the same at any size; past the cap, the pages after it are not offered."""
-
-    CAP = 10_000
-
-    @cached_property
-    def count(self):
-        return self.object_list.order_by()[: self.CAP + 1].count()
 
 
 class LargeTableAdmin:

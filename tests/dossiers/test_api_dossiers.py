@@ -429,3 +429,19 @@ def test_search_finds_a_name_without_accents_or_in_capitals_a_phone_and_an_id_nu
     assert codes(client.get(URL, {"q": "+84912345678"})) == {lan.code}
     assert codes(client.get(URL, {"q": "014195001234"})) == {lan.code}
     assert codes(client.get(URL, {"q": lan.code.lower()})) == {lan.code}
+
+
+def test_the_worklist_count_stops_past_the_cap_and_says_so(world, monkeypatch):
+    from onestop import paging
+
+    for _ in range(3):
+        world.counter_dossier()
+    client = client_for(world.counter)
+
+    body = client.get(URL).json()
+    assert (body["count"], body["count_capped"]) == (3, False)
+
+    monkeypatch.setattr(paging, "CAP", 2)
+    body = client.get(URL).json()
+    assert (body["count"], body["count_capped"]) == (3, True)
+    assert len(body["results"]) == 3
