@@ -228,6 +228,16 @@ def history(dossier: Dossier) -> QuerySet[DossierEvent]:
     return DossierEvent.objects.filter(dossier=dossier).order_by("seq")
 
 
+def tracking_stamp(code: str) -> Dossier | None:
+    """The few fields of a dossier that say whether its public view changed (its version) and whether it is
+    overdue now, by its code (one query on the code's unique index); None when there is no such dossier."""
+    return (
+        Dossier.objects.filter(code=code.strip())
+        .only("id", "code", "version", "status", "clock_running", "due_at")
+        .first()
+    )
+
+
 def tracked_dossier(code: str) -> Dossier | None:
     """The dossier behind a public tracking look-up, with its timeline prefetched."""
     public_events = DossierEvent.objects.exclude(action=Action.NOTE).order_by("seq")
