@@ -27,6 +27,7 @@ from rest_framework.views import APIView
 from dossiers import permissions as perms
 from dossiers import selectors, services
 from dossiers.receipts import render_receipt
+from dossiers.tracking import SECRET_PARAMETER, owns
 from workflows.models import Agency, Procedure, ProcessStatus, ProcessVersion
 
 from . import serializers as s
@@ -269,6 +270,23 @@ class DossierAction(APIView):
         return _detail(request, code)
 
 
+class DossierRating(APIView):
+    """Đánh giá mức độ hài lòng của người nộp, một lần, sau khi đã trả kết quả."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        request=s.RatingInputSerializer,
+        responses={201: s.RatingSerializer, 400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR},
+    )
+    def post(self, request, code):
+        dossier = _dossier_or_404(request, code)
+        serializer = s.RatingInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        rating = services.rate_dossier(dossier=dossier, actor=request.user, **serializer.validated_data)
+        return Response(s.RatingSerializer(rating).data, status=status.HTTP_201_CREATED)
+
+
 class DossierHistory(APIView):
     """Lịch sử xử lý (chỉ thêm, không sửa, không xóa)."""
 
@@ -339,7 +357,16 @@ class Tracking(APIView):
     def throttled(self, request, wait):
         raise throttled_error(wait)
 
-    @extend_schema(responses={200: s.TrackingSerializer, 404: ERROR, 429: ERROR})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                SECRET_PARAMETER,
+                OpenApiTypes.STR,
+                description=_("Mã bí mật in trên giấy tiếp nhận (trong mã QR): người nộp xem tên không che."),
+            )
+        ],
+        responses={200: s.TrackingSerializer, 404: ERROR, 429: ERROR},
+    )
     def get(self, request, code):
         """The public view is cached by the dossier's version (every change of it, a payment's included,
         writes a history row and a new version): a look-up of an unchanged dossier reads one row by its code.
@@ -350,9 +377,11 @@ class Tracking(APIView):
                 _("Không tìm thấy hồ sơ có mã “%(code)s”. Vui lòng kiểm tra lại mã trên giấy tiếp nhận.")
                 % {"code": code}
             )
-        key = f"track:{get_language()}:{stamp.pk}:{stamp.version}"
+        owner = owns(stamp.code, request.query_params.get(SECRET_PARAMETER))
+        key = f"track:{get_language()}:{int(owner)}:{stamp.pk}:{stamp.version}"
         data = cache.get(key)
         if data is None:
-            data = dict(s.TrackingSerializer(selectors.tracked_dossier(code)).data)
+            dossier = selectors.tracked_dossier(code)
+            data = dict(s.TrackingSerializer(dossier, context={"owner": owner}).data)
             cache.set(key, data, TRACKING_CACHE_SECONDS)
         return Response({**data, "is_overdue": stamp.is_overdue})

@@ -2,7 +2,8 @@
 
 import pytest
 
-from workflows.search import normalise, normalise_query, phone_digits, search_key
+from workflows.search import normalise_query, phone_digits, search_key
+from workflows.text import fold
 
 
 @pytest.mark.parametrize(
@@ -16,8 +17,8 @@ from workflows.search import normalise, normalise_query, phone_digits, search_ke
         ("", ""),
     ],
 )
-def test_normalise_drops_case_marks_and_extra_spaces(text, expected):
-    assert normalise(text) == expected
+def test_folding_drops_case_marks_and_extra_spaces(text, expected):
+    assert fold(text) == expected
 
 
 @pytest.mark.parametrize(
