@@ -115,6 +115,7 @@ class Catalogue:
     agency_codes: dict[int, str]
     members: dict[tuple[int, str], list[tuple[str, str]]]  # (agency, role) -> [(user id, full name)]
     counter_anyone: list[tuple[str, str]] = field(default_factory=list)
+    by_agency: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
 
 
 def _run_manage(database_url: str, *args: str) -> None:
@@ -192,6 +193,7 @@ def read_catalogue(conn) -> Catalogue:
         agency_codes={a: code for a, (_, code, _) in agencies.items()},
         members=members,
         counter_anyone=counter_anyone,
+        by_agency={a: [m for (agency, _), found in members.items() if agency == a for m in found] for a in agencies},
     )
 
 
@@ -287,8 +289,8 @@ CLOCK_COLUMNS = _words("id dossier_id step_id kind at recorded_at budget_seconds
 
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
-try:  # the normalised search column's function, the one the models use
-    from workflows.search import normalise as _normalise
+try:  # the search column's folding, the one the models use
+    from workflows.text import fold as _normalise
 except ImportError:  # a version without one
 
     def _normalise(text: str) -> str:
@@ -351,7 +353,8 @@ class Generator:
         return 1, name, id_number, f"{r.choice(PHONE_PREFIXES)}{r.randrange(10**7):07d}"
 
     def _officer(self, agency: int, role: str) -> tuple[str, str]:
-        found = self.cat.members.get((agency, role)) or self.cat.counter_anyone
+        """One of the agency's officers with the role; else any of its officers; else a counter officer."""
+        found = self.cat.members.get((agency, role)) or self.cat.by_agency.get(agency) or self.cat.counter_anyone
         return self.rand.choice(found)
 
     def dossier(self, tables: dict[str, Table]) -> None:

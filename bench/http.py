@@ -6,7 +6,7 @@
 
 The database is filled by `bench/dataset.py` (COPY). The project is served by gunicorn (2 sync workers,
 production settings: DEBUG off, persistent database connections) on 127.0.0.1:8140, with two extra views
-mounted beside it (`bench/http_baseline.py`): a minimal DRF view that answers one dossier row by its code (the GET
+mounted beside it (`bench/http_urls.py`): a minimal DRF view that answers one dossier row by its code (the GET
 baseline), and one that locks a row, updates it and inserts one row in a transaction (the POST baseline).
 `wrk` (16 connections, 2 threads) loads each path for a fixed time; the paths are taken in turn, round after
 round, so that the machine's moods fall on all of them. Each path's figure is the median of its rounds; the
@@ -27,7 +27,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -59,7 +58,8 @@ def _env(url: str, data_dir: str) -> dict:
         "DB_CONN_MAX_AGE": "600",
         "TRACK_THROTTLE_RATE": "100000000/min",
     }
-    env.pop("REDIS_URL", None)
+    # Redis for the cache and the broker, as in production (the portal deliveries it is asked for wait there).
+    env["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
     return env
 
 
@@ -82,9 +82,19 @@ def prepare(url: str, env: dict) -> dict:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT s.assignee_id, count(*) FROM dossiers_dossier d JOIN dossiers_dossierstep s"
-            " ON s.id = d.current_step_id WHERE d.status = 'processing' GROUP BY 1 ORDER BY 2 DESC LIMIT 1"
+            " ON s.id = d.current_step_id JOIN workflows_membership m ON m.user_id = s.assignee_id"
+            " AND m.agency_id = s.agency_id AND m.role = s.role WHERE d.status = 'processing'"
+            " GROUP BY 1 ORDER BY 2 DESC LIMIT 1"
         )
         handler_id, _ = cursor.fetchone()
+        # His: at a step of his agency and role, assigned to him.
+        cursor.execute(
+            "SELECT d.code FROM dossiers_dossier d JOIN dossiers_dossierstep s ON s.id = d.current_step_id"
+            " JOIN workflows_membership m ON m.user_id = s.assignee_id AND m.agency_id = s.agency_id"
+            " AND m.role = s.role WHERE d.status = 'processing' AND s.assignee_id = %s ORDER BY d.id LIMIT 4000",
+            [handler_id],
+        )
+        mine = [code for (code,) in cursor.fetchall()]
         cursor.execute(
             "CREATE TABLE IF NOT EXISTS bench_baseline_log (id bigserial PRIMARY KEY, row_id bigint, at timestamptz)"
         )
@@ -98,11 +108,6 @@ def prepare(url: str, env: dict) -> dict:
     tokens = {u.username: Token.objects.get_or_create(user=u)[0].key for u in (handler, counter, admin)}
     open_codes = list(Dossier.objects.filter(status="processing").order_by("-id").values_list("code", flat=True)[:2000])
     all_codes = list(Dossier.objects.order_by("?").values_list("code", flat=True)[:2000])
-    mine = list(
-        Dossier.objects.filter(status="processing", current_step__assignee=handler)
-        .order_by("id")
-        .values_list("code", flat=True)[:4000]
-    )
     name = Dossier.objects.filter(status="processing").values_list("applicant_name", flat=True).first()
     connection.close()
     return {
@@ -135,7 +140,7 @@ def resume_paused(world: dict) -> None:
 
 def paths(world: dict) -> list[dict]:
     """Each measured path: a label, how wrk asks for it (method, path template, credentials), its baseline."""
-    from workflows.search import normalise
+    from workflows.text import fold
 
     handler, counter, admin = world["handler"], world["counter"], world["admin"]
     token = {"Authorization": f"Token {world['tokens'][handler]}"}
@@ -144,7 +149,7 @@ def paths(world: dict) -> list[dict]:
     def cookie(user):
         return {"Cookie": f"sessionid={world['sessions'][user]}"}
 
-    q = normalise(world["name"] or "nguyen").replace(" ", "+")
+    q = fold(world["name"] or "nguyen").replace(" ", "+")
     rows = [
         ("baseline GET (DRF, one row by code)", "GET", "/bench/baseline/{code}/", {}, "all_codes", None),
         ("baseline POST (lock, update, insert)", "POST", "/bench/baseline-post/{code}/", {}, "all_codes", None),
@@ -201,6 +206,8 @@ def _ms(text: str) -> float:
 
 
 def serve(env: dict) -> subprocess.Popen:
+    import urllib.request  # after the path is set: it imports the library's http
+
     server = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
@@ -241,6 +248,7 @@ def main(argv=None) -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--only", help="a regular expression: only the paths whose label matches (and baselines)")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # the server is stopped on the way out
     url = f"{PG_ADMIN_URL}/{args.database}"
     if not args.no_load:
         from dataset import load

@@ -33,7 +33,7 @@ RAW = (
 
 def queries(conn) -> list[tuple[str, str]]:
     """What officers type, taken from rows that are there."""
-    from workflows.search import normalise
+    from workflows.text import fold
 
     def one(sql):
         return conn.execute(sql).fetchone()
@@ -45,7 +45,7 @@ def queries(conn) -> list[tuple[str, str]]:
     lo = one("SELECT applicant_name FROM dossiers_dossier WHERE applicant_name LIKE 'Lò Văn %%' LIMIT 1")
     phone_groups = f"{phone[:4]} {phone[4:7]} {phone[7:]}"
     return [
-        ("name, no accents", normalise(name)),
+        ("name, no accents", fold(name)),
         ("name, capitals", (lo[0] if lo else name).upper()),
         ("phone in groups", phone_groups),
         ("ID number", id_number),
