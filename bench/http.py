@@ -58,8 +58,9 @@ def _env(url: str, data_dir: str) -> dict:
         "DB_CONN_MAX_AGE": "600",
         "TRACK_THROTTLE_RATE": "100000000/min",
     }
-    # Redis for the cache and the broker, as in production (the portal deliveries it is asked for wait there).
-    env["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
+    # With BENCH_REDIS_URL, Redis for the cache and the broker, as in production; without, the embedded ones.
+    if os.environ.get("BENCH_REDIS_URL"):
+        env["REDIS_URL"] = os.environ["BENCH_REDIS_URL"]
     return env
 
 
