@@ -184,13 +184,16 @@ def run_wrk(spec: dict, world: dict, seconds: int, connections: int, offset: int
         "BENCH_CODES": "\n".join(world[spec["codes"]]) if spec["codes"] else "",
         "BENCH_OFFSET": str(offset),
     }
-    out = subprocess.run(
+    done = subprocess.run(
         [WRK, "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(LUA), BASE],
         capture_output=True,
         text=True,
         env=env,
         timeout=seconds + 60,
-    ).stdout
+    )
+    out = done.stdout
+    if " requests in " not in out or re.search(r"\b0 requests in", out):
+        print(f"{spec['label']}: wrk answered\n{out}{done.stderr}", flush=True)
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     return {
