@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "dossiers",
     "payments",
     "portal",
+    "reports",
     "seeds",
 ]
 
