@@ -49,7 +49,7 @@ def fact_of(
         online=dossier.channel == "online",
         received_on=local_day(dossier.received_at),
         resolved_on=local_day(dossier.resolved_at),
-        returned_on=local_day(dossier.returned_at),
+        returned_on=local_day(dossier.returned_at) if dossier.status == Status.RETURNED else None,
         ended_on=local_day(dossier.ended_at) if outcome else None,
         outcome=outcome,
         verdict=(verdict if verdict is not None else dossier.verdict) if dossier.resolved_at else "",

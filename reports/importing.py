@@ -214,6 +214,8 @@ class Validator:
         outcome = _ENDED.get(status, "")
         # A dossier that ended without a result ended when it was handed back, else at its last date.
         ended = (returned or received or dates["submitted_at"]) if outcome else returned
+        if outcome:
+            returned = None  # the time it ended, not a result handed back
         verdict = ""
         if resolved is not None and due is not None:
             verdict = classify(
@@ -347,6 +349,9 @@ class Writer:
             contributions(before.get(r.fact.dossier_id), -1, changes)
         write_facts([r.fact for r in rows])
         apply({key: row for key, row in changes.items() if any(row.values())})
+        unrated = [ids[r.code] for r in rows if not r.rating and r.code in existing]
+        if unrated:  # the file is the only record of an imported dossier's rating
+            Rating.objects.filter(dossier_id__in=unrated).delete()
         rated = [(ids[r.code], r.rating, "", r.values["returned_at"]) for r in rows if r.rating]
         if rated:
             upsert(

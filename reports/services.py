@@ -89,9 +89,3 @@ def rebuild_summaries(*, progress=None) -> int:
             if progress:
                 progress(agency_id)
     return rows
-
-
-def rebuild(*, facts: bool = True, progress=None) -> int:
-    if facts:
-        refresh_facts(progress=progress)
-    return rebuild_summaries()
