@@ -38,9 +38,13 @@ def upsert(
     *,
     conflict: Sequence[str],
     update: Sequence[str] = (),
-) -> None:
+    update_where: str = "",
+    returning: str = "",
+) -> list[tuple] | None:
     """Insert `rows` (values in `attnames` order) into `model`'s table; a row that conflicts on `conflict`
-    updates the columns `update` (or is left as it is when `update` is empty)."""
+    updates the columns `update` (or is left as it is when `update` is empty), only where the existing row
+    meets the SQL condition `update_where` when one is given. On PostgreSQL, `returning` (SQL) gives back
+    the rows inserted or updated; elsewhere nothing is returned."""
     meta = model._meta
     fields = [_by_attname(model, name) for name in attnames]
     quote = connection.ops.quote_name
@@ -49,6 +53,8 @@ def upsert(
     conflict_columns = ", ".join(quote(_by_attname(model, c).column) for c in conflict)
     updated = ", ".join(f"{c} = excluded.{c}" for c in (quote(_by_attname(model, name).column) for name in update))
     action = f"DO UPDATE SET {updated}" if update else "DO NOTHING"
+    if update and update_where:
+        action += f" WHERE {update_where}"
     converters = [_converter(f) for f in fields]
     if any(converters):
         rows = (tuple(v if c is None else c(v) for c, v in zip(converters, row, strict=True)) for row in rows)
@@ -62,12 +68,15 @@ def upsert(
                     copy.write_row(row)
             cursor.execute(
                 f"INSERT INTO {table} ({names}) SELECT {names} FROM {stage} ON CONFLICT ({conflict_columns}) {action}"
+                + (f" RETURNING {returning}" if returning else "")
             )
+            return cursor.fetchall() if returning else None
         else:
             marks = ", ".join(["%s"] * len(fields))
             cursor.executemany(
                 f"INSERT INTO {table} ({names}) VALUES ({marks}) ON CONFLICT ({conflict_columns}) {action}", list(rows)
             )
+            return None
 
 
 def _by_attname(model, attname: str) -> models.Field:

@@ -82,28 +82,44 @@ def live_fact(dossier: Dossier, *, before: DossierFact | None = None) -> Dossier
     return fact
 
 
-def contributions(fact: DossierFact | None, sign: int = 1, into: Changes | None = None) -> Changes:
-    """What `fact` adds to each summary row (times `sign`), added into `into`."""
+def _plan(measure):
+    """A measure as plain tuples, for the loop every dossier of an import goes through."""
+    checks = tuple(
+        (name[: -len("__isnull")], True, wanted) if name.endswith("__isnull") else (name, False, wanted)
+        for name, wanted in measure.where.items()
+    )
+    return measure.name, measure.day, checks, measure.total
+
+
+def contributions(fact, sign: int = 1, into: Changes | None = None) -> Changes:
+    """What `fact` adds to each summary row (times `sign`), added into `into`: for each measure whose `where`
+    the fact meets, 1 (or its `total` field) on the rows of the measure's day."""
     changes: Changes = into if into is not None else defaultdict(dict)
     if fact is None:
         return changes
     rows = {}
-    for measure in MEASURES:
-        day = getattr(fact, measure.day)
-        if day is None or not measure.matches(fact):
+    for name, day_name, checks, total in _PLANS:
+        day = getattr(fact, day_name)
+        if day is None:
             continue
-        if day not in rows:
-            rows[day] = (
-                changes[(_DAY, day, fact.agency_id, fact.procedure_id)],
-                changes[(_HALF, half_month_start(day), fact.agency_id, fact.procedure_id)],
-            )
-        value = sign * measure.value(fact)
-        for row in rows[day]:
-            row[measure.name] = row.get(measure.name, 0) + value
+        for attribute, isnull, wanted in checks:
+            value = getattr(fact, attribute)
+            if (value is None) != wanted if isnull else value != wanted:
+                break
+        else:
+            if day not in rows:
+                rows[day] = (
+                    changes[(_DAY, day, fact.agency_id, fact.procedure_id)],
+                    changes[(_HALF, half_month_start(day), fact.agency_id, fact.procedure_id)],
+                )
+            value = sign * ((getattr(fact, total) or 0) if total else 1)
+            for row in rows[day]:
+                row[name] = row.get(name, 0) + value
     return changes
 
 
 _DAY, _HALF = Grain.DAY.value, Grain.HALF_MONTH.value
+_PLANS = tuple(_plan(m) for m in MEASURES)
 
 
 def difference(before: DossierFact | None, after: DossierFact | None) -> Changes:

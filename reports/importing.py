@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -293,6 +293,13 @@ _UPDATED = [
 _EVENT_ATTNAMES = [f.attname for f in DossierEvent._meta.concrete_fields if not f.primary_key]
 
 
+# An import updates only the dossiers an import wrote (their fact says so), never one handled in the system.
+_IMPORTED_ONLY = (
+    f"EXISTS (SELECT 1 FROM {DossierFact._meta.db_table} f "
+    f"WHERE f.dossier_id = {Dossier._meta.db_table}.id AND f.imported)"
+)
+
+
 def _ordered(values: dict, names) -> list:
     return [values[name] for name in names]
 
@@ -306,24 +313,34 @@ class Writer:
             f.attname: f.get_default() for f in DossierEvent._meta.concrete_fields if not f.primary_key
         }
 
-    def write(self, rows: list[Row]) -> int:
-        """Write one batch (inside the caller's transaction); returns how many dossiers were new."""
+    def write(self, rows: list[Row]) -> tuple[int, list[Row]]:
+        """Write one batch (inside the caller's transaction); returns how many dossiers were new, and the rows
+        refused because their code belongs to a dossier handled in this system (never written over)."""
         codes = [r.code for r in rows]
-        existing = dict(Dossier.objects.filter(code__in=codes).values_list("code", "pk"))
-        before = DossierFact.objects.in_bulk(list(existing.values()))
         defaults = self.defaults
-        upsert(
-            Dossier,
-            _DOSSIER_ATTNAMES,
-            (_ordered({**defaults, **r.values}, _DOSSIER_ATTNAMES) for r in rows),
-            conflict=["code"],
-            update=_UPDATED,
-        )
-        ids = (
-            existing
-            if len(existing) == len(rows)
-            else dict(Dossier.objects.filter(code__in=codes).values_list("code", "pk"))
-        )
+        values = (_ordered({**defaults, **r.values}, _DOSSIER_ATTNAMES) for r in rows)
+        if connection.vendor == "postgresql":
+            written = upsert(
+                Dossier,
+                _DOSSIER_ATTNAMES,
+                values,
+                conflict=["code"],
+                update=_UPDATED,
+                update_where=_IMPORTED_ONLY,
+                returning="id, code, xmax = 0",
+            )
+            ids = {code: pk for pk, code, _new in written}
+            existing = {code: pk for pk, code, new in written if not new}
+        else:
+            existing = dict(Dossier.objects.filter(code__in=codes).values_list("code", "pk"))
+            live = _live_codes(existing)
+            upsert(Dossier, _DOSSIER_ATTNAMES, values, conflict=["code"], update=_UPDATED, update_where=_IMPORTED_ONLY)
+            existing = {code: pk for code, pk in existing.items() if code not in live}
+            ids = {code: pk for code, pk in Dossier.objects.filter(code__in=codes).values_list("code", "pk")}
+            ids = {code: pk for code, pk in ids.items() if code not in live}
+        refused = [r for r in rows if r.code not in ids]
+        rows = [r for r in rows if r.code in ids]
+        before = DossierFact.objects.in_bulk(list(existing.values())) if existing else {}
         new = [r for r in rows if r.code not in existing]
         event = {**self.event_defaults, "seq": 1, "action": Action.NOTE, "from_status": "", "at": timezone.now()}
         event["note"] = IMPORTED_NOTE
@@ -361,7 +378,7 @@ class Writer:
                 conflict=["dossier_id"],
                 update=["value", "rated_at"],
             )
-        return len(new)
+        return len(new), refused
 
 
 def import_file(
@@ -380,27 +397,21 @@ def import_file(
         run.finished_at = None
     skip = run.lines_done
     validator, writer = Validator(), Writer(path)
-    live = _live_codes
 
     batch: list[Row] = []
     last_line = 0
 
     def flush():
         nonlocal batch
-        codes = live([r.code for r in batch])
-        kept = []
-        for r in batch:
-            if r.code in codes:
-                report(r.line, _("mã %s là của một hồ sơ đang được xử lý trong hệ thống, không nhập đè") % r.code)
-            else:
-                kept.append(r)
         with transaction.atomic():
-            created = writer.write(kept) if kept else 0
+            created, refused = writer.write(batch) if batch else (0, [])
+            for r in refused:
+                report(r.line, _("mã %s là của một hồ sơ đang được xử lý trong hệ thống, không nhập đè") % r.code)
             run.lines_done = last_line
-            run.imported += len(kept)
+            run.imported += len(batch) - len(refused)
             run.errors += len(errors_in_batch)
             run.save()
-        outcomes.imported += len(kept)
+        outcomes.imported += len(batch) - len(refused)
         outcomes.created += created
         errors_in_batch.clear()
         batch = []
@@ -444,9 +455,9 @@ def import_file(
     return outcomes
 
 
-def _live_codes(codes: list[str]) -> set[str]:
+def _live_codes(existing: dict[str, int]) -> set[str]:
     """Codes of dossiers handled in this system (not imported): an import never writes over them."""
-    found = dict(Dossier.objects.filter(code__in=codes).values_list("pk", "code"))
+    found = {pk: code for code, pk in existing.items()}
     if not found:
         return set()
     imported = set(DossierFact.objects.filter(pk__in=list(found), imported=True).values_list("pk", flat=True))

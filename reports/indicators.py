@@ -28,18 +28,6 @@ class Measure:
     where: dict = field(default_factory=dict)
     total: str | None = None  # a field summed instead of counting
 
-    def matches(self, fact) -> bool:
-        for name, wanted in self.where.items():
-            if name.endswith("__isnull"):
-                if (getattr(fact, name[: -len("__isnull")]) is None) != wanted:
-                    return False
-            elif getattr(fact, name) != wanted:
-                return False
-        return True
-
-    def value(self, fact) -> float:
-        return (getattr(fact, self.total) or 0) if self.total else 1
-
     @property
     def seconds(self) -> bool:
         return self.total is not None

@@ -271,3 +271,15 @@ def dossiers_behind(
         .select_related("procedure", "competent_agency")
         .order_by("-received_at", "-pk")
     )
+
+
+def breakdown(*, period: Period, agencies: set[int] | None = None) -> list[dict]:
+    """Every measure per agency × procedure × calendar month of the period (the summaries' half months and
+    edge days folded into their month)."""
+    return list(
+        _period_rows(period, agencies)
+        .annotate(month=TruncMonth("start"))
+        .values("agency_id", "procedure_id", "month")
+        .annotate(**_sums())
+        .order_by("agency_id", "procedure_id", "month")
+    )

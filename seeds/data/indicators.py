@@ -84,7 +84,7 @@ SON_LA_FULL_ONLINE_2025 = 70
 SON_LA_SOURCE = "QĐ 270/QĐ-UBND ngày 12/02/2025 tỉnh Sơn La (tài liệu 000)"
 
 
-def online_2022_rows(procedure_of: dict[str, str], default_procedure: str):
+def online_2022_rows(procedure_of: dict[str, str], default_procedure: str, *, table=ONLINE_2022):
     """Seed 001's table as import rows (reports.importing.COLUMNS): one returned dossier per dossier of the
     table, the right number of them online, received on the days of the 2022 reporting year in turn
     (15 December 2021 to 14 December 2022, during office hours, +07:00). Deterministic."""
@@ -95,7 +95,7 @@ def online_2022_rows(procedure_of: dict[str, str], default_procedure: str):
     first = dt.datetime(2021, 12, 15, 8, 0, tzinfo=tz)
     days = (dt.date(2022, 12, 14) - dt.date(2021, 12, 15)).days + 1
     pick = random.Random(2022)
-    for agency, total, online in ONLINE_2022:
+    for agency, total, online in table:
         prefix = agency.split(".")[2]
         for n in range(total):
             received = first + dt.timedelta(days=n % days, minutes=pick.randrange(0, 480))

@@ -1,5 +1,6 @@
 """`manage.py import_dossiers FILE`: historical dossiers from CSV or JSON Lines (see reports.importing)."""
 
+import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -21,7 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args, file: Path, batch_size: int, restart: bool, no_progress: bool, **options):
         if not file.is_file():
             raise CommandError(_("Không tìm thấy tệp %s") % file)
-        bar = tqdm(total=count_lines(file), unit=" dòng", disable=no_progress, file=self.stderr._out, mininterval=0.5)
+        bar = tqdm(total=count_lines(file), unit=" dòng", disable=no_progress, file=sys.stderr, mininterval=0.5)
         position = 0
 
         def progress(line):
@@ -30,7 +31,8 @@ class Command(BaseCommand):
             position = line
 
         def error(line, message):
-            bar.write(_("Dòng %(line)d: %(message)s") % {"line": line, "message": message}, file=self.stderr._out)
+            with tqdm.external_write_mode(file=sys.stderr):
+                self.stderr.write(_("Dòng %(line)d: %(message)s") % {"line": line, "message": message})
 
         try:
             outcomes = import_file(file, batch_size=batch_size, restart=restart, on_error=error, on_progress=progress)

@@ -1,5 +1,7 @@
 """`manage.py rebuild_indicators`: recompute every dossier's fact and the summary tables from raw rows."""
 
+import sys
+
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from tqdm import tqdm
@@ -19,7 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, summaries_only=False, quiet=False, **options):
         if not summaries_only:
-            with tqdm(total=Dossier.objects.count(), unit=" hồ sơ", disable=quiet, file=self.stderr._out) as bar:
+            with tqdm(total=Dossier.objects.count(), unit=" hồ sơ", disable=quiet, file=sys.stderr) as bar:
                 facts = refresh_facts(progress=bar.update)
         rows = rebuild_summaries()
         if not quiet:
