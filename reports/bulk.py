@@ -40,10 +40,12 @@ def upsert(
     update: Sequence[str] = (),
     update_where: str = "",
     returning: str = "",
+    accumulate: bool = False,
 ) -> list[tuple] | None:
     """Insert `rows` (values in `attnames` order) into `model`'s table; a row that conflicts on `conflict`
     updates the columns `update` (or is left as it is when `update` is empty), only where the existing row
-    meets the SQL condition `update_where` when one is given. On PostgreSQL, `returning` (SQL) gives back
+    meets the SQL condition `update_where` when one is given; with `accumulate`, the new values are added to
+    the existing ones instead of replacing them. On PostgreSQL, `returning` (SQL) gives back
     the rows inserted or updated; elsewhere nothing is returned."""
     meta = model._meta
     fields = [_by_attname(model, name) for name in attnames]
@@ -51,7 +53,11 @@ def upsert(
     table = quote(meta.db_table)
     names = ", ".join(quote(f.column) for f in fields)
     conflict_columns = ", ".join(quote(_by_attname(model, c).column) for c in conflict)
-    updated = ", ".join(f"{c} = excluded.{c}" for c in (quote(_by_attname(model, name).column) for name in update))
+    kept = f"{table}." if accumulate else ""
+    updated = ", ".join(
+        f"{c} = {kept}{c} + excluded.{c}" if accumulate else f"{c} = excluded.{c}"
+        for c in (quote(_by_attname(model, name).column) for name in update)
+    )
     action = f"DO UPDATE SET {updated}" if update else "DO NOTHING"
     if update and update_where:
         action += f" WHERE {update_where}"
@@ -67,8 +73,9 @@ def upsert(
                 for row in rows:
                     copy.write_row(row)
             cursor.execute(
-                f"INSERT INTO {table} ({names}) SELECT {names} FROM {stage} ON CONFLICT ({conflict_columns}) {action}"
-                + (f" RETURNING {returning}" if returning else "")
+                # In key order: two writers of the same rows lock them in the same order.
+                f"INSERT INTO {table} ({names}) SELECT {names} FROM {stage} ORDER BY {conflict_columns} "
+                f"ON CONFLICT ({conflict_columns}) {action}" + (f" RETURNING {returning}" if returning else "")
             )
             return cursor.fetchall() if returning else None
         else:

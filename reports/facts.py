@@ -154,8 +154,17 @@ def apply(changes: Changes) -> None:
     if not changes:
         return
     rows = [(*key, *(changes[key].get(m, 0) for m in MEASURE_NAMES)) for key in sorted(changes)]
+    if len(rows) > _FEW:  # an import's batch: COPY and one statement
+        from .bulk import upsert
+
+        keys = ("grain", "start", "agency_id", "procedure_id")
+        upsert(Summary, (*keys, *MEASURE_NAMES), rows, conflict=keys, update=MEASURE_NAMES, accumulate=True)
+        return
     with connection.cursor() as cursor:
         cursor.executemany(_upsert_sql(), rows)
+
+
+_FEW = 200
 
 
 def write_facts(facts) -> None:
