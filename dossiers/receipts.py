@@ -25,6 +25,7 @@ from onestop.formats import vnd
 
 from .models import DocumentVersion, Dossier
 from .selectors import latest_documents
+from .tracking import lookup_secret, tracking_url
 
 FONT = "NotoSans"
 
@@ -176,12 +177,16 @@ def _render(dossier: Dossier) -> bytes:
         pdf.showPage()
         page.y = page.height - 20 * mm
     top = page.y
-    pdf.drawImage(_qr_image(dossier.code), page.left, top - qr_size, qr_size, qr_size)
+    pdf.drawImage(_qr_image(tracking_url(dossier)), page.left, top - qr_size, qr_size, qr_size)
     page.centred_at(_("NGƯỜI TIẾP NHẬN"), right_centre, top - 4 * mm, size=11, bold=True)
     page.centred_at(_("(Ký và ghi rõ họ tên)"), right_centre, top - 9 * mm, size=9)
     page.centred_at(officer_name, right_centre, top - qr_size + 2 * mm, size=11)
     page.y = top - qr_size - 2 * mm
-    page.text(dossier.code, size=8)
+    page.text(
+        _("Mã hồ sơ %(code)s · mã bí mật tra cứu %(secret)s")
+        % {"code": dossier.code, "secret": lookup_secret(dossier.code)},
+        size=8,
+    )
 
     pdf.showPage()
     pdf.save()

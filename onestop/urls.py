@@ -5,11 +5,13 @@ from drf_spectacular.views import SpectacularAPIView
 from dossiers.api.docs import DocsView, docs_asset
 from reports import urls as reports_urls
 
-from .health import healthz
+from .health import healthz, live
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("healthz/live", live, name="healthz-live"),
+    path("healthz/ready", healthz, name="healthz-ready"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", DocsView.as_view(), name="api-docs"),
@@ -19,6 +21,7 @@ urlpatterns = [
     path("api/v1/", include(reports_urls.api_urlpatterns)),
     path("bao-cao/", include(reports_urls)),
     path("can-bo/", include("payments.officer_urls")),
+    path("dich-vu-cong/", include("citizen.urls")),
     path("", include("portal.urls")),
     path("", include("dossiers.urls")),
 ]
