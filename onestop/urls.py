@@ -4,11 +4,13 @@ from drf_spectacular.views import SpectacularAPIView
 
 from dossiers.api.docs import DocsView, docs_asset
 
-from .health import healthz
+from .health import healthz, live
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("healthz/live", live, name="healthz-live"),
+    path("healthz/ready", healthz, name="healthz-ready"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", DocsView.as_view(), name="api-docs"),
