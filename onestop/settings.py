@@ -122,6 +122,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Day-first dates typed and shown (10/12/2026 is 10 December), the admin's widgets included.
+FORMAT_MODULE_PATH = ["onestop.locale_formats"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
@@ -196,6 +198,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 # Each app adds its own periodic tasks in its AppConfig.ready() (portal: PORTAL_SWEEP_SECONDS and
 # PORTAL_RECONCILE_SECONDS, read in portal/conf.py).
 CELERY_BEAT_SCHEDULE: dict = {}
+
+# Where applicants reach this system: tracking links and QR codes on receipts, notifications.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # The national portal (simulated by `manage.py portal_sim`).
 PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8090")
