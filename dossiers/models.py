@@ -20,7 +20,7 @@ from workflows.clock import ClockEventKind, Verdict
 from workflows.models import Agency, Procedure, ProcessStep, ProcessVersion, ReturnChannel, StaffRole
 
 from . import permissions as perms
-from .gates import start_refusal
+from .gates import return_refusal, start_refusal
 
 
 class Status(models.TextChoices):
@@ -128,6 +128,16 @@ fee_settled.message = _("Hồ sơ chưa hoàn thành nghĩa vụ tài chính.")
 
 
 fee_settled.reason = start_refusal  # the gate that held it back says why
+
+
+def nothing_owed(dossier) -> bool:
+    """DOMAIN §3 (Fees): no result is handed back while a fee is owed (collected at the counter first, or
+    exempted). Other apps answer through the `return_gate` hook (payments registers one)."""
+    return return_refusal(dossier) is None
+
+
+nothing_owed.message = _("Hồ sơ còn nợ phí, lệ phí; thu phí trước khi trả kết quả.")
+nothing_owed.reason = return_refusal  # the gate that held it back says why and what unblocks it
 
 
 def has_current_step(dossier) -> bool:
@@ -369,7 +379,13 @@ class Dossier(FSMModelMixin, models.Model):
         self.resolved_at = at
         self.result, self.result_note = result, note
 
-    @transition(field=status, source=Status.RESOLVED, target=Status.RETURNED, permission=perms.is_counter_officer)
+    @transition(
+        field=status,
+        source=Status.RESOLVED,
+        target=Status.RETURNED,
+        conditions=[nothing_owed],
+        permission=perms.is_counter_officer,
+    )
     def return_result(self, *, at, channel):
         self.returned_at = self.ended_at = at
         self.return_channel = channel

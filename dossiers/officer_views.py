@@ -302,6 +302,10 @@ def _render_dossier(request, dossier, *, failed=None, status=200, extra=None):
             for n in notices.available_notices(dossier, events)
         ],
         "panels": _action_panels(request, dossier, failed),
+        "blocked": [
+            {"label": Action(action).label, "reason": reason}
+            for action, reason in services.blocked_actions(dossier, request.user)
+        ],
         "just_received": request.GET.get("tiep_nhan") == "1",
         "receipt_url": reverse("api-dossier-receipt", args=[dossier.code]) if dossier.received_at else "",
         "tracking_url": reverse("tracking") + "?" + urlencode({"ma": dossier.code}),

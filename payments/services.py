@@ -119,6 +119,18 @@ def start_gate(dossier: Dossier) -> str | None:
     return _("Hồ sơ toàn trình có phí: chờ công dân thanh toán trực tuyến %(amount)s đồng") % {"amount": vnd(owed)}
 
 
+def return_gate(dossier: Dossier) -> str | None:
+    """Registered with dossiers.gates: no result is handed back while a fee is owed; the counter collects it
+    on the same screen (an exemption leaves nothing owed)."""
+    owed = amounts(dossier).outstanding
+    if owed <= 0:
+        return None
+    return _(
+        "Hồ sơ còn nợ %(amount)s đồng phí, lệ phí: thu tại quầy (mục “Phí, lệ phí”, nút “Thu phí tại quầy”) "
+        "rồi mới trả kết quả."
+    ) % {"amount": vnd(owed)}
+
+
 # -- helpers ----------------------------------------------------------------------------------------
 def _dossier_locked(dossier: Dossier | str) -> Dossier:
     key = {"code": dossier} if isinstance(dossier, str) else {"pk": dossier.pk}
