@@ -14,7 +14,7 @@ from payments import platform
 from payments import services as payment_services
 from payments.models import PaymentStatus, RefundStatus
 from payments.selectors import payment_summary, refunds_due
-from payments.services import execute_refund, sweep_payments
+from payments.services import execute_refund, refunds, sweep_payments
 from tests.payments.helpers import RefundPlatform, WorkerStopped, api, refund_rows
 
 pytestmark = pytest.mark.xdist_group("payment-sim")
@@ -235,7 +235,7 @@ def test_of_two_workers_that_saw_the_refund_due_only_one_makes_the_attempt(reque
             other.append(execute_refund(refund_id=refund.pk, now=now))
         return schedule(attempts)
 
-    monkeypatch.setattr(payment_services, "refund_retry_delay", other_worker_claims_first)
+    monkeypatch.setattr(refunds, "refund_retry_delay", other_worker_claims_first)
 
     assert execute_refund(refund_id=refund.pk, now=now) == "no_change"
 

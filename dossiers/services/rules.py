@@ -1,0 +1,91 @@
+"""Which actions the state machine allows a dossier, and the check a use case makes before acting."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from ..models import Action, Dossier, Status
+from .errors import ActionForbidden, TransitionNotAllowed
+
+ACTION_METHODS: dict[str, str] = {
+    Action.RECEIVE: "receive",
+    Action.REFUSE: "refuse",
+    Action.START: "start",
+    Action.ASSIGN: "assign",
+    Action.COMPLETE_STEP: "complete_step",
+    Action.SEND_BACK: "send_back",
+    Action.REQUEST_SUPPLEMENT: "request_supplement",
+    Action.SUBMIT_SUPPLEMENT: "submit_supplement",
+    Action.PAUSE: "pause",
+    Action.RESUME: "resume",
+    Action.APOLOGIZE: "apologize",
+    Action.RESOLVE: "resolve",
+    Action.RETURN_RESULT: "return_result",
+    Action.WITHDRAW: "withdraw",
+    Action.STOP: "stop",
+}
+
+
+def _transition_of(dossier: Dossier, action: str):
+    method = getattr(dossier, ACTION_METHODS[action])
+    return method._django_fsm.get_transition(dossier.status)
+
+
+def allowed_actions(dossier: Dossier, user=None) -> list[str]:
+    """Actions possible from the dossier's state whose conditions hold (and, given a user, that he may
+    do)."""
+    found = []
+    for action in ACTION_METHODS:
+        tr = _transition_of(dossier, action)
+        if tr is None or not all(cond(dossier) for cond in tr.conditions):
+            continue
+        if user is not None and not tr.has_perm(dossier, user):
+            continue
+        found.append(action)
+    return found
+
+
+def blocked_actions(dossier: Dossier, user) -> list[tuple[str, str]]:
+    """Actions the user could take from the dossier's state but for a condition that does not hold, each with
+    what its condition says: why it is missing and what unblocks it (a fee unpaid, documents missing)."""
+    found = []
+    for action in ACTION_METHODS:
+        tr = _transition_of(dossier, action)
+        if tr is None or not tr.has_perm(dossier, user):
+            continue
+        failed = next((cond for cond in tr.conditions if not cond(dossier)), None)
+        if failed is not None:
+            found.append((action, _condition_message(failed, dossier)))
+    return found
+
+
+def _condition_message(cond, dossier: Dossier) -> str:
+    """A condition may say why it failed (`reason`), else its fixed `message`."""
+    reason = getattr(cond, "reason", None)
+    return str((reason(dossier) if reason else None) or getattr(cond, "message", _("Điều kiện chưa đáp ứng.")))
+
+
+def _check(dossier: Dossier, action: str, actor) -> None:
+    tr = _transition_of(dossier, action)
+    if tr is None:
+        allowed = allowed_actions(dossier)
+        raise TransitionNotAllowed(
+            _("Không thể “%(action)s” khi hồ sơ đang ở trạng thái “%(state)s”. Thao tác được phép: %(allowed)s.")
+            % {
+                "action": Action(action).label,
+                "state": Status(dossier.status).label,
+                "allowed": ", ".join(f"“{Action(a).label}”" for a in allowed) or _("không có"),
+            },
+            current_status=dossier.status,
+            allowed_actions=allowed,
+        )
+    for cond in tr.conditions:
+        if not cond(dossier):
+            raise TransitionNotAllowed(
+                _condition_message(cond, dossier), code="condition_failed", current_status=dossier.status
+            )
+    if not tr.has_perm(dossier, actor):
+        raise ActionForbidden(
+            _("Bạn không có quyền “%(action)s” đối với hồ sơ %(code)s (không thuộc cơ quan hoặc vai trò xử lý).")
+            % {"action": Action(action).label, "code": dossier.code}
+        )
