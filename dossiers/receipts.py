@@ -51,7 +51,19 @@ def _receipt(page: Page, dossier: Dossier) -> None:
     page.field(_("Thời gian tiếp nhận"), when(dossier.received_at))
     page.field(_("Thời gian hẹn trả kết quả"), when(dossier.appointment_at))
     page.field(_("Nhận kết quả tại"), dossier.get_return_channel_display())
-    fee = section("payment", dossier, public=False)
-    if fee and fee.get("amount_due"):
-        page.field(_("Phí, lệ phí"), f"{vnd(fee['amount_due'])} đồng")
+    fee = section("payment", dossier, public=False) or {}
+    exemptions = fee.get("exemptions") or []
+    if fee.get("amount_due") or exemptions:
+        page.field(_("Phí, lệ phí"), f"{vnd(fee.get('amount_due') or 0)} đồng")
+    for exemption in exemptions:
+        page.field(
+            _("Miễn, giảm"),
+            _("%(name)s — %(item)s giảm %(amount)s đồng (%(percent)s%%)")
+            % {
+                "name": exemption["name"],
+                "item": exemption["item"],
+                "amount": vnd(exemption["reduction"]),
+                "percent": exemption["percent"],
+            },
+        )
     page.signature(dossier, signer=_("NGƯỜI TIẾP NHẬN"), name=person(dossier.received_by))

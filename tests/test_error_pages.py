@@ -2,9 +2,11 @@
 DEBUG is off."""
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import path
+from django.utils import translation
 
 from onestop.urls import urlpatterns as site_urls
 
@@ -21,6 +23,13 @@ urlpatterns = [path("test-loi/", _boom), path("test-cam/", _no_entry), *site_url
 handler403 = "onestop.errors.permission_denied"
 handler404 = "onestop.errors.page_not_found"
 handler500 = "onestop.errors.server_error"
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request leaves its language active in the thread; give the next test back the default one."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture
