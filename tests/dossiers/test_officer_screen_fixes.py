@@ -74,3 +74,14 @@ def test_amounts_have_thousands_separators_at_the_counter_and_in_the_admin(clien
 
     assert "1.250.000 đ" in counter
     assert "1.250.000 đ" in admin and "1250000" not in admin
+
+
+def test_a_late_dossier_says_why_there_is_no_apology(client, world):
+    dossier = world.dossier_in(Status.PROCESSING)  # received in 2025: long past its due date
+    client.force_login(world.leader)
+
+    page = screen(client, dossier)
+
+    assert 'id="tt-apologize"' not in page
+    assert "Chưa thể “Xin lỗi và hẹn lại ngày trả”" in page
+    assert "đã quá hạn giải quyết nên không còn xin lỗi và hẹn lại được" in page
