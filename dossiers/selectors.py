@@ -14,7 +14,6 @@ from workflows.models import Procedure, ProcedureDocument, StaffRole
 
 from . import permissions as perms
 from .models import (
-    Action,
     DocumentVersion,
     Dossier,
     DossierEvent,
@@ -23,6 +22,7 @@ from .models import (
     Status,
     StepAssignment,
 )
+from .tracking import INTERNAL_ACTIONS
 
 
 def visible_dossiers(user) -> QuerySet[Dossier]:
@@ -212,7 +212,7 @@ def history(dossier: Dossier) -> QuerySet[DossierEvent]:
 
 def tracked_dossier(code: str) -> Dossier | None:
     """The dossier behind a public tracking look-up, with its timeline prefetched."""
-    public_events = DossierEvent.objects.exclude(action=Action.NOTE).order_by("seq")
+    public_events = DossierEvent.objects.exclude(action__in=INTERNAL_ACTIONS).order_by("seq")
     return (
         Dossier.objects.select_related("procedure", "receiving_agency", "competent_agency")
         .prefetch_related(Prefetch("events", queryset=public_events, to_attr="public_events"))

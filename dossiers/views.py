@@ -10,6 +10,7 @@ from dossiers.api.serializers import TrackingSerializer
 from dossiers.api.throttles import throttled_message, track_wait
 
 from . import selectors
+from .tracking import SECRET_PARAMETER, owns
 
 MAX_CODE_LENGTH = 60
 
@@ -37,6 +38,7 @@ def tracking(request):
                 ) % {"code": code}
                 status = 404
             else:
-                context["result"] = TrackingSerializer(dossier).data
+                owner = owns(dossier.code, request.GET.get(SECRET_PARAMETER))
+                context["result"] = TrackingSerializer(dossier, context={"owner": owner}).data
                 context["dossier"] = dossier
     return render(request, "dossiers/tracking.html", context, status=status)

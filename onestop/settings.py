@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "dossiers",
     "payments",
     "portal",
+    "notifications",
+    "citizen",
     "seeds",
 ]
 
@@ -199,6 +201,14 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 # Each app adds its own periodic tasks in its AppConfig.ready() (portal: PORTAL_SWEEP_SECONDS and
 # PORTAL_RECONCILE_SECONDS, read in portal/conf.py).
 CELERY_BEAT_SCHEDULE: dict = {}
+
+# Notifications to applicants: e-mail through Django's backend (the console on the embedded default; set
+# EMAIL_BACKEND and EMAIL_HOST/PORT/… for a real server), SMS through SMS_GATEWAY (simulated by default).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Một cửa điện tử <no-reply@localhost>")
+SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "notifications.sms.SimulatedGateway")
 
 # Where applicants reach this system: tracking links and QR codes on receipts, notifications.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -14,21 +14,36 @@ def manage(*args: str) -> None:
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, check=True)
 
 
+def demo_citizens() -> str:
+    """How the demo citizens sign in: through the simulated e-identity, picking one of them on its page."""
+    from citizen.eid_sim.people import PEOPLE
+
+    lines = ["Công dân thử: Dịch vụ công → Đăng nhập bằng định danh điện tử, rồi chọn một người (không mật khẩu):"]
+    for person in PEOPLE:
+        who = f"{person['org_name']} (đại diện {person['name']})" if person["kind"] == "business" else person["name"]
+        lines.append(f"  {person['id_number']}  {who}")
+    return "\n".join(lines) + "\n"
+
+
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onestop.settings")
     web = os.environ.setdefault("WEB_PORT", "8000")
     portal = os.environ.setdefault("PORTAL_PORT", "8090")
     payment = os.environ.setdefault("PAYMENT_PORT", "8091")
+    eid = os.environ.setdefault("EID_PORT", "8092")
     # Every process (web, worker, simulators) inherits these, so they find each other on any ports.
     os.environ.setdefault("PORTAL_URL", f"http://127.0.0.1:{portal}")
     os.environ.setdefault("PAYMENT_PLATFORM_URL", f"http://127.0.0.1:{payment}")
+    os.environ.setdefault("EID_URL", f"http://127.0.0.1:{eid}")
+    os.environ.setdefault("SITE_URL", f"http://127.0.0.1:{web}")
     os.environ.setdefault("PAYMENT_CALLBACK_URL", f"http://127.0.0.1:{web}/api/v1/payments/callback/")
-    os.environ.setdefault("PAYMENT_RETURN_URL", f"http://127.0.0.1:{web}/tra-cuu/")
+    os.environ.setdefault("PAYMENT_RETURN_URL", f"http://127.0.0.1:{web}/dich-vu-cong/thanh-toan/ket-qua/")
     manage("migrate", "--noinput", "-v", "0")
     manage("seed_demo")
     print(
         "\nonestop is starting:\n"
         f"  Trang chủ            http://127.0.0.1:{web}/\n"
+        f"  Dịch vụ công         http://127.0.0.1:{web}/dich-vu-cong/\n"
         f"  Tra cứu hồ sơ        http://127.0.0.1:{web}/tra-cuu/\n"
         f"  Cán bộ (một cửa)     http://127.0.0.1:{web}/can-bo/\n"
         f"  Quản trị (admin)     http://127.0.0.1:{web}/admin/\n"
@@ -36,6 +51,8 @@ def main() -> None:
         f"  Health               http://127.0.0.1:{web}/healthz\n"
         f"  Cổng DVC (mô phỏng)  http://127.0.0.1:{portal}/\n"
         f"  Thanh toán (mô phỏng) http://127.0.0.1:{payment}/\n"
+        f"  Định danh (mô phỏng) http://127.0.0.1:{eid}/\n"
+        f"{demo_citizens()}"
         "Demo logins are listed above. Ctrl+C stops everything.\n",
         flush=True,
     )

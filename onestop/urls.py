@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/v1/", include("dossiers.api.urls")),
     path("api/v1/", include("payments.urls")),
     path("can-bo/", include("payments.officer_urls")),
+    path("dich-vu-cong/", include("citizen.urls")),
     path("", include("portal.urls")),
     path("", include("dossiers.urls")),
 ]

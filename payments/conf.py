@@ -54,8 +54,8 @@ def callback_url() -> str:
 
 
 def return_url() -> str:
-    """Where the applicant's browser goes back to after the payment page (the tracking page)."""
-    return _value("PAYMENT_RETURN_URL", "http://127.0.0.1:8000/tra-cuu/")
+    """Where the applicant's browser goes back to after the payment page (the page that reads the outcome)."""
+    return _value("PAYMENT_RETURN_URL", f"{settings.SITE_URL}/dich-vu-cong/thanh-toan/ket-qua/")
 
 
 def expiry_minutes() -> float:

@@ -13,6 +13,8 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .text import fold
+
 HOURS_PER_DAY = Decimal(8)
 
 
@@ -151,6 +153,9 @@ class Procedure(models.Model):
     )
     return_channels = models.JSONField(_("hình thức trả kết quả"), default=list, blank=True)
     is_active = models.BooleanField(_("đang áp dụng"), default=True)
+    # The code and name folded to plain lower-case letters (workflows.text.fold), written on save: what the
+    # applicants' catalogue search looks in, with or without diacritics.
+    search_text = models.CharField(max_length=600, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("thủ tục hành chính")
@@ -159,6 +164,13 @@ class Procedure(models.Model):
 
     def __str__(self):
         return f"{self.code} — {self.name}"
+
+    def save(self, *args, **kwargs):
+        self.search_text = fold(f"{self.code} {self.name}")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"code", "name"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
     def clean(self):
         if self.time_limit is not None and self.time_limit <= 0:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("dossiers/<str:code>/actions/<str:action>/", views.DossierAction.as_view(), name="api-dossier-action"),
     path("dossiers/<str:code>/history/", views.DossierHistory.as_view(), name="api-dossier-history"),
     path("dossiers/<str:code>/documents/", views.DossierDocuments.as_view(), name="api-dossier-documents"),
+    path("dossiers/<str:code>/rating/", views.DossierRating.as_view(), name="api-dossier-rating"),
     path("dossiers/<str:code>/receipt.pdf", views.DossierReceipt.as_view(), name="api-dossier-receipt"),
     path("track/<str:code>/", views.Tracking.as_view(), name="api-track"),
 ]

@@ -25,6 +25,7 @@ from rest_framework.views import APIView
 from dossiers import permissions as perms
 from dossiers import selectors, services
 from dossiers.receipts import render_receipt
+from dossiers.tracking import SECRET_PARAMETER, owns
 from workflows.models import Agency, Procedure, ProcessStatus, ProcessVersion
 
 from . import serializers as s
@@ -264,6 +265,23 @@ class DossierAction(APIView):
         return _detail(request, code)
 
 
+class DossierRating(APIView):
+    """Đánh giá mức độ hài lòng của người nộp, một lần, sau khi đã trả kết quả."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        request=s.RatingInputSerializer,
+        responses={201: s.RatingSerializer, 400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR},
+    )
+    def post(self, request, code):
+        dossier = _dossier_or_404(request, code)
+        serializer = s.RatingInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        rating = services.rate_dossier(dossier=dossier, actor=request.user, **serializer.validated_data)
+        return Response(s.RatingSerializer(rating).data, status=status.HTTP_201_CREATED)
+
+
 class DossierHistory(APIView):
     """Lịch sử xử lý (chỉ thêm, không sửa, không xóa)."""
 
@@ -334,7 +352,16 @@ class Tracking(APIView):
     def throttled(self, request, wait):
         raise throttled_error(wait)
 
-    @extend_schema(responses={200: s.TrackingSerializer, 404: ERROR, 429: ERROR})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                SECRET_PARAMETER,
+                OpenApiTypes.STR,
+                description=_("Mã bí mật in trên giấy tiếp nhận (trong mã QR): người nộp xem tên không che."),
+            )
+        ],
+        responses={200: s.TrackingSerializer, 404: ERROR, 429: ERROR},
+    )
     def get(self, request, code):
         dossier = selectors.tracked_dossier(code)
         if dossier is None:
@@ -342,4 +369,5 @@ class Tracking(APIView):
                 _("Không tìm thấy hồ sơ có mã “%(code)s”. Vui lòng kiểm tra lại mã trên giấy tiếp nhận.")
                 % {"code": code}
             )
-        return Response(s.TrackingSerializer(dossier).data)
+        owner = owns(dossier.code, request.query_params.get(SECRET_PARAMETER))
+        return Response(s.TrackingSerializer(dossier, context={"owner": owner}).data)

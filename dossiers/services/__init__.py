@@ -9,7 +9,7 @@ written in the same transaction. Nothing is half-written: any error rolls the wh
 The modules, by concern: `errors` (refusals), `rules` (allowed actions and the check before acting),
 `recording` (locking, saving and the history row), `clocks`, `codes`, `documents`, `filing` (creation and
 receipt), `supplements`, `steps` (processing steps and assignment), `pauses` (pauses and apologies) and
-`results` (resolution, return, withdrawal, stop).
+`results` (resolution, return, withdrawal, stop) and `ratings` (the applicant's satisfaction rating).
 """
 
 from ..models import Action
@@ -26,6 +26,7 @@ from .errors import (
 )
 from .filing import create_dossier, filing_channel, receive_dossier, refuse_dossier
 from .pauses import apologize, pause_dossier, resume_dossier
+from .ratings import AlreadyRated, rate_dossier
 from .recording import record_event
 from .results import resolve_dossier, return_result, stop_dossier, withdraw_dossier
 from .rules import ACTION_METHODS, allowed_actions, blocked_actions
@@ -55,6 +56,7 @@ __all__ = [
     "ACTION_METHODS",
     "ACTION_SERVICES",
     "ActionForbidden",
+    "AlreadyRated",
     "ChangedUnderYou",
     "DocumentInput",
     "DossierError",
@@ -73,6 +75,7 @@ __all__ = [
     "filing_channel",
     "next_dossier_code",
     "pause_dossier",
+    "rate_dossier",
     "read_dossier_clock",
     "receive_dossier",
     "record_event",

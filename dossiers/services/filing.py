@@ -55,9 +55,11 @@ def create_dossier(
     note: str = "",
     at: dt.datetime | None = None,
     applicant_user=None,
+    submission_seconds: int | None = None,
 ) -> Dossier:
     """File a dossier online (→ submitted) or receive it directly at the counter (→ received).
-    The code is issued here and never changes."""
+    The code is issued here and never changes. `submission_seconds`: how long the applicant's online form
+    took from opening to submitting (the submission-time indicator)."""
     at = _now(at)
     if not procedure.is_active:
         raise InvalidInput(_("Thủ tục %(code)s không còn áp dụng.") % {"code": procedure.code})
@@ -94,6 +96,7 @@ def create_dossier(
             created_at=at,
             submitted_at=at,
             fee_amount=procedure.fee_amount,
+            submission_seconds=submission_seconds if channel == Channel.ONLINE else None,
         )
         if channel != Channel.ONLINE:
             # Direct receipt: the counter officer must be one of the receiving agency, the dossier complete.

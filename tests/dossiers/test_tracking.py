@@ -1,10 +1,16 @@
 """Public tracking (GET /api/v1/track/{code}/ and the /tra-cuu/ page) and the home page."""
 
+import io
+from urllib.parse import parse_qsl, urlsplit
+
 import pytest
+import zxingcpp
+from pypdf import PdfReader
 from rest_framework.throttling import ScopedRateThrottle
 
 from dossiers import services
 from dossiers.api.serializers import mask_name
+from dossiers.tracking import lookup_secret, tracking_url
 from tests.dossiers.api_support import client_for
 
 
@@ -124,3 +130,77 @@ def test_tracking_page_unknown_code_and_throttle(client, world, monkeypatch):
     assert blocked.status_code == 429
     assert "Bạn tra cứu quá nhiều lần" in blocked.content.decode()
     assert api_blocked.status_code == 429  # the page and the API share one budget per client
+
+
+# -- the receipt's lookup secret, the public-only timeline, the missing documents --------------------
+def test_the_lookup_secret_unmasks_the_owner_and_a_wrong_one_answers_as_none(world):
+    dossier = world.counter_dossier()
+    secret = lookup_secret(dossier.code)
+    client = client_for()
+
+    owner = client.get(f"/api/v1/track/{dossier.code}/", {"k": secret.lower()})
+    wrong = client.get(f"/api/v1/track/{dossier.code}/", {"k": "AAAAAAAAAAAA"})
+    none = client.get(f"/api/v1/track/{dossier.code}/")
+
+    assert owner.json()["applicant"] == "Nguyễn Văn An"
+    assert owner.json()["owner"] is True
+    assert wrong.json() == none.json()
+    assert none.json()["applicant"] == "Nguyễn V** A*"
+    assert none.json()["owner"] is False
+    assert "Nguyễn Văn An" not in wrong.content.decode()
+
+
+def test_an_unknown_code_and_a_foreign_one_are_answered_alike(world):
+    world.counter_dossier()
+    client = client_for()
+
+    unknown = client.get("/api/v1/track/000.00.12.H52-250812-9999/")
+    foreign = client.get("/api/v1/track/000.00.01.H01-250812-0001/", {"k": "AAAAAAAAAAAA"})
+
+    assert unknown.status_code == foreign.status_code == 404
+    assert unknown.json()["code"] == foreign.json()["code"]
+    assert set(unknown.json()) == set(foreign.json()) == {"detail", "code"}
+
+
+def test_the_public_timeline_leaves_out_internal_moves_between_steps(world):
+    dossier = services.start_processing(dossier=world.counter_dossier(), actor=world.counter, assignee=world.counter)
+    dossier = services.complete_step(dossier=dossier, actor=world.counter)
+    dossier = services.send_back(dossier=dossier, actor=world.specialist, note="Thiếu chữ ký của Nguyễn Văn An")
+    services.record_event(dossier=dossier, actor=world.counter, action="note", note="Đã gọi 0912345678")
+
+    body = client_for().get(f"/api/v1/track/{dossier.code}/").json()
+
+    assert [e["action"] for e in body["timeline"]] == ["receive", "start", "complete-step"]
+    assert "Thiếu chữ ký" not in str(body)
+
+
+def test_a_supplement_lists_the_missing_documents_on_the_page_and_the_api(client, world):
+    dossier = services.start_processing(dossier=world.counter_dossier(), actor=world.counter)
+    services.request_supplement(
+        dossier=dossier,
+        actor=world.counter,
+        missing_documents=[{"name": "Bản sao giấy khai sinh", "reason": "Bản chụp bị mờ"}],
+    )
+
+    body = client_for().get(f"/api/v1/track/{dossier.code}/").json()
+    page = client.get("/tra-cuu/", {"ma": dossier.code}).content.decode()
+
+    assert body["status"] == "supplement"
+    assert body["missing_documents"] == [{"name": "Bản sao giấy khai sinh", "reason": "Bản chụp bị mờ"}]
+    assert "Bản sao giấy khai sinh" in page
+    assert "Bản chụp bị mờ" in page
+
+
+def test_the_receipt_qr_holds_the_tracking_url_with_the_secret_which_shows_the_owner_view(client, world):
+    dossier = world.counter_dossier()
+    content = client_for(world.counter).get(f"/api/v1/dossiers/{dossier.code}/receipt.pdf").content
+    image = next(iter(PdfReader(io.BytesIO(content)).pages[0].images)).image
+
+    (decoded,) = zxingcpp.read_barcodes(image.convert("L"))
+    url = urlsplit(decoded.text)
+    page = client.get(url.path, dict(parse_qsl(url.query)))
+
+    assert decoded.text == tracking_url(dossier)
+    assert decoded.text.startswith("http://127.0.0.1:8000/tra-cuu/?ma=")
+    assert page.status_code == 200
+    assert "Nguyễn Văn An" in page.content.decode()

@@ -63,6 +63,7 @@ from .inputs import (
     DocumentVersionSerializer,
     DossierCreateSerializer,
 )
+from .ratings import RatingInputSerializer, RatingSerializer
 from .tracking import TimelineEntrySerializer, TrackingSerializer, mask_name
 
 __all__ = [
@@ -98,6 +99,8 @@ __all__ = [
     "ProcedureSerializer",
     "ProcessSerializer",
     "ProcessStepSerializer",
+    "RatingInputSerializer",
+    "RatingSerializer",
     "ReceiveSerializer",
     "RefuseSerializer",
     "RequestSupplementSerializer",

@@ -7,7 +7,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from dossiers.extensions import section
+from dossiers.models import Status
 
+from .actions import MissingDocumentSerializer
 from .common import ProcedureRefSerializer
 
 
@@ -29,7 +31,8 @@ class TimelineEntrySerializer(serializers.Serializer):
 
 
 class TrackingSerializer(serializers.Serializer):
-    """What anyone holding the code may see: no officer names, notes or personal data."""
+    """What anyone holding the code may see: no officer names, notes or personal data. With the receipt's
+    lookup secret (context `owner`), the applicant's name unmasked."""
 
     code = serializers.CharField()
     procedure = ProcedureRefSerializer()
@@ -45,14 +48,27 @@ class TrackingSerializer(serializers.Serializer):
     is_overdue = serializers.BooleanField()
     timeline = serializers.SerializerMethodField()
     payment = serializers.SerializerMethodField()
+    missing_documents = serializers.SerializerMethodField()
+    owner = serializers.SerializerMethodField()
 
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_payment(self, dossier):
         return section("payment", dossier, public=True)
 
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_owner(self, dossier) -> bool:
+        return bool(self.context.get("owner"))
+
     @extend_schema_field(OpenApiTypes.STR)
     def get_applicant(self, dossier):
-        return mask_name(dossier.applicant_name)
+        return dossier.applicant_name if self.get_owner(dossier) else mask_name(dossier.applicant_name)
+
+    @extend_schema_field(MissingDocumentSerializer(many=True))
+    def get_missing_documents(self, dossier):
+        """What the applicant is asked to hand in, while a supplement is awaited."""
+        if dossier.status == Status.SUPPLEMENT or dossier.awaiting_documents:
+            return MissingDocumentSerializer(dossier.missing_documents, many=True).data
+        return []
 
     @extend_schema_field(TimelineEntrySerializer(many=True))
     def get_timeline(self, dossier):

@@ -1,0 +1,123 @@
+"""The applicant's pages at scale: server time of the catalogue search (/dich-vu-cong/?q=…) and of "Hồ sơ của
+tôi" (/dich-vu-cong/ho-so/) with N dossiers in PostgreSQL (default 1,000,000, loaded with bench/dataset.py),
+beside the same queries sent raw through psycopg.
+
+    python bench/citizen.py                       # loads 1,000,000 dossiers into onestop_citizen_bench
+    python bench/citizen.py --keep --rounds 50    # reuses the database a previous run loaded
+
+Server time is the whole request in this process (middleware, session, the view, its queries and the template)
+through Django's test client; the raw column runs the statements the request ran, with their parameters,
+through one psycopg connection. Each figure is the median of its rounds (after 3 unmeasured ones), with the
+minimum–maximum beside it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
+APPLICANT_DOSSIERS = 40  # the signed-in applicant's own, among all the others
+
+
+def timed(call, rounds: int) -> list[float]:
+    for _ in range(3):
+        call()
+    seconds = []
+    for _ in range(rounds):
+        began = time.perf_counter()
+        call()
+        seconds.append((time.perf_counter() - began) * 1000)
+    return seconds
+
+
+def describe(values: list[float]) -> str:
+    return f"median {statistics.median(values):.2f} ms (min {min(values):.2f}, max {max(values):.2f})"
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--dossiers", type=int, default=1_000_000)
+    parser.add_argument("--database", default="onestop_citizen_bench")
+    parser.add_argument("--keep", action="store_true", help="reuse the database a previous run loaded")
+    parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument("--q", default="khai sinh", help="the catalogue search, typed without diacritics")
+    args = parser.parse_args(argv)
+    url = f"{PG_ADMIN_URL}/{args.database}"
+
+    if not args.keep:
+        from dataset import load
+
+        print(f"loading {args.dossiers:,} dossiers into {args.database} …", flush=True)
+        print(load(url, dossiers=args.dossiers, history=False), flush=True)
+
+    os.environ.update(
+        DATABASE_URL=url,
+        DJANGO_SETTINGS_MODULE="onestop.settings",
+        DEBUG="false",
+        SECRET_KEY=os.environ.get("SECRET_KEY", "bench-only-secret-key"),
+        ALLOWED_HOSTS="testserver,localhost",
+        LOG_LEVEL="WARNING",
+    )
+    os.environ.pop("REDIS_URL", None)
+    import django
+
+    django.setup()
+    import psycopg
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from citizen.models import Identity
+    from citizen.services import sign_in
+    from dossiers.models import Dossier
+
+    identity = Identity.objects.filter(id_number="014090001234").first() or sign_in(
+        claims={"id_number": "014090001234", "name": "Lò Văn Minh", "kind": "citizen"}
+    )
+    mine = Dossier.objects.filter(applicant_user=identity.user).count()
+    if mine < APPLICANT_DOSSIERS:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE dossiers_dossier SET applicant_user_id = %s WHERE id IN "
+                "(SELECT id FROM dossiers_dossier WHERE applicant_user_id IS NULL ORDER BY id DESC LIMIT %s)",
+                [identity.user_id, APPLICANT_DOSSIERS - mine],
+            )
+            cursor.execute("ANALYZE dossiers_dossier")
+    total = Dossier.objects.count()
+    client = Client()
+    client.force_login(identity.user)
+    pages = {
+        "catalogue search": f"/dich-vu-cong/?q={args.q.replace(' ', '+')}",
+        "Hồ sơ của tôi": "/dich-vu-cong/ho-so/",
+    }
+    print(f"{total:,} dossiers in PostgreSQL; the applicant has {APPLICANT_DOSSIERS}; {args.rounds} rounds each")
+    raw = psycopg.connect(url, autocommit=True)
+    for label, path in pages.items():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        # The page's own queries (not the session's and the user's, which every page of a signed-in user runs).
+        statements = [q["sql"] for q in captured.captured_queries if "django_session" not in q["sql"]]
+        statements = [s for s in statements if 'FROM "auth_user"' not in s and 'FROM "citizen_identity"' not in s]
+        server = timed(lambda path=path: client.get(path), args.rounds)
+
+        def run_raw(statements=statements):
+            for sql in statements:
+                raw.execute(sql.replace("%", "%%")).fetchall()
+
+        direct = timed(run_raw, args.rounds)
+        print(f"{label:18} server {describe(server)}   raw ({len(statements)} queries) {describe(direct)}")
+    raw.close()
+
+
+if __name__ == "__main__":
+    main()
