@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from workflows.models import Agency, Procedure, ReturnChannel
 
+from .limits import NOTE_MAX_LENGTH
 from .models import Action, ApplicantKind, PauseReason, Result
 
 
@@ -28,7 +29,12 @@ class ActionForm(forms.Form):
     note_required = False
     note_label = _("Ghi chú")
 
-    note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 70}))
+    note = forms.CharField(
+        label=_("Ghi chú"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 70}),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, dossier=None, **kwargs):
@@ -366,7 +372,12 @@ class CounterDossierForm(forms.Form):
     return_channel = forms.ChoiceField(
         label=_("Hình thức nhận kết quả"), choices=ReturnChannel.choices, initial=ReturnChannel.COUNTER
     )
-    note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 70}))
+    note = forms.CharField(
+        label=_("Ghi chú"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 70}),
+    )
     documents_complete = forms.BooleanField(
         label=_("Đã nhận đủ bản giấy các thành phần bắt buộc"),
         required=False,

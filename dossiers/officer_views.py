@@ -344,6 +344,9 @@ def dossier_action(request, code, action):
     return _render_dossier(request, _dossier_or_404(request.user, code), failed=failed, status=status)
 
 
+INLINE_DOCUMENT_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png"})
+
+
 @officer_required
 def notice_pdf(request, code, slug):
     """One printed notice of the dossier (supplement request, refusal, apology, stop notice, hand-over slip)."""
@@ -364,7 +367,15 @@ def document_file(request, code, pk):
     if not version.file:
         raise Http404(_("Giấy tờ này chỉ có bản giấy, không có tệp điện tử."))
     filename = version.file.name.rsplit("/", 1)[-1]
-    return FileResponse(version.file.open("rb"), filename=filename, content_type=version.content_type or None)
+    # Only the types a browser shows without running anything are shown in the page; anything else (an XML or
+    # an office file, which could carry a script) is downloaded, never rendered on this origin.
+    inline = version.content_type in INLINE_DOCUMENT_TYPES
+    return FileResponse(
+        version.file.open("rb"),
+        filename=filename,
+        as_attachment=not inline,
+        content_type=version.content_type if inline else "application/octet-stream",
+    )
 
 
 # -- counter receipt --------------------------------------------------------------------------------

@@ -17,6 +17,18 @@ logger = logging.getLogger("onestop.celery")
 
 @worker_init.connect
 @beat_init.connect
+def _refuse_to_start_on_errors(**kwargs):
+    """A missing secret stops a worker or the scheduler at start-up, as it stops the web processes."""
+    import django
+
+    django.setup()
+    from onestop.checks import refuse_to_start_on_errors
+
+    refuse_to_start_on_errors()
+
+
+@worker_init.connect
+@beat_init.connect
 def _log_broker(**kwargs):
     """Say which broker transport was chosen: Redis with REDIS_URL, else the serverless SQLite one."""
     from django.conf import settings

@@ -1,4 +1,7 @@
-"""/healthz: liveness and readiness. Apps add their own readiness checks with `register_check`."""
+"""Health probes. /healthz/live: liveness, the process answers (nothing else is touched, so a database or Redis
+outage never gets a web process restarted). /healthz/ready (also /healthz): readiness, every registered check
+with its detail; 503 while a critical one fails (the database), so a balancer sends no requests here. Apps add
+their own readiness checks with `register_check`."""
 
 import time
 from collections.abc import Callable
@@ -22,6 +25,10 @@ def _database() -> tuple[bool, str]:
 
 
 register_check("database", _database)
+
+
+def live(request):
+    return JsonResponse({"status": "ok"})
 
 
 def healthz(request):

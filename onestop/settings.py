@@ -1,10 +1,12 @@
 """Settings for onestop.
 
 Everything a deployment changes is read once from the environment; the defaults run the whole system
-on one machine with SQLite (the embedded default). Names: DATABASE_URL, REDIS_URL, SECRET_KEY, DEBUG,
-ALLOWED_HOSTS, PORTAL_URL, PORTAL_TOKEN, PAYMENT_PLATFORM_URL, PAYMENT_SECRET, ONESTOP_DATA_DIR.
+on one machine with SQLite (the embedded default). DEBUG is off unless asked for; with it off, the secrets
+(SECRET_KEY, PAYMENT_SECRET, PORTAL_PASSWORD, PORTAL_SIGNING_SECRET) have no defaults and a system check stops
+the start-up while one is missing (onestop/checks.py). docs/deploy.md lists every variable.
 """
 
+import datetime as dt
 import logging
 import os
 from pathlib import Path
@@ -31,14 +33,32 @@ def env_list(name: str, default: str) -> list[str]:
 DATA_DIR = Path(os.environ.get("ONESTOP_DATA_DIR", BASE_DIR / "var"))
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
-DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise RuntimeError("SECRET_KEY must be set when DEBUG is off")
-    SECRET_KEY = "insecure-development-key-set-SECRET_KEY-in-production"
+DEBUG = env_bool("DEBUG", False)
+
+
+def env_secret(name: str, development_value: str) -> str:
+    """A secret from the environment; a development value only while DEBUG is on (else empty, which the
+    `onestop.E001` system check refuses before anything is served)."""
+    return os.environ.get(name, "") or (development_value if DEBUG else "")
+
+
+SECRET_KEY = env_secret("SECRET_KEY", "insecure-development-key-set-SECRET_KEY-in-production")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "http://localhost:8000,http://127.0.0.1:8000")
+
+# HTTPS, read from variables named as Django's settings (`manage.py check --deploy` is clean with them set).
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz"]  # the orchestrator's probes speak plain HTTP inside the deployment
+if os.environ.get("SECURE_PROXY_SSL_HEADER"):  # e.g. "HTTP_X_FORWARDED_PROTO,https" behind a TLS proxy
+    SECURE_PROXY_SSL_HEADER = tuple(env_list("SECURE_PROXY_SSL_HEADER", ""))[:2]
+# How many reverse proxies in front of the web processes append to X-Forwarded-For. The client's address is
+# the one the outermost trusted proxy saw; with 0 (the default) it is the socket's, and the header is ignored.
+NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -47,10 +67,13 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "onestop",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "axes",
+    "csp",
     "workflows",
     "dossiers",
     "payments",
@@ -61,7 +84,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "onestop.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "onestop.middleware.BadInputMiddleware",
+    "onestop.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -69,7 +96,41 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+    "onestop.middleware.DatabaseBusyMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out client before any password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins from one address for one username, that
+# pair is refused for AXES_COOLOFF_MINUTES. Client addresses follow NUM_PROXIES, as the throttles do.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=float(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "onestop.clients.client_ip"
+AXES_LOCKOUT_TEMPLATE = "onestop/locked_out.html"
+
+# Content-Security-Policy on every answer (django-csp): scripts, styles, fonts and images from this origin only;
+# no inline script anywhere (the templates' JavaScript is in static files). Inline style attributes are allowed.
+# Forms may also lead to the payment platform and the e-identity (onestop.middleware adds their origins).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 ROOT_URLCONF = "onestop.urls"
 WSGI_APPLICATION = "onestop.wsgi.application"
@@ -103,7 +164,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # failing with "database is locked" when a read lock is upgraded; WAL lets readers go on.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": float(os.environ.get("SQLITE_TIMEOUT", "20")),  # seconds a writer waits for the lock
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0 if DATABASES["default"]["NAME"] == ":memory:" else 60
@@ -133,6 +194,18 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+# WhiteNoise serves static files from the web processes: compressed, with far-future caching of hashed names.
+# With DEBUG on (and in tests) they are found in the apps as runserver does, without collectstatic.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 
@@ -157,6 +230,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_PARSER_CLASSES": [
+        "onestop.jsonlimits.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "onestop.api.exception_handler",
@@ -178,7 +257,15 @@ SPECTACULAR_SETTINGS = {
 # invalidation and the throttles go through it) and uses a SQLite-backed kombu transport that needs no server.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Answers as an empty cache while Redis is away (onestop/cache.py); short timeouts so that a Redis that does
+    # not answer costs a request at most a second.
+    CACHES = {
+        "default": {
+            "BACKEND": "onestop.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_NAME = "redis"
 else:
@@ -216,13 +303,34 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # The national portal (simulated by `manage.py portal_sim`).
 PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8090")
 PORTAL_USERNAME = os.environ.get("PORTAL_USERNAME", "onestop")
-PORTAL_PASSWORD = os.environ.get("PORTAL_PASSWORD", "onestop-dev-password")
+PORTAL_PASSWORD = env_secret("PORTAL_PASSWORD", "onestop-dev-password")
+# The HMAC-SHA256 key of every request body sent to the portal (DOMAIN §5: secrets in the environment).
+PORTAL_SIGNING_SECRET = env_secret("PORTAL_SIGNING_SECRET", "onestop-dev-signing-secret")
+# The national payment platform's HMAC-SHA256 key (payments/conf.py reads it, with a development one under DEBUG).
+PAYMENT_SECRET = os.environ.get("PAYMENT_SECRET", "")
 
+# Logs: one JSON object a line (LOG_FORMAT=json, the default) with the request's id, or plain text
+# (LOG_FORMAT=plain). Personal data (names, ID numbers, phones, addresses) is never logged.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "onestop.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",  # ISO 8601, UTC
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain" if os.environ.get("LOG_FORMAT", "json") == "plain" else "json",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

@@ -1,7 +1,10 @@
-"""`make up`: prepare the embedded default (migrate, seed the demo) and run every process of the system
-(web, Celery worker and beat, the simulated national portal and payment platform) in one terminal."""
+"""`make up`: prepare the embedded default (migrate, seed the demo, collect the static files) and run every
+process of the system (web through gunicorn with WhiteNoise, Celery worker and beat, the simulated national
+portal and payment platform) in one terminal. DEBUG stays off, as in production; the demo's secrets are made
+here: a signing key kept in the data directory, and the simulators' shared keys (a deployment sets its own)."""
 
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -12,6 +15,22 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def manage(*args: str) -> None:
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, check=True)
+
+
+def demo_secrets() -> None:
+    """The secrets the system checks require with DEBUG off, for this machine's demo only."""
+    data = Path(os.environ.get("ONESTOP_DATA_DIR", ROOT / "var"))
+    data.mkdir(parents=True, exist_ok=True)
+    key_file = data / "secret-key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    os.environ.setdefault("SECRET_KEY", key_file.read_text().strip())
+    os.environ.setdefault("PAYMENT_SECRET", "onestop-dev-payment-secret")
+    os.environ.setdefault("PORTAL_PASSWORD", "onestop-dev-password")
+    os.environ.setdefault("PORTAL_SIGNING_SECRET", "onestop-dev-signing-secret")
+    os.environ.setdefault("EID_CLIENT_SECRET", "onestop-dev-eid-secret")
+    os.environ.setdefault("EID_POPULATION_TOKEN", "onestop-dev-population-token")
 
 
 def demo_citizens() -> str:
@@ -27,6 +46,7 @@ def demo_citizens() -> str:
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onestop.settings")
+    demo_secrets()
     web = os.environ.setdefault("WEB_PORT", "8000")
     portal = os.environ.setdefault("PORTAL_PORT", "8090")
     payment = os.environ.setdefault("PAYMENT_PORT", "8091")
@@ -40,6 +60,7 @@ def main() -> None:
     os.environ.setdefault("PAYMENT_RETURN_URL", f"http://127.0.0.1:{web}/dich-vu-cong/thanh-toan/ket-qua/")
     manage("migrate", "--noinput", "-v", "0")
     manage("seed_demo")
+    manage("collectstatic", "--noinput", "-v", "0")
     print(
         "\nonestop is starting:\n"
         f"  Trang chủ            http://127.0.0.1:{web}/\n"

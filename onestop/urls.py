@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView
 from dossiers.api.docs import DocsView, docs_asset
 
 from . import errors
-from .health import healthz
+from .health import healthz, live
 
 handler403 = errors.permission_denied
 handler404 = errors.page_not_found
@@ -14,6 +14,8 @@ handler500 = errors.server_error
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("healthz/live", live, name="healthz-live"),
+    path("healthz/ready", healthz, name="healthz-ready"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", DocsView.as_view(), name="api-docs"),

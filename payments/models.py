@@ -251,6 +251,7 @@ class NotificationOutcome(models.TextChoices):
     APPLIED = "applied", _("Đã áp dụng")
     NO_CHANGE = "no_change", _("Không thay đổi (đã biết)")
     REJECTED = "rejected", _("Từ chối")
+    CONFLICT = "conflict", _("Xung đột, chờ cán bộ xử lý")
 
 
 class PlatformNotification(models.Model):

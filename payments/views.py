@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,6 +13,7 @@ from rest_framework.views import APIView
 from dossiers import permissions as perms
 from dossiers.models import Dossier
 from dossiers.services import DossierNotFound, InvalidInput
+from onestop import jsonlimits
 
 from . import selectors, services
 from .serializers import (
@@ -28,11 +27,11 @@ from .serializers import (
 
 
 def _dossier(code: str, user) -> Dossier:
+    """The dossier, if this user may see it. One that exists but is not theirs is answered as one that does not
+    exist (404), as the dossier endpoints answer: no signed-in user learns which codes exist."""
     dossier = Dossier.objects.select_related("procedure").filter(code=code).first()
-    if dossier is None:
+    if dossier is None or not perms.can_view(dossier, user):
         raise DossierNotFound(_("Không tìm thấy hồ sơ %(code)s.") % {"code": code})
-    if not perms.can_view(dossier, user):
-        raise PermissionDenied(_("Bạn không có quyền xem hồ sơ %(code)s.") % {"code": code})
     return dossier
 
 
@@ -119,7 +118,7 @@ class PaymentCallbackView(APIView):
     @extend_schema(request=dict, responses={200: CallbackAnswerSerializer}, summary="Thông báo từ Nền tảng thanh toán")
     def post(self, request):
         try:
-            body = json.loads(request.body.decode() or "{}")
+            body = jsonlimits.loads(request.body.decode() or "{}")
         except (UnicodeDecodeError, ValueError):
             raise InvalidInput(_("Nội dung thông báo không phải JSON hợp lệ.")) from None
         if not isinstance(body, dict):

@@ -21,7 +21,9 @@ class PortalConfig(AppConfig):
 
         register_card("portal", template="portal/officer/sync_card.html", context=sync_card)
 
-        register_check("broker", broker_check, critical=True)
+        # The broker being away delays the kicks and the sync, never the counter (the outbox waits): reported,
+        # not critical, so that a readiness probe keeps the web processes serving while Redis is down.
+        register_check("broker", broker_check, critical=False)
         # The portal being down delays the sync, never the web: reported, not critical.
         register_check("portal", portal_check, critical=False)
         # Without an active mapping version the sync waits, the web does not: reported, not critical.

@@ -25,8 +25,9 @@ def credentials() -> tuple[str, str]:
     return settings.PORTAL_USERNAME, settings.PORTAL_PASSWORD
 
 
-# Shared secret for the HMAC-SHA256 signature of every request body (DOMAIN §5: secrets in the environment).
-SIGNING_SECRET = os.environ.get("PORTAL_SIGNING_SECRET", "onestop-dev-signing-secret")
+# Shared secret for the HMAC-SHA256 signature of every request body (DOMAIN §5: secrets in the environment;
+# PORTAL_SIGNING_SECRET in onestop.settings, required when DEBUG is off).
+SIGNING_SECRET = settings.PORTAL_SIGNING_SECRET
 # Messages sent per request; a batch holds at most this many outbox rows.
 BATCH_SIZE = _int("PORTAL_BATCH_SIZE", 200)
 # Seconds an HTTP call may take before it counts as a failure.

@@ -10,7 +10,7 @@ from pathlib import Path
 from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
-from drf_spectacular.views import SpectacularSwaggerView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 
 def _sidecar_root() -> Path:
@@ -38,8 +38,9 @@ def docs_asset(request, path: str):
     return FileResponse(file.open("rb"), content_type=content_type)
 
 
-class DocsView(SpectacularSwaggerView):
-    """Swagger UI over /api/schema/."""
+class DocsView(SpectacularSwaggerSplitView):
+    """Swagger UI over /api/schema/, its start-up script fetched from this view (?script) rather than written
+    inline in the page, which the Content-Security-Policy forbids."""
 
     url_name = "api-schema"
 

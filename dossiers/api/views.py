@@ -17,7 +17,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
@@ -26,6 +26,7 @@ from dossiers import permissions as perms
 from dossiers import selectors, services
 from dossiers.receipts import render_receipt
 from dossiers.tracking import SECRET_PARAMETER, owns
+from onestop.jsonlimits import BoundedJSONParser
 from workflows.models import Agency, Procedure, ProcessStatus, ProcessVersion
 
 from . import serializers as s
@@ -154,7 +155,7 @@ class DossierListCreate(generics.ListCreateAPIView):
     """Danh sách hồ sơ (sổ theo dõi của cán bộ; người nộp thấy hồ sơ của mình) và nộp/tiếp nhận hồ sơ."""
 
     permission_classes = [permissions.IsAuthenticated]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
     serializer_class = s.DossierListSerializer
     filter_backends: list = []
 
@@ -221,7 +222,7 @@ class DossierAction(APIView):
     """Một thao tác trên hồ sơ (tiếp nhận, chuyển xử lý, bổ sung, tạm dừng, trả kết quả…)."""
 
     permission_classes = [permissions.IsAuthenticated]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
         parameters=[

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from onestop import fastsql
 from workflows.clock import ClockEventKind
 
+from ..limits import APPOINTMENT_HORIZON
 from ..models import Action, Dossier, PauseReason
 from .clocks import _append_clocks, _both_clocks, _clock, dossier_calendar
 from .errors import InvalidInput, _require_note
@@ -64,6 +65,9 @@ def apologize(*, dossier, actor, new_appointment, note: str, expected_version=No
         _check(dossier, Action.APOLOGIZE, actor)
         calendar = dossier_calendar(dossier)
         new_at = _appointment_instant(new_appointment, dossier)
+        if new_at > at + APPOINTMENT_HORIZON:
+            message = _("Ngày hẹn mới không được quá %(days)s ngày kể từ hôm nay.") % {"days": APPOINTMENT_HORIZON.days}
+            raise InvalidInput(message, errors={"new_appointment": [message]})
         if not calendar.is_working_day(timezone.localtime(new_at).date()):
             raise InvalidInput(
                 _("Ngày hẹn mới %(d)s không phải ngày làm việc.") % {"d": f"{timezone.localtime(new_at):%d/%m/%Y}"}

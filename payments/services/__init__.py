@@ -18,6 +18,7 @@ from .errors import (
     OnlinePaymentRequired,
     PaymentInProgress,
     PlatformUnavailable,
+    ReceiptConflict,
     StaleNotification,
     UnknownPayment,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "OnlinePaymentRequired",
     "PaymentInProgress",
     "PlatformUnavailable",
+    "ReceiptConflict",
     "StaleNotification",
     "UnknownPayment",
     "apply_platform_status",

@@ -35,3 +35,10 @@ class UnknownPayment(DossierError):
 
 class NotificationRefused(DossierError):
     status, code = 400, "notification_refused"
+
+
+class ReceiptConflict(NotificationRefused):
+    """The platform says a payment was paid with a receipt number another payment already holds: nothing is
+    applied, the notification is kept as a conflict for an officer to resolve (the admin lists them)."""
+
+    status, code = 409, "receipt_conflict"

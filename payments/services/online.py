@@ -24,6 +24,7 @@ from .errors import (
     NothingToPay,
     NotificationRefused,
     PlatformUnavailable,
+    ReceiptConflict,
     StaleNotification,
     UnknownPayment,
 )
@@ -156,6 +157,11 @@ def apply_platform_status(
                 )
             if payment.status not in (PaymentStatus.PENDING, PaymentStatus.EXPIRED, PaymentStatus.FAILED):
                 return "no_change", payment
+            if receipt_number and _receipt_taken(payment, receipt_number):
+                raise ReceiptConflict(
+                    _("Số biên lai %(no)s đã thuộc một khoản thanh toán khác; giao dịch %(ref)s chờ cán bộ đối soát.")
+                    % {"no": receipt_number, "ref": reference}
+                )
             payment.status, payment.paid_at = PaymentStatus.PAID, at
             payment.receipt_number = receipt_number or payment.receipt_number
             note = _("Đã thanh toán trực tuyến %(amount)s đồng qua Nền tảng thanh toán, biên lai điện tử số %(no)s.")
@@ -182,6 +188,10 @@ def apply_platform_status(
         if payment.status == PaymentStatus.PAID:
             _settle_obligation_later(payment.dossier_id)
     return "applied", payment
+
+
+def _receipt_taken(payment: Payment, receipt_number: str) -> bool:
+    return Payment.objects.filter(method=payment.method, receipt_number=receipt_number).exclude(pk=payment.pk).exists()
 
 
 def handle_notification(*, body: dict, headers) -> dict:
@@ -220,7 +230,8 @@ def handle_notification(*, body: dict, headers) -> dict:
                 via="notification",
             )
         except DossierError as exc:
-            PlatformNotification.objects.filter(pk=notice.pk).update(detail=exc.code)
+            outcome = NotificationOutcome.CONFLICT if isinstance(exc, ReceiptConflict) else NotificationOutcome.REJECTED
+            PlatformNotification.objects.filter(pk=notice.pk).update(outcome=outcome, detail=exc.code)
             refused = exc
         else:
             PlatformNotification.objects.filter(pk=notice.pk).update(outcome=outcome)

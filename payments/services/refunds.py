@@ -46,7 +46,7 @@ def request_refunds(*, dossier: Dossier, action: str) -> list[Refund]:
         )
         if made:
             created.append(refund)
-            transaction.on_commit(lambda pk=refund.pk: tasks.refund_payment.delay(pk))
+            transaction.on_commit(lambda pk=refund.pk: tasks.refund_soon(pk))
     return created
 
 
@@ -285,5 +285,5 @@ def retry_refund(*, refund_id: int, actor, at=None) -> Refund:
             at=at,
             attempts_before=attempts_before,
         )
-        transaction.on_commit(lambda: tasks.refund_payment.delay(refund.pk))
+        transaction.on_commit(lambda: tasks.refund_soon(refund.pk))
     return refund

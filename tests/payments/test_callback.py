@@ -179,3 +179,36 @@ def test_status_query_answers_are_signed(world, fees, sim, settings):
     settings.PAYMENT_SECRET = "another-key"  # our key no longer matches the platform's
     assert sweep_payments(min_age_seconds=0) == {"unreachable": 1}
     assert Payment.objects.get(pk=started["payment_id"]).status == PaymentStatus.PENDING
+
+
+def test_a_receipt_number_of_another_payment_is_kept_as_a_conflict_and_answered_409(world, fees, sim):
+    first, second = fees.received_online(fees.full), fees.received_online(fees.full)
+    paid = _start(world, first)
+    sim.press(paid["pay_url"], "pay")
+    (message,) = sim.outbox(paid["reference"])
+    assert deliver(api(), message).json()["result"] == "applied"
+    taken = Payment.objects.get(pk=paid["payment_id"]).receipt_number
+
+    started = _start(world, second)
+    sim.press(started["pay_url"], "pay")
+    (genuine,) = sim.outbox(started["reference"])
+    body = json.loads(genuine["body"])
+    body["receipt_number"] = taken  # the platform, by a fault of its own, numbers it as the first one
+    signed = {"body": signing.canonical_body(body), "headers": signing.sign(b"test-payment-secret", body)}
+
+    answer = deliver(api(), signed)
+
+    assert answer.status_code == 409 and answer.json()["code"] == "receipt_conflict"
+    assert taken in answer.json()["detail"]
+    notice = PlatformNotification.objects.get(reference=started["reference"])
+    assert (notice.outcome, notice.detail) == ("conflict", "receipt_conflict")
+    payment = Payment.objects.get(pk=started["payment_id"])
+    assert payment.status == PaymentStatus.PENDING and payment.receipt_number == ""
+    assert _paid_rows(second) == 0
+
+
+def test_a_notification_nested_a_thousand_levels_deep_is_a_400(world, fees, sim):
+    deep = "[" * 1000 + "]" * 1000
+    answer = api().post("/api/v1/payments/callback/", data=deep, content_type="application/json")
+    assert answer.status_code == 400 and answer.json()["code"] == "invalid"
+    assert PlatformNotification.objects.count() == 0

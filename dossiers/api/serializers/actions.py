@@ -11,6 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from dossiers.limits import NOTE_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from dossiers.models import Action, PauseReason, Result
 
 from .common import UsernameField
@@ -20,7 +21,9 @@ from .inputs import DocumentsField
 class ActionSerializer(serializers.Serializer):
     """Fields every action takes."""
 
-    note = serializers.CharField(required=False, allow_blank=True, default="", help_text=_("Ghi chú, lý do."))
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=NOTE_MAX_LENGTH, help_text=_("Ghi chú, lý do.")
+    )
     expected_version = serializers.IntegerField(
         required=False,
         min_value=0,
@@ -29,7 +32,7 @@ class ActionSerializer(serializers.Serializer):
 
 
 class RequiredNoteMixin(serializers.Serializer):
-    note = serializers.CharField(help_text=_("Lý do (bắt buộc)."))
+    note = serializers.CharField(max_length=NOTE_MAX_LENGTH, help_text=_("Lý do (bắt buộc)."))
 
 
 class ReceiveSerializer(ActionSerializer):
@@ -75,9 +78,9 @@ class SendBackSerializer(RequiredNoteMixin, StepActionSerializer):
 
 
 class MissingDocumentSerializer(serializers.Serializer):
-    component = serializers.CharField(required=False, allow_blank=True)
-    name = serializers.CharField()
-    reason = serializers.CharField(required=False, allow_blank=True)
+    component = serializers.CharField(required=False, allow_blank=True, max_length=60)
+    name = serializers.CharField(max_length=SHORT_TEXT_MAX_LENGTH)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=SHORT_TEXT_MAX_LENGTH)
 
 
 class MissingDocumentField(serializers.Field):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +10,7 @@ from rest_framework import serializers
 
 from dossiers.models import ApplicantKind, Channel
 from dossiers.services import DocumentInput
+from onestop import jsonlimits
 from workflows.models import Agency, Procedure, ReturnChannel
 
 from .common import CodeRelatedField
@@ -50,7 +50,7 @@ class DocumentsField(serializers.Field):
         if uploads:
             if isinstance(value, str):
                 try:
-                    value = json.loads(value)
+                    value = jsonlimits.loads(value)
                 except ValueError:
                     self.fail("invalid")
             entries = value if isinstance(value, list) else []
@@ -63,7 +63,7 @@ class DocumentsField(serializers.Field):
             data, files = data["entries"], data["files"]
         if isinstance(data, str):
             try:
-                data = json.loads(data)
+                data = jsonlimits.loads(data)
             except ValueError:
                 self.fail("invalid")
         if not isinstance(data, list):
