@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "portal",
     "notifications",
     "citizen",
+    "reports",
     "seeds",
 ]
 

@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from dossiers.api.docs import DocsView, docs_asset
+from reports import urls as reports_urls
 
 from . import errors
 from .health import healthz, live
@@ -22,6 +23,8 @@ urlpatterns = [
     path("api/docs/assets/<path:path>", docs_asset, name="api-docs-asset"),
     path("api/v1/", include("dossiers.api.urls")),
     path("api/v1/", include("payments.urls")),
+    path("api/v1/", include(reports_urls.api_urlpatterns)),
+    path("bao-cao/", include(reports_urls)),
     path("can-bo/", include("payments.officer_urls")),
     path("dich-vu-cong/", include("citizen.urls")),
     path("", include("portal.urls")),
