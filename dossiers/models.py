@@ -21,7 +21,7 @@ from workflows.models import Agency, Procedure, ProcessStep, ProcessVersion, Ret
 from workflows.search import normalise_query, phone_digits, search_key
 
 from . import permissions as perms
-from .gates import start_refusal
+from .gates import return_refusal, start_refusal
 
 
 class Status(models.TextChoices):
@@ -129,6 +129,29 @@ fee_settled.message = _("Hồ sơ chưa hoàn thành nghĩa vụ tài chính.")
 
 
 fee_settled.reason = start_refusal  # the gate that held it back says why
+
+
+def nothing_owed(dossier) -> bool:
+    """DOMAIN §3 (Fees): no result is handed back while a fee is owed (collected at the counter first, or
+    exempted). Other apps answer through the `return_gate` hook (payments registers one)."""
+    return return_refusal(dossier) is None
+
+
+nothing_owed.message = _("Hồ sơ còn nợ phí, lệ phí; thu phí trước khi trả kết quả.")
+nothing_owed.reason = return_refusal  # the gate that held it back says why and what unblocks it
+
+
+def not_late_yet(dossier) -> bool:
+    """DOMAIN §3 (Overdue): the apology and new appointment (form 04) come before the dossier goes late, judged
+    at the instant the use case acts (`Dossier.as_of`, now when unset). After that the delay is recorded and the
+    dossier stays late; no new appointment hides it."""
+    return not dossier.late_at(dossier.as_of or timezone.now())
+
+
+not_late_yet.message = _(
+    "Hồ sơ đã quá hạn giải quyết nên không còn xin lỗi và hẹn lại được (phiếu xin lỗi phải gửi trước khi quá hạn); "
+    "hồ sơ được tính là trễ hạn."
+)
 
 
 def has_current_step(dossier) -> bool:
@@ -382,6 +405,7 @@ class Dossier(FSMModelMixin, models.Model):
         field=status,
         source=[Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT, Status.PAUSED],
         target=None,
+        conditions=[not_late_yet],
         permission=perms.is_leader,
     )
     def apologize(self, *, new_appointment_at):
@@ -397,7 +421,13 @@ class Dossier(FSMModelMixin, models.Model):
         self.resolved_at = at
         self.result, self.result_note = result, note
 
-    @transition(field=status, source=Status.RESOLVED, target=Status.RETURNED, permission=perms.is_counter_officer)
+    @transition(
+        field=status,
+        source=Status.RESOLVED,
+        target=Status.RETURNED,
+        conditions=[nothing_owed],
+        permission=perms.is_counter_officer,
+    )
     def return_result(self, *, at, channel):
         self.returned_at = self.ended_at = at
         self.return_channel = channel
@@ -418,7 +448,18 @@ class Dossier(FSMModelMixin, models.Model):
         self.current_step = None
         self.result_note, self.ended_at = reason, at
 
+    # The instant the use case at hand acts at (services set it before checking a transition); conditions that
+    # depend on time judge against it, and against now when it is unset. Not a column.
+    as_of = None
+
     # -- reading ------------------------------------------------------------------------------------
+    def late_at(self, at) -> bool:
+        """Whether the dossier is late at `at`: its running clock has passed the due date, or its clock stopped
+        (supplement, pause) with its time already used up."""
+        if self.clock_runs():
+            return bool(self.due_at and self.due_at < at)
+        return self.remaining_seconds is not None and self.remaining_seconds < 0
+
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATES

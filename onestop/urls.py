@@ -5,7 +5,12 @@ from drf_spectacular.views import SpectacularAPIView
 from dossiers.api.docs import DocsView, docs_asset
 from reports import urls as reports_urls
 
+from . import errors
 from .health import healthz, live
+
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -25,6 +25,7 @@ from rest_framework.authtoken.models import Token
 from dossiers import services
 from dossiers.models import DossierEvent, Status
 from dossiers.services import DocumentInput, TransitionNotAllowed
+from payments.models import FeeExemption
 from workflows.calendar import calendar_for, load_national_year
 from workflows.models import (
     Agency,
@@ -52,6 +53,10 @@ class SeedReport:
     created: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     logins: list[tuple[str, str, str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+
+# The demo's waivers for online filings apply to every dossier of the demo's years.
+ONLINE_WAIVERS_FROM = dt.date(2024, 1, 1)
 
 
 # -- calendar and catalogue -------------------------------------------------------------------------
@@ -115,6 +120,14 @@ def load_procedures(agencies, fields, report: SeedReport) -> dict[str, Procedure
             )
             codes.append(code)
         ProcedureDocument.objects.filter(procedure=procedure).exclude(code__in=codes).delete()
+        if data["online_exemption"]:
+            _, created = FeeExemption.objects.update_or_create(
+                procedure=procedure,
+                fee_item=None,
+                online_only=True,
+                defaults={"name": data["online_exemption"], "percent": 100, "valid_from": ONLINE_WAIVERS_FROM},
+            )
+            report.created["fee exemptions"] += created
         found[procedure.code] = procedure
     return found
 

@@ -14,7 +14,7 @@ from workflows.models import Agency, OnlineLevel, Procedure, ReturnChannel
 
 from .. import permissions as perms
 from ..models import Action, ApplicantKind, Channel, Dossier
-from .clocks import _append_clocks, _budget, _clock, dossier_calendar
+from .clocks import _append_clocks, _clock, _dossier_budget, dossier_calendar
 from .codes import next_dossier_code
 from .documents import DocumentInput, _add_documents, _doc_refs, check_complete
 from .errors import InvalidInput, _require_note
@@ -126,7 +126,7 @@ def _receive(dossier: Dossier, *, actor, at, note, from_status, versions=()):
     start = dossier.submitted_at if dossier.channel == Channel.ONLINE and dossier.submitted_at else at
     start = dossier_calendar(dossier).next_working_instant(start)
     dossier.receive(by=actor if getattr(actor, "pk", None) else None, at=at)
-    _append_clocks(dossier, [_clock(dossier, ClockEventKind.STARTED, start, budget_seconds=_budget(dossier.procedure))])
+    _append_clocks(dossier, [_clock(dossier, ClockEventKind.STARTED, start, budget_seconds=_dossier_budget(dossier))])
     return _record(
         dossier,
         action=Action.RECEIVE,

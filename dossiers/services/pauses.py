@@ -60,8 +60,9 @@ def apologize(*, dossier, actor, new_appointment, note: str, expected_version=No
     _require_note(note, _("Phải nêu lý do xin lỗi và hẹn lại."))
     with fastsql.atomic():
         dossier = _locked(dossier, expected_version, related=_WHOLE)
-        _check(dossier, Action.APOLOGIZE, actor)
         at, before = _now(at), dossier.status
+        dossier.as_of = at  # DOMAIN §3: an apology comes before the dossier is late, at the time it is made
+        _check(dossier, Action.APOLOGIZE, actor)
         calendar = dossier_calendar(dossier)
         new_at = _appointment_instant(new_appointment, dossier)
         if new_at > at + APPOINTMENT_HORIZON:

@@ -45,6 +45,26 @@ def allowed_actions(dossier: Dossier, user=None) -> list[str]:
     return found
 
 
+def blocked_actions(dossier: Dossier, user) -> list[tuple[str, str]]:
+    """Actions the user could take from the dossier's state but for a condition that does not hold, each with
+    what its condition says: why it is missing and what unblocks it (a fee unpaid, documents missing)."""
+    found = []
+    for action in ACTION_METHODS:
+        tr = _transition_of(dossier, action)
+        if tr is None or not tr.has_perm(dossier, user):
+            continue
+        failed = next((cond for cond in tr.conditions if not cond(dossier)), None)
+        if failed is not None:
+            found.append((action, _condition_message(failed, dossier)))
+    return found
+
+
+def _condition_message(cond, dossier: Dossier) -> str:
+    """A condition may say why it failed (`reason`), else its fixed `message`."""
+    reason = getattr(cond, "reason", None)
+    return str((reason(dossier) if reason else None) or getattr(cond, "message", _("Điều kiện chưa đáp ứng.")))
+
+
 def _check(dossier: Dossier, action: str, actor) -> None:
     tr = _transition_of(dossier, action)
     if tr is None:
@@ -61,10 +81,9 @@ def _check(dossier: Dossier, action: str, actor) -> None:
         )
     for cond in tr.conditions:
         if not cond(dossier):
-            # A condition may say why it failed (`reason`), else its fixed `message`.
-            reason = getattr(cond, "reason", None)
-            message = (reason(dossier) if reason else None) or getattr(cond, "message", _("Điều kiện chưa đáp ứng."))
-            raise TransitionNotAllowed(message, code="condition_failed", current_status=dossier.status)
+            raise TransitionNotAllowed(
+                _condition_message(cond, dossier), code="condition_failed", current_status=dossier.status
+            )
     if not tr.has_perm(dossier, actor):
         raise ActionForbidden(
             _("Bạn không có quyền “%(action)s” đối với hồ sơ %(code)s (không thuộc cơ quan hoặc vai trò xử lý).")

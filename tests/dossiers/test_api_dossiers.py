@@ -324,11 +324,19 @@ def test_detail_for_an_officer_has_steps_documents_version_and_allowed_actions(w
 
 
 def test_detail_allowed_actions_depend_on_the_user(world):
-    dossier = world.counter_dossier()
+    dossier = world.counter_dossier(when=timezone.now() - dt.timedelta(minutes=5))  # not late: apologies allowed
 
     leader_actions = client_for(world.leader).get(f"{URL}{dossier.code}/").json()["allowed_actions"]
     assert "apologize" in leader_actions
     assert "withdraw" not in leader_actions
+
+
+def test_a_late_dossier_offers_no_apology(world):
+    dossier = world.counter_dossier()  # received 12/8/2025: long past its due date
+
+    leader_actions = client_for(world.leader).get(f"{URL}{dossier.code}/").json()["allowed_actions"]
+
+    assert "apologize" not in leader_actions
 
 
 def test_applicant_sees_his_dossier(world):
