@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE
 
-from onestop.adminkit import ReadOnlyMixin
+from onestop.adminkit import LargeTableAdmin, ReadOnlyMixin
 from workflows.diagrams import Edge, Group, Node, render_diagram
 from workflows.models import ReturnChannel
 
@@ -280,7 +280,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Dossier)
-class DossierAdmin(admin.ModelAdmin):
+class DossierAdmin(LargeTableAdmin, admin.ModelAdmin):
     list_display = (
         "code",
         "procedure_code",
@@ -295,15 +295,17 @@ class DossierAdmin(admin.ModelAdmin):
     list_filter = (
         "status",
         OverdueFilter,
-        ("receiving_agency", admin.RelatedOnlyFieldListFilter),
-        ("competent_agency", admin.RelatedOnlyFieldListFilter),
+        # Every agency, not only those some dossier names (that would be a DISTINCT over every dossier).
+        "receiving_agency",
+        "competent_agency",
         "channel",
         "procedure__field",
         "verdict",
     )
-    search_fields = ("code", "applicant_name")
+    # Searched through the normalised column (get_search_results): code, name, phone, ID number, summary.
+    search_fields = ("search_text",)
+    search_help_text = _("Tìm theo mã hồ sơ, tên chủ hồ sơ (có dấu hoặc không dấu), số điện thoại, số định danh.")
     list_select_related = ("procedure", "receiving_agency", "competent_agency")
-    date_hierarchy = "created_at"
     inlines = (DossierStepInline, DossierEventInline, DocumentVersionInline, ClockEventInline)
     fieldsets = (
         (None, {"fields": ("code", "status", "procedure", "process", "current_step", "channel")}),
@@ -361,6 +363,11 @@ class DossierAdmin(admin.ModelAdmin):
     )
     change_form_template = "admin/dossiers/dossier/change_form.html"
     change_list_template = "admin/dossiers/dossier/change_list.html"
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        return queryset.filter(Dossier.search_q(search_term)), False
 
     def get_readonly_fields(self, request, obj=None):
         # Every field is read-only: the state changes only through the actions (and their services).

@@ -5,7 +5,9 @@ in `dossiers.services.ACTION_SERVICES`; `add_service_errors` puts a service's re
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from workflows.models import Agency, Procedure, ReturnChannel
@@ -85,6 +87,30 @@ class AssigneeMixin(forms.Form):
 
 RESULT_COMPONENT = "ket-qua"
 
+# How people name the accepted types (settings.DOCUMENT_ALLOWED_TYPES, checked by services.validate_upload).
+_TYPE_NAMES = {".pdf": "PDF", ".jpg": "JPEG", ".png": "PNG", ".docx": "DOCX", ".xml": "XML"}
+
+
+def upload_hint() -> str:
+    """What an upload accepts, as the check that refuses it reads: types and the largest size."""
+    names = [_TYPE_NAMES.get(ext, ext) for ext in settings.DOCUMENT_ALLOWED_TYPES.values()]
+    return _("%(types)s, tối đa %(mb)s MB mỗi tệp.") % {
+        "types": ", ".join(names),
+        "mb": formats.number_format(settings.DOCUMENT_MAX_BYTES / 1024 / 1024, decimal_pos=0),
+    }
+
+
+def upload_field(label, **kwargs) -> forms.FileField:
+    """A file field whose hint and picker match what the upload check accepts."""
+    accept = ",".join([*settings.DOCUMENT_ALLOWED_TYPES.values(), *settings.DOCUMENT_ALLOWED_TYPES])
+    return forms.FileField(
+        label=label,
+        required=False,
+        help_text=kwargs.pop("help_text", "") or upload_hint(),
+        widget=forms.ClearableFileInput(attrs={"accept": accept}),
+        **kwargs,
+    )
+
 
 class DocumentUploadMixin(forms.Form):
     """One optional file for the actions that take documents, filed under a component of the procedure
@@ -93,14 +119,14 @@ class DocumentUploadMixin(forms.Form):
     offers_result = False
 
     document_component = forms.ChoiceField(label=_("Thành phần hồ sơ của tệp"), required=False)
-    document_file = forms.FileField(
-        label=_("Tệp đính kèm"),
-        required=False,
-        help_text=_("PDF, JPEG, PNG, DOCX hoặc XML. Tệp mới là phiên bản mới; phiên bản cũ vẫn được giữ."),
-    )
+    document_file = forms.FileField(label=_("Tệp đính kèm"), required=False)
 
     def __init__(self, *args, dossier=None, **kwargs):
         super().__init__(*args, dossier=dossier, **kwargs)
+        self.fields["document_file"] = upload_field(
+            _("Tệp đính kèm"),
+            help_text=upload_hint() + " " + _("Tệp mới là phiên bản mới; phiên bản cũ vẫn được giữ."),
+        )
         choices = [("", _("— Chọn thành phần —"))]
         if self.offers_result:
             choices.append((RESULT_COMPONENT, _("Kết quả giải quyết")))
@@ -199,12 +225,26 @@ class AssignForm(ActionForm):
 
 
 class CompleteStepForm(AssigneeMixin, DocumentUploadMixin, ActionForm):
+    """Finishing a step. Only the last step ends with a result: there the form asks for it and its content (the
+    note becomes the result's content); before it, the note is the hand-over's and there is no result to give."""
+
     offers_result = True
     result = forms.ChoiceField(
-        label=_("Kết quả (khi hoàn thành bước cuối)"),
+        label=_("Kết quả giải quyết"),
         choices=[("", _("— Chấp thuận (mặc định) —")), *Result.choices],
         required=False,
     )
+
+    def __init__(self, *args, dossier=None, **kwargs):
+        last = dossier is None or dossier.step_to_open(Action.COMPLETE_STEP) is None
+        self.offers_result = last
+        super().__init__(*args, dossier=dossier, **kwargs)
+        if last:
+            self.fields["note"].label = _("Nội dung kết quả, lý do (ghi vào kết quả giải quyết)")
+            self.fields.pop("assignee", None)  # no step follows the last one
+        else:
+            self.fields.pop("result")
+            self.fields["note"].label = _("Ghi chú khi chuyển bước")
 
     def action_kwargs(self):
         return {

@@ -18,9 +18,10 @@ from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 
 from workflows.clock import ClockEventKind, Verdict
 from workflows.models import Agency, Procedure, ProcessStep, ProcessVersion, ReturnChannel, StaffRole
+from workflows.search import normalise_query, phone_digits, search_key
 
 from . import permissions as perms
-from .gates import start_refusal
+from .gates import return_refusal, start_refusal
 
 
 class Status(models.TextChoices):
@@ -145,6 +146,29 @@ fee_settled.message = _("Hồ sơ chưa hoàn thành nghĩa vụ tài chính.")
 fee_settled.reason = fee_refusal  # the gate that held it back says why
 
 
+def nothing_owed(dossier) -> bool:
+    """DOMAIN §3 (Fees): no result is handed back while a fee is owed (collected at the counter first, or
+    exempted). Other apps answer through the `return_gate` hook (payments registers one)."""
+    return return_refusal(dossier) is None
+
+
+nothing_owed.message = _("Hồ sơ còn nợ phí, lệ phí; thu phí trước khi trả kết quả.")
+nothing_owed.reason = return_refusal  # the gate that held it back says why and what unblocks it
+
+
+def not_late_yet(dossier) -> bool:
+    """DOMAIN §3 (Overdue): the apology and new appointment (form 04) come before the dossier goes late, judged
+    at the instant the use case acts (`Dossier.as_of`, now when unset). After that the delay is recorded and the
+    dossier stays late; no new appointment hides it."""
+    return not dossier.late_at(dossier.as_of or timezone.now())
+
+
+not_late_yet.message = _(
+    "Hồ sơ đã quá hạn giải quyết nên không còn xin lỗi và hẹn lại được (phiếu xin lỗi phải gửi trước khi quá hạn); "
+    "hồ sơ được tính là trễ hạn."
+)
+
+
 def has_current_step(dossier) -> bool:
     return dossier.current_step_id is not None
 
@@ -252,6 +276,11 @@ class Dossier(FSMModelMixin, models.Model):
     submission_seconds = models.PositiveIntegerField(_("thời gian nộp trực tuyến (giây)"), null=True, blank=True)
     event_seq = models.PositiveIntegerField(_("số sự kiện"), default=0, editable=False)
     version = models.PositiveIntegerField(_("phiên bản bản ghi"), default=0, editable=False)
+    # What officers search by (code, applicant's name, phone, ID number, summary), normalised by
+    # workflows.search; a trigram index on PostgreSQL serves substring searches (migration 0009).
+    search_text = models.TextField(_("khóa tìm kiếm"), blank=True, default="", editable=False)
+
+    SEARCHED_FIELDS = ("code", "applicant_name", "applicant_phone", "applicant_id_number", "summary")
 
     class Meta:
         verbose_name = _("hồ sơ")
@@ -264,10 +293,32 @@ class Dossier(FSMModelMixin, models.Model):
             models.Index(fields=["procedure", "status"], name="dossier_procedure_status"),
             models.Index(fields=["received_at"], name="dossier_received_at"),
             models.Index(fields=["applicant_user"], name="dossier_applicant"),
+            # Lists newest first (worklists, the admin) read it backwards and stop at a page.
+            models.Index(fields=["-created_at", "-id"], name="dossier_created"),
         ]
 
     def __str__(self):
         return self.code
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or set(update_fields) & set(self.SEARCHED_FIELDS):
+            self.search_text = self.search_key()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
+    def search_key(self) -> str:
+        """The `search_text` the row's searched fields give."""
+        return search_key(
+            self.code, self.applicant_name, phone_digits(self.applicant_phone), self.applicant_id_number, self.summary
+        )
+
+    @staticmethod
+    def search_q(query: str) -> Q:
+        """The dossiers a typed query finds, by code, name, phone, ID number or summary, with or without
+        accents."""
+        return Q(search_text__contains=normalise_query(query))
 
     # -- the state table (DOMAIN §2) ----------------------------------------------------------------
     @transition(
@@ -369,6 +420,7 @@ class Dossier(FSMModelMixin, models.Model):
         field=status,
         source=[Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT, Status.PAUSED],
         target=None,
+        conditions=[not_late_yet],
         permission=perms.is_leader,
     )
     def apologize(self, *, new_appointment_at):
@@ -384,7 +436,13 @@ class Dossier(FSMModelMixin, models.Model):
         self.resolved_at = at
         self.result, self.result_note = result, note
 
-    @transition(field=status, source=Status.RESOLVED, target=Status.RETURNED, permission=perms.is_counter_officer)
+    @transition(
+        field=status,
+        source=Status.RESOLVED,
+        target=Status.RETURNED,
+        conditions=[nothing_owed],
+        permission=perms.is_counter_officer,
+    )
     def return_result(self, *, at, channel):
         self.returned_at = self.ended_at = at
         self.return_channel = channel
@@ -405,7 +463,18 @@ class Dossier(FSMModelMixin, models.Model):
         self.current_step = None
         self.result_note, self.ended_at = reason, at
 
+    # The instant the use case at hand acts at (services set it before checking a transition); conditions that
+    # depend on time judge against it, and against now when it is unset. Not a column.
+    as_of = None
+
     # -- reading ------------------------------------------------------------------------------------
+    def late_at(self, at) -> bool:
+        """Whether the dossier is late at `at`: its running clock has passed the due date, or its clock stopped
+        (supplement, pause) with its time already used up."""
+        if self.clock_runs():
+            return bool(self.due_at and self.due_at < at)
+        return self.remaining_seconds is not None and self.remaining_seconds < 0
+
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATES

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from workflows.models import Agency, Membership, Procedure, ReturnChannel, StaffRole
 
 from . import permissions as perms
-from .forms import ACTION_FORMS, CounterDossierForm
+from .forms import ACTION_FORMS, CounterDossierForm, upload_field, upload_hint
 from .models import Action, Dossier
 from .services import DocumentInput, InvalidInput, check_complete
 
@@ -41,7 +41,7 @@ def action_form(action: str, dossier: Dossier, data=None, files=None):
     """The admin's form for `action`, bound to `data` (and `files`) when given, with pick lists of officers."""
     form = ACTION_FORMS[action](data, files, dossier=dossier)
     field_name = _OFFICER_FIELDS.get(action)
-    if field_name:
+    if field_name in form.fields:
         if action == Action.ASSIGN:
             step = dossier.current_step
             agency_id, role = (step.agency_id, step.role) if step else (None, None)
@@ -88,7 +88,10 @@ class OfficerCounterForm(CounterDossierForm):
         self.components = list(procedure.documents.all())
         for doc in self.components:
             self.fields[f"paper_{doc.code}"] = forms.BooleanField(label=doc.name, required=False)
-            self.fields[f"file_{doc.code}"] = forms.FileField(label=_("Tệp scan"), required=False)
+            self.fields[f"file_{doc.code}"] = upload_field(_("Tệp scan"))
+
+    def upload_hint(self) -> str:
+        return upload_hint()
 
     def checklist(self):
         """(component, paper-copy field, file field) rows for the template."""

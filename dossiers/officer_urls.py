@@ -19,8 +19,10 @@ urlpatterns = [
     ),
     path("dang-xuat/", auth_views.LogoutView.as_view(next_page=reverse_lazy("officer:login")), name="logout"),
     path("", views.worklist, name="worklist"),
+    path("xuat/<str:kind>/", views.worklist_export, name="export"),
     path("tiep-nhan/", views.counter_receipt, name="counter"),
     path("ho-so/<str:code>/", views.dossier_detail, name="dossier"),
     path("ho-so/<str:code>/thao-tac/<str:action>/", views.dossier_action, name="action"),
+    path("ho-so/<str:code>/in/<slug:slug>/", views.notice_pdf, name="notice"),
     path("ho-so/<str:code>/giay-to/<int:pk>/", views.document_file, name="document"),
 ]

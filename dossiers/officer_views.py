@@ -11,21 +11,21 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.paginator import Paginator
-from django.db.models import Count
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from onestop import paging
 from workflows.clock import Verdict
 from workflows.models import Agency, StaffRole
 
+from . import exports, notices, selectors, services
 from . import permissions as perms
-from . import selectors, services
 from .extensions import officer_cards
 from .forms import add_service_errors
 from .models import (
@@ -128,26 +128,41 @@ def time_left(dossier, now: dt.datetime) -> tuple[str, str]:
     return "—", "muted"
 
 
+def _count_shown(count: int) -> str:
+    """A tab's count as shown: the number, or "more than the cap" past it."""
+    if count > paging.CAP:
+        return _("hơn %(cap)s") % {"cap": number_format(paging.CAP, force_grouping=True)}
+    return number_format(count, force_grouping=True)
+
+
+def _worklist_filters(request, tabs) -> dict:
+    """The tab, search text, procedure and agency the worklist's address asks for (the screen and its
+    exports read the same ones)."""
+    tab = request.GET.get("tab") or _default_tab(request.user)
+    return {
+        "tab": tab if tab in tabs else "tat-ca",
+        "q": request.GET.get("q", "").strip()[:100],
+        "procedure_id": _int_or_none(request.GET.get("thu_tuc")),
+        "agency_id": _int_or_none(request.GET.get("co_quan")),
+    }
+
+
+def _worklist_base(user, filters, now):
+    return selectors.worklist(
+        user, q=filters["q"], procedure=filters["procedure_id"], agency=filters["agency_id"], now=now
+    )
+
+
 @officer_required
 def worklist(request):
     """Sổ theo dõi hồ sơ: tabs with counts, search, filters by procedure and agency, 50 a page."""
     user, now = request.user, timezone.now()
     tabs = selectors.worklist_tabs(user, now)
-    tab = request.GET.get("tab") or _default_tab(user)
-    if tab not in tabs:
-        tab = "tat-ca"
-    q = request.GET.get("q", "").strip()[:100]
-    procedure_id = _int_or_none(request.GET.get("thu_tuc"))
-    agency_id = _int_or_none(request.GET.get("co_quan"))
-    base = selectors.worklist(
-        user,
-        q=q,
-        procedure=procedure_id,
-        agency=agency_id,
-        now=now,
-    )
-    counts = base.order_by().aggregate(**{key: Count("pk", filter=cond) for key, cond in tabs.items()})
-    paginator = Paginator(base.filter(tabs[tab]), PAGE_SIZE)
+    filters = _worklist_filters(request, tabs)
+    tab, q, procedure_id, agency_id = filters["tab"], filters["q"], filters["procedure_id"], filters["agency_id"]
+    base = _worklist_base(user, filters, now)
+    counts = selectors.tab_counts(base, tabs, cap=paging.CAP)
+    paginator = paging.CappedPaginator(base.filter(tabs[tab]), PAGE_SIZE)
     paginator.count = counts[tab]  # known from the counts: no second COUNT query
     page = paginator.get_page(request.GET.get("trang"))
     rows = [(d, *time_left(d, now)) for d in page.object_list]
@@ -157,7 +172,11 @@ def worklist(request):
         agencies = agencies.filter(pk__in=perms.agencies_of(user))
     keep = {k: v for k, v in {"q": q, "thu_tuc": procedure_id, "co_quan": agency_id}.items() if v}
     context = {
-        "tabs": [(key, label, counts[key], f"?{urlencode({**keep, 'tab': key})}") for key, label in TABS],
+        "tabs": [
+            (key, label, counts[key], f"?{urlencode({**keep, 'tab': key})}", _count_shown(counts[key]))
+            for key, label in TABS
+        ],
+        "total": _count_shown(counts[tab]),
         "tab": tab,
         "tab_label": dict(TABS)[tab],
         "q": q,
@@ -168,10 +187,36 @@ def worklist(request):
         "page": page,
         "rows": rows,
         "page_query": urlencode({**keep, "tab": tab}),
+        "export_query": urlencode({**keep, "tab": tab}),
         "is_counter": perms.is_counter_staff(user),
         "section": "worklist",
     }
     return render(request, "dossiers/officer/worklist.html", context)
+
+
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@officer_required
+def worklist_export(request, kind):
+    """The worklist's current tab with its filters, every page of it, as CSV or Excel."""
+    if kind not in EXPORT_TYPES:
+        raise Http404(_("Không hỗ trợ xuất tệp dạng “%(k)s”; chọn CSV hoặc Excel.") % {"k": kind})
+    user, now = request.user, timezone.now()
+    tabs = selectors.worklist_tabs(user, now)
+    filters = _worklist_filters(request, tabs)
+    dossiers = _worklist_base(user, filters, now).filter(tabs[filters["tab"]])
+    title = str(dict(TABS)[filters["tab"]])
+    filename = f"so-theo-doi-{filters['tab']}-{timezone.localdate(now):%Y%m%d}.{kind}"
+    if kind == "csv":
+        response = StreamingHttpResponse(exports.csv_lines(dossiers), content_type=EXPORT_TYPES[kind])
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    workbook = exports.xlsx_file(dossiers, title=title)
+    return FileResponse(workbook, as_attachment=True, filename=filename, content_type=EXPORT_TYPES[kind])
 
 
 # -- one dossier ------------------------------------------------------------------------------------
@@ -254,6 +299,7 @@ def render_dossier(request, dossier, *, failed=None, status=200, extra=None):
     card (`extensions.officer_cards`)."""
     now = timezone.now()
     left, left_class = time_left(dossier, now)
+    events = list(selectors.history(dossier).select_related("step"))
     context = {
         "dossier": dossier,
         "time_left": left,
@@ -261,8 +307,16 @@ def render_dossier(request, dossier, *, failed=None, status=200, extra=None):
         "steps": progress(dossier),
         "documents": selectors.latest_documents(dossier),
         "cards": officer_cards(request, dossier, extra),
-        "events": list(selectors.history(dossier).select_related("step")),
+        "events": events,
+        "notices": [
+            {"title": n.title, "url": reverse("officer:notice", args=[dossier.code, n.slug])}
+            for n in notices.available_notices(dossier, events)
+        ],
         "panels": _action_panels(request, dossier, failed),
+        "blocked": [
+            {"label": Action(action).label, "reason": reason}
+            for action, reason in services.blocked_actions(dossier, request.user)
+        ],
         "just_received": request.GET.get("tiep_nhan") == "1",
         "receipt_url": reverse("api-dossier-receipt", args=[dossier.code]) if dossier.received_at else "",
         "tracking_url": reverse("tracking") + "?" + urlencode({"ma": dossier.code}),
@@ -302,6 +356,18 @@ def dossier_action(request, code, action):
 
 
 INLINE_DOCUMENT_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png"})
+
+
+@officer_required
+def notice_pdf(request, code, slug):
+    """One printed notice of the dossier (supplement request, refusal, apology, stop notice, hand-over slip)."""
+    dossier = dossier_or_404(request.user, code)
+    notice = notices.NOTICES.get(slug)
+    if notice is None or notice not in notices.available_notices(dossier):
+        raise Http404(_("Hồ sơ %(code)s chưa có phiếu này để in.") % {"code": code})
+    response = HttpResponse(notices.render_notice(dossier, slug), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{slug}-{dossier.code}.pdf"'
+    return response
 
 
 @officer_required

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -79,9 +81,8 @@ def worklist(
     if assigned_to_me:
         handler = StepAssignment.objects.filter(step_id=OuterRef("current_step_id"), user=user)
         dossiers = dossiers.filter(Q(current_step__assignee=user) | Exists(handler))
-    if q:
-        q = q.strip()
-        dossiers = dossiers.filter(Q(code__icontains=q) | Q(applicant_name__icontains=q) | Q(summary__icontains=q))
+    if q and q.strip():
+        dossiers = dossiers.filter(Dossier.search_q(q))
     return dossiers.order_by("-created_at", "-id")
 
 
@@ -127,6 +128,23 @@ def worklist_tabs(user, now: dt.datetime) -> dict[str, Q]:
         "cho-tra": Q(status=Status.RESOLVED),
         "tat-ca": Q(),
     }
+
+
+def tab_counts(dossiers: QuerySet[Dossier], tabs: dict[str, Q], cap: int) -> dict[str, int]:
+    """How many of `dossiers` each tab holds, counted up to `cap` + 1 (a tab with more shows "more than
+    cap"), in one statement: each count reads at most cap + 1 rows, whatever the size of the table."""
+    parts, params = [], []
+    for condition in tabs.values():
+        try:
+            sql, args = dossiers.filter(condition).order_by().values("pk")[: cap + 1].query.sql_with_params()
+        except EmptyResultSet:  # a filter that can match nothing (no agency, say)
+            parts.append("0")
+            continue
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS tab)")
+        params.extend(args)
+    with connections[dossiers.db].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        return dict(zip(tabs, cursor.fetchone(), strict=True))
 
 
 def dossier_for(user, code: str) -> Dossier | None:
@@ -208,6 +226,16 @@ def changes_of(event_ids) -> dict[int, tuple[str, str]]:
 
 def history(dossier: Dossier) -> QuerySet[DossierEvent]:
     return DossierEvent.objects.filter(dossier=dossier).order_by("seq")
+
+
+def tracking_stamp(code: str) -> Dossier | None:
+    """The few fields of a dossier that say whether its public view changed (its version) and whether it is
+    overdue now, by its code (one query on the code's unique index); None when there is no such dossier."""
+    return (
+        Dossier.objects.filter(code=code.strip())
+        .only("id", "code", "version", "status", "clock_running", "due_at")
+        .first()
+    )
 
 
 def tracked_dossier(code: str) -> Dossier | None:

@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from dossiers.services import DossierError
-from onestop.adminkit import ReadOnlyMixin
+from onestop.adminkit import ReadOnlyMixin, money
 
 from . import services
 from .models import Charge, FeeExemption, FeeItem, Payment, PlatformNotification, Refund
@@ -10,7 +10,8 @@ from .models import Charge, FeeExemption, FeeItem, Payment, PlatformNotification
 
 @admin.register(FeeItem)
 class FeeItemAdmin(admin.ModelAdmin):
-    list_display = ("procedure", "kind", "name", "amount", "order")
+    list_display = ("procedure", "kind", "name", "amount_vnd", "order")
+    amount_vnd = money("amount", _("số tiền"))
     list_filter = ("kind",)
     search_fields = ("procedure__code", "procedure__name", "name")
     autocomplete_fields = ("procedure",)
@@ -30,14 +31,16 @@ class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 @admin.register(Charge)
 class ChargeAdmin(ReadOnlyAdmin):
-    list_display = ("dossier", "kind", "amount", "created_at")
+    list_display = ("dossier", "kind", "amount_vnd", "created_at")
+    amount_vnd = money("amount", _("số tiền"))
     list_filter = ("kind",)
     search_fields = ("dossier__code",)
 
 
 @admin.register(Payment)
 class PaymentAdmin(ReadOnlyAdmin):
-    list_display = ("reference", "dossier", "method", "status", "amount", "receipt_number", "paid_at")
+    list_display = ("reference", "dossier", "method", "status", "amount_vnd", "receipt_number", "paid_at")
+    amount_vnd = money("amount", _("số tiền"))
     list_filter = ("method", "status")
     search_fields = ("reference", "dossier__code", "receipt_number", "platform_txn_id")
 
@@ -47,7 +50,7 @@ class RefundAdmin(ReadOnlyAdmin):
     list_display = (
         "reference",
         "payment",
-        "amount",
+        "amount_vnd",
         "status",
         "attempts",
         "next_attempt_at",
@@ -57,6 +60,7 @@ class RefundAdmin(ReadOnlyAdmin):
     )
     list_filter = ("status",)
     search_fields = ("reference", "payment__reference", "payment__dossier__code")
+    amount_vnd = money("amount", _("số tiền"))
     actions = ("complete_at_counter", "retry_online")
 
     def _apply(self, request, queryset, service, done_message):

@@ -10,7 +10,7 @@ class PaymentsConfig(AppConfig):
 
     def ready(self):
         from dossiers.extensions import register_card, register_section
-        from dossiers.gates import register_start_gate
+        from dossiers.gates import register_return_gate, register_start_gate
         from onestop.celery import app
 
         from . import (
@@ -19,9 +19,10 @@ class PaymentsConfig(AppConfig):
         )
         from .officer_views import fee_card
         from .serializers import payment_section
-        from .services import start_gate
+        from .services import return_gate, start_gate
 
         register_start_gate(start_gate)
+        register_return_gate(return_gate)
         register_section("payment", payment_section)
         register_card("payment", template="payments/officer/fee_card.html", context=fee_card)
         app.conf.beat_schedule.update(

@@ -20,13 +20,15 @@ from .forms import CounterPaymentForm, RefundHandBackForm
 def fee_card(request, dossier, extra: dict) -> dict | None:
     """The context of the fee card (templates/payments/officer/fee_card.html) on the officers' dossier screen:
     the fee section with its amounts written out, whether the user works the counter, and the counter-payment
-    form as typed when it was refused (`extra`). None for a dossier with no fee."""
+    form as typed when it was refused (`extra`). None for a dossier with no fee and no exemption."""
     fee = selectors.payment_summary(dossier, public=False)
-    if not fee or not fee.get("has_fee"):
+    if not fee or not (fee.get("has_fee") or fee.get("exemptions")):
         return None
     fee["money"] = {k: vnd(fee.get(k) or 0) for k in ("amount_due", "paid_amount", "outstanding")}
     for line in fee.get("items", []):
         line["due_text"] = vnd(line.get("due", line.get("amount", 0)))
+    for exemption in fee["exemptions"]:
+        exemption["reduction_text"] = vnd(exemption.get("reduction", 0))
     return {
         "fee": fee,
         "is_counter": perms.is_counter_officer(dossier, request.user),

@@ -187,8 +187,11 @@ def payment_summary(dossier: Dossier, *, public: bool = False) -> dict:
     for charge in charges if figures.computed else []:
         for line in charge.items:
             items.append({**line, "charge": charge.kind})
+    exemptions = [{"item": line["name"], **line["exemption"]} for line in items if line.get("exemption")]
     summary = {
         "has_fee": figures.due > 0,
+        # The province's exemptions applied to this dossier (an online filing's waiver among them).
+        "exemptions": exemptions,
         "amount_due": figures.due,
         "amount_due_is_estimate": not figures.computed,
         "paid_amount": figures.paid,

@@ -11,12 +11,16 @@ class PortalConfig(AppConfig):
     verbose_name = _("Đồng bộ Cổng DVC quốc gia")
 
     def ready(self):
+        from dossiers.extensions import register_card
         from onestop.celery import app
         from onestop.health import register_check
 
         # Importing receivers connects the outbox receiver; tasks registers the tasks queued by name.
         from . import conf, receivers, tasks  # noqa: F401
         from .health import broker_check, mapping_check, portal_check
+        from .officer import sync_card
+
+        register_card("portal", template="portal/officer/sync_card.html", context=sync_card)
 
         # The broker being away delays the kicks and the sync, never the counter (the outbox waits): reported,
         # not critical, so that a readiness probe keeps the web processes serving while Redis is down.

@@ -7,10 +7,13 @@ the moment the seed runs, so that their histories, clocks and due dates are thos
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -22,6 +25,7 @@ from rest_framework.authtoken.models import Token
 from dossiers import services
 from dossiers.models import DossierEvent, Status
 from dossiers.services import DocumentInput, TransitionNotAllowed
+from payments.models import FeeExemption
 from workflows.calendar import calendar_for, load_national_year
 from workflows.models import (
     Agency,
@@ -36,7 +40,7 @@ from workflows.models import (
 )
 
 from .data import agencies as agency_data
-from .data import catalogue, people, stories
+from .data import catalogue, indicators, people, stories
 
 STORY_MARK = "Hồ sơ mẫu "
 HOUR = 3600.0
@@ -49,6 +53,10 @@ class SeedReport:
     created: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     logins: list[tuple[str, str, str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+
+# The demo's waivers for online filings apply to every dossier of the demo's years.
+ONLINE_WAIVERS_FROM = dt.date(2024, 1, 1)
 
 
 # -- calendar and catalogue -------------------------------------------------------------------------
@@ -112,6 +120,14 @@ def load_procedures(agencies, fields, report: SeedReport) -> dict[str, Procedure
             )
             codes.append(code)
         ProcedureDocument.objects.filter(procedure=procedure).exclude(code__in=codes).delete()
+        if data["online_exemption"]:
+            _, created = FeeExemption.objects.update_or_create(
+                procedure=procedure,
+                fee_item=None,
+                online_only=True,
+                defaults={"name": data["online_exemption"], "percent": 100, "valid_from": ONLINE_WAIVERS_FROM},
+            )
+            report.created["fee exemptions"] += created
         found[procedure.code] = procedure
     return found
 
@@ -588,8 +604,69 @@ class StoryPlayer:
 
 
 # -- everything -------------------------------------------------------------------------------------
-def seed_demo(*, with_dossiers: bool = True, now: dt.datetime | None = None) -> SeedReport:
-    """Load calendar, catalogue, processes, people and (optionally) the demo dossiers."""
+# -- indicators: targets and a year of history ----------------------------------------------------------
+def load_targets(report: SeedReport) -> None:
+    """Seed 000's 70% full-online target of 2025 for Sơn La's departments, districts and communes."""
+    from reports.models import Target
+
+    son_la = Agency.objects.filter(code__endswith=".H52", tier__in=["department", "district", "commune"])
+    for agency in son_la:
+        _target, created = Target.objects.update_or_create(
+            agency=agency,
+            year=2025,
+            indicator="full_online_processing_rate",
+            defaults={"value": Decimal(indicators.SON_LA_FULL_ONLINE_2025), "source": indicators.SON_LA_SOURCE},
+        )
+        report.created["targets"] += created
+
+
+def load_lao_cai_targets(report: SeedReport) -> None:
+    """Seed 004's targets of 2022 for Lào Cai's agencies (created, with illustrative codes, if missing)."""
+    from reports.models import Target
+
+    province, _ = Agency.objects.get_or_create(
+        code=indicators.LAO_CAI_PROVINCE[0], defaults={"name": indicators.LAO_CAI_PROVINCE[1], "tier": "province"}
+    )
+    for code, name, tier, *values in indicators.LAO_CAI_TARGETS_2022:
+        agency, created = Agency.objects.get_or_create(
+            code=code, defaults={"name": name, "tier": tier, "parent": province}
+        )
+        report.created["agencies"] += created
+        for indicator, value in zip(indicators.LAO_CAI_INDICATORS, values, strict=True):
+            if value is None:  # "Không có phí": no fee, no target
+                continue
+            _target, created = Target.objects.update_or_create(
+                agency=agency,
+                year=2022,
+                indicator=indicator,
+                defaults={"value": Decimal(value), "source": indicators.LAO_CAI_SOURCE},
+            )
+            report.created["targets"] += created
+
+
+def load_history(report: SeedReport, *, scale: int = 10) -> None:
+    """A tenth of seed 001's table (every agency's dossiers of 2022, and its online ones, divided by `scale`),
+    imported as historical dossiers, so that the indicator dashboard has a year to show. Idempotent (an
+    import of the same codes changes nothing)."""
+    from reports.importing import COLUMNS, import_file
+
+    table = [(code, -(-total // scale), -(-online // scale)) for code, total, online in indicators.ONLINE_2022]
+    owned = dict(Procedure.objects.filter(competent_agency__isnull=False).values_list("competent_agency__code", "code"))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "so-lieu-2022.csv"
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+            writer.writeheader()
+            writer.writerows(indicators.online_2022_rows(owned, "1.001193", table=table))
+        outcomes = import_file(path, restart=True)
+    report.created["historical dossiers"] += outcomes.created
+
+
+def seed_demo(
+    *, with_dossiers: bool = True, with_indicators: bool = False, now: dt.datetime | None = None
+) -> SeedReport:
+    """Load calendar, catalogue, processes, people, targets and (optionally) the demo dossiers; with
+    `with_indicators`, seed 001's year 2022 (a tenth of it) and seed 004's Lào Cai agencies with their targets."""
     now = now or timezone.now()
     report = SeedReport()
     load_calendar(range(now.year - 1, now.year + 2))
@@ -597,8 +674,12 @@ def seed_demo(*, with_dossiers: bool = True, now: dt.datetime | None = None) -> 
     users = load_people(agencies, report)
     with transaction.atomic():
         load_processes(procedures, agencies, users["quantri"], report)
+    load_targets(report)
     if with_dossiers:
         StoryPlayer(now=now, agencies=agencies, procedures=procedures, users=users, report=report).play_all()
+    if with_indicators:
+        load_history(report)
+        load_lao_cai_targets(report)
     return report
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
+from django.utils import timezone
 
 from dossiers.models import Action, ClockEvent, DocumentVersion, Dossier, DossierEvent, Status
 from dossiers.services import DocumentInput
@@ -402,21 +403,31 @@ def test_a_stale_form_is_refused(admin_client, world):
     assert dossier.status == Status.PROCESSING
 
 
-def test_apology_form_sets_a_new_appointment(admin_client, world):
-    dossier = world.dossier_in(Status.PROCESSING)
-    old = dossier.appointment_at
+def _working_day_after(dossier, days: int) -> dt.date:
+    from dossiers.services import dossier_calendar
 
-    response = _act(admin_client, dossier, "apologize", new_appointment="2025-08-25", note="Cần xác minh thêm")
+    day = timezone.localtime(dossier.appointment_at).date() + dt.timedelta(days=days)
+    while not dossier_calendar(dossier).is_working_day(day):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def test_apology_form_sets_a_new_appointment(admin_client, world):
+    dossier = world.dossier_in(Status.PROCESSING, when=timezone.now() - dt.timedelta(hours=3))  # not late yet
+    old = dossier.appointment_at
+    day = _working_day_after(dossier, 10)
+
+    response = _act(admin_client, dossier, "apologize", new_appointment=day.isoformat(), note="Cần xác minh thêm")
 
     assert response.status_code == 302, _messages(response)
     dossier.refresh_from_db()
-    assert dossier.appointment_at.date() == dt.date(2025, 8, 25)
+    assert timezone.localtime(dossier.appointment_at).date() == day
     assert dossier.appointment_at > old
     assert dossier.events.order_by("-seq").first().action == Action.APOLOGIZE
 
 
 def test_change_page_offers_only_the_allowed_actions(admin_client, world):
-    dossier = world.counter_dossier()
+    dossier = world.counter_dossier(when=timezone.now() - dt.timedelta(minutes=5))  # not late: apologies allowed
 
     page = admin_client.get(_url(Dossier, "change", dossier.pk)).content.decode()
 
@@ -530,7 +541,7 @@ def test_an_officer_sees_only_the_actions_his_role_allows(client, world):
     officer.is_staff = True
     officer.save()
     officer.user_permissions.add(Permission.objects.get(codename="view_dossier"))
-    dossier = world.counter_dossier()
+    dossier = world.counter_dossier(when=timezone.now() - dt.timedelta(minutes=5))
     client.force_login(officer)
 
     page = client.get(_url(Dossier, "change", dossier.pk)).content.decode()

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from onestop.adminkit import ReadOnlyMixin
+from onestop.adminkit import ReadOnlyMixin, money
 
 from .calendar import load_national_year
 from .diagrams import process_chain_svg
@@ -111,12 +111,13 @@ class ProcedureAdmin(admin.ModelAdmin):
         "agency_level",
         "online_level",
         "time_limit_display",
-        "fee_amount",
+        "fee_vnd",
         "competent_agency",
         "is_active",
         "processes_link",
     )
     list_filter = ("field", "online_level", "agency_level", "is_active")
+    fee_vnd = money("fee_amount", _("phí, lệ phí"))
     search_fields = ("code", "name")
     autocomplete_fields = ("competent_agency",)
     list_select_related = ("field", "competent_agency")

@@ -182,9 +182,17 @@ class Procedure(models.Model):
                 {"return_channels": _("Hình thức trả kết quả không hợp lệ: %s") % ", ".join(sorted(unknown))}
             )
 
+    def time_limit_seconds(self, day_seconds: float) -> float:
+        """The legal limit in working seconds, for an agency whose working day lasts `day_seconds` (its
+        calendar's `day_seconds()`): a day is as long as that agency's own hours (DOMAIN §3), an hour an hour."""
+        if self.time_unit == TimeUnit.HOURS:
+            return float(self.time_limit) * 3600
+        return float(self.time_limit) * float(day_seconds)
+
     @property
     def time_limit_hours(self) -> Decimal:
-        """The legal limit in working hours (one working day = 8 hours)."""
+        """The legal limit in working hours of a standard 8-hour day, which processes' step limits add up to
+        (the clock counts the procedure's days in the agency's own: `time_limit_seconds`)."""
         if self.time_unit == TimeUnit.HOURS:
             return Decimal(self.time_limit)
         return Decimal(self.time_limit) * HOURS_PER_DAY

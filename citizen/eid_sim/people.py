@@ -1,5 +1,7 @@
 """The demo people of the simulated national e-identity and population database: citizens of Sơn La with
-12-digit personal identification numbers, and a business (its legal representative signs in)."""
+12-digit personal identification numbers, and a business (its legal representative signs in). Cầm Thị Hương and
+the Tây Bắc construction company are applicants of `seed_demo`'s dossiers (seeds/data/stories.py): signing in
+as them shows those dossiers in "Hồ sơ của tôi"; Lò Văn Minh starts with none."""
 
 from __future__ import annotations
 
@@ -15,13 +17,13 @@ PEOPLE: tuple[dict, ...] = (
         "kind": "citizen",
     },
     {
-        "id_number": "014192005678",
-        "name": "Cầm Thị Ánh Tuyết",
-        "birthdate": "1992-09-03",
+        "id_number": "014190003456",
+        "name": "Cầm Thị Hương",
+        "birthdate": "1990-07-21",
         "gender": "Nữ",
-        "address": "Tổ 5, phường Tô Hiệu, tỉnh Sơn La",
-        "phone_number": "0987000222",
-        "email": "camthianhtuyet@example.vn",
+        "address": "Bản Hụm, xã Mường Bú, tỉnh Sơn La",
+        "phone_number": "0983112233",
+        "email": "camthihuong@example.vn",
         "kind": "citizen",
     },
     {
@@ -29,13 +31,13 @@ PEOPLE: tuple[dict, ...] = (
         "name": "Hoàng Văn Đức",
         "birthdate": "1985-01-27",
         "gender": "Nam",
-        "address": "Tiểu khu 3, xã Mộc Châu, tỉnh Sơn La",
+        "address": "Tổ 4, phường Chiềng Lề, tỉnh Sơn La",
         "phone_number": "0903000333",
         "email": "hoangvanduc@example.vn",
         "kind": "business",
-        "tax_code": "5500123456",
-        "org_name": "Công ty TNHH Chè Mộc Châu Xanh",
-        "org_address": "Tiểu khu 3, xã Mộc Châu, tỉnh Sơn La",
+        "tax_code": "5500234567",
+        "org_name": "Công ty Cổ phần Xây dựng Tây Bắc",
+        "org_address": "Tổ 4, phường Chiềng Lề, tỉnh Sơn La",
     },
 )
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 
+from django.core.cache import cache
 from django.db.models import Prefetch, Q
 from django.http import HttpResponse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
@@ -33,6 +35,9 @@ from . import serializers as s
 from .filters import WORKLIST_PARAMETERS, parse_worklist_query
 from .idempotency import idempotent
 from .throttles import SCOPE, throttled_error
+
+# How long a dossier's public view is kept; a change of the dossier makes a new one at once (a new version).
+TRACKING_CACHE_SECONDS = 3600
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
     "Idempotency-Key",
@@ -364,11 +369,20 @@ class Tracking(APIView):
         responses={200: s.TrackingSerializer, 404: ERROR, 429: ERROR},
     )
     def get(self, request, code):
-        dossier = selectors.tracked_dossier(code)
-        if dossier is None:
+        """The public view is cached by the dossier's version (every change of it, a payment's included,
+        writes a history row and a new version): a look-up of an unchanged dossier reads one row by its code.
+        Whether it is overdue is read now, from that row."""
+        stamp = selectors.tracking_stamp(code)
+        if stamp is None:
             raise NotFound(
                 _("Không tìm thấy hồ sơ có mã “%(code)s”. Vui lòng kiểm tra lại mã trên giấy tiếp nhận.")
                 % {"code": code}
             )
-        owner = owns(dossier.code, request.query_params.get(SECRET_PARAMETER))
-        return Response(s.TrackingSerializer(dossier, context={"owner": owner}).data)
+        owner = owns(stamp.code, request.query_params.get(SECRET_PARAMETER))
+        key = f"track:{get_language()}:{int(owner)}:{stamp.pk}:{stamp.version}"
+        data = cache.get(key)
+        if data is None:
+            dossier = selectors.tracked_dossier(code)
+            data = dict(s.TrackingSerializer(dossier, context={"owner": owner}).data)
+            cache.set(key, data, TRACKING_CACHE_SECONDS)
+        return Response({**data, "is_overdue": stamp.is_overdue})

@@ -30,7 +30,7 @@ from .pauses import apologize, pause_dossier, resume_dossier
 from .ratings import AlreadyRated, rate_dossier
 from .recording import lock_dossier, record_event
 from .results import resolve_dossier, return_result, stop_dossier, withdraw_dossier
-from .rules import ACTION_METHODS, allowed_actions
+from .rules import ACTION_METHODS, allowed_actions, blocked_actions
 from .steps import assign_handlers, complete_step, send_back, start_processing
 from .supplements import request_supplement, submit_supplement
 
@@ -66,6 +66,7 @@ __all__ = [
     "TransitionNotAllowed",
     "add_documents",
     "allowed_actions",
+    "blocked_actions",
     "apologize",
     "assign_handlers",
     "check_complete",

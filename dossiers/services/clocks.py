@@ -58,7 +58,7 @@ def _both_clocks(
 ) -> list[ClockEvent]:
     """The same event on the dossier's clock and on its current step's: a pause, a resume, or a restart
     with the full budgets (the procedure's and the step's)."""
-    events = [_clock(dossier, kind, at, budget_seconds=_budget(dossier.procedure) if restart else None, reason=reason)]
+    events = [_clock(dossier, kind, at, budget_seconds=_dossier_budget(dossier) if restart else None, reason=reason)]
     if step is not None:
         budget = _budget(step.process_step) if restart else None
         events.append(_clock(dossier, kind, at, step=step, budget_seconds=budget, reason=reason))
@@ -122,5 +122,10 @@ def read_dossier_clock(dossier: Dossier):
 
 
 def _budget(item: Procedure | ProcessStep) -> float:
-    """A procedure's or a step's time limit, in working seconds."""
+    """A step's time limit, in working seconds."""
     return float(item.time_limit_hours) * 3600
+
+
+def _dossier_budget(dossier: Dossier) -> float:
+    """The procedure's legal limit in working seconds, its days as long as the competent agency's."""
+    return dossier.procedure.time_limit_seconds(dossier_calendar(dossier).day_seconds())

@@ -14,7 +14,7 @@ from workflows.models import Agency, OnlineLevel, Procedure, ReturnChannel
 
 from .. import permissions as perms
 from ..models import Action, ApplicantKind, Channel, Dossier
-from .clocks import _budget, dossier_calendar
+from .clocks import _dossier_budget, dossier_calendar
 from .codes import next_dossier_code
 from .documents import DocumentInput, _add_documents, _doc_refs, check_complete
 from .errors import InvalidInput, _require_note
@@ -121,7 +121,7 @@ def _receive(change: Change, versions) -> None:
     start = dossier.submitted_at if dossier.channel == Channel.ONLINE and dossier.submitted_at else at
     start = dossier_calendar(dossier).next_working_instant(start)
     dossier.receive(by=change.actor if getattr(change.actor, "pk", None) else None, at=at)
-    change.clock(ClockEventKind.STARTED, at=start, budget_seconds=_budget(dossier.procedure))
+    change.clock(ClockEventKind.STARTED, at=start, budget_seconds=_dossier_budget(dossier))
     change.apply_clocks()  # the appointment date follows from the clock
     change.data = {
         "documents": _doc_refs(versions),

@@ -190,9 +190,11 @@ def transition(
     with transaction.atomic():
         locked = lock_dossier(dossier, expected_version=expected_version, related=related)
         _check_step(locked, expected_step)
+        when = _now(at)
+        locked.as_of = when  # conditions that depend on time are judged at the instant the use case acts
         if check:
             check_action(locked, action, actor)
-        change = Change(locked, action, actor, _now(at), locked.status, locked.current_step)
+        change = Change(locked, action, actor, when, locked.status, locked.current_step)
         yield change
         change.finish()
 

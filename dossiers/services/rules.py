@@ -52,6 +52,26 @@ def _transition_of(dossier: Dossier, action: str):
     return next((tr for tr in found if tr.source == dossier.status), None) or found[0]
 
 
+def blocked_actions(dossier: Dossier, user) -> list[tuple[str, str]]:
+    """Actions the user could take from the dossier's state but for a condition that does not hold, each with
+    what its condition says: why it is missing and what unblocks it (a fee unpaid, documents missing)."""
+    found = []
+    for action in ACTION_METHODS:
+        tr = _transition_of(dossier, action)
+        if tr is None or not tr.has_perm(dossier, user):
+            continue
+        failed = next((cond for cond in tr.conditions if not cond(dossier)), None)
+        if failed is not None:
+            found.append((action, _condition_message(failed, dossier)))
+    return found
+
+
+def _condition_message(cond, dossier: Dossier) -> str:
+    """A condition may say why it failed (`reason`), else its fixed `message`."""
+    reason = getattr(cond, "reason", None)
+    return str((reason(dossier) if reason else None) or getattr(cond, "message", _("Điều kiện chưa đáp ứng.")))
+
+
 def check_action(dossier: Dossier, action: str, actor) -> None:
     """Refuse `action` unless the dossier's state allows it, its conditions hold and `actor` may do it."""
     tr = _transition_of(dossier, action)
@@ -69,10 +89,9 @@ def check_action(dossier: Dossier, action: str, actor) -> None:
         )
     for cond in tr.conditions:
         if not cond(dossier):
-            # A condition may say why it failed (`reason`), else its fixed `message`.
-            reason = getattr(cond, "reason", None)
-            message = (reason(dossier) if reason else None) or getattr(cond, "message", _("Điều kiện chưa đáp ứng."))
-            raise TransitionNotAllowed(message, code="condition_failed", current_status=dossier.status)
+            raise TransitionNotAllowed(
+                _condition_message(cond, dossier), code="condition_failed", current_status=dossier.status
+            )
     if not tr.has_perm(dossier, actor):
         raise ActionForbidden(
             _("Bạn không có quyền “%(action)s” đối với hồ sơ %(code)s (không thuộc cơ quan hoặc vai trò xử lý).")

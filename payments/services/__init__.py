@@ -5,11 +5,11 @@ Each function takes keyword arguments and runs in one transaction; a payment row
 transaction that holds a lock, and every state the platform reports is applied by one function,
 `apply_platform_status`, whether it came in a signed notification or from a status query.
 
-The modules: `errors`, `charges` (what a dossier owes and the start gate), `online` (online payments and the
+The modules: `errors`, `charges` (what a dossier owes and the gates), `online` (online payments and the
 platform's notifications), `counter` (counter payments and financial obligations) and `refunds`.
 """
 
-from .charges import HISTORY_ACTION, ensure_base_charge, start_gate
+from .charges import HISTORY_ACTION, ensure_base_charge, return_gate, start_gate
 from .counter import record_counter_payment, request_financial_obligation, resume_if_settled
 from .errors import (
     InvalidSignature,
@@ -64,6 +64,7 @@ __all__ = [
     "request_refunds",
     "resume_if_settled",
     "retry_refund",
+    "return_gate",
     "start_gate",
     "start_online_payment",
     "sweep_payments",

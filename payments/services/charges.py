@@ -1,4 +1,5 @@
-"""What a dossier owes, the gate before processing, and what the payment use cases share."""
+"""What a dossier owes, the gates before processing and before the result is handed back, and what the payment
+use cases share."""
 
 from __future__ import annotations
 
@@ -44,6 +45,18 @@ def start_gate(dossier: Dossier) -> str | None:
     if owed <= 0:
         return None
     return _("Hồ sơ toàn trình có phí: chờ công dân thanh toán trực tuyến %(amount)s đồng") % {"amount": vnd(owed)}
+
+
+def return_gate(dossier: Dossier) -> str | None:
+    """Registered with dossiers.gates: no result is handed back while a fee is owed; the counter collects it
+    on the same screen (an exemption leaves nothing owed)."""
+    owed = amounts(dossier).outstanding
+    if owed <= 0:
+        return None
+    return _(
+        "Hồ sơ còn nợ %(amount)s đồng phí, lệ phí: thu tại quầy (mục “Phí, lệ phí”, nút “Thu phí tại quầy”) "
+        "rồi mới trả kết quả."
+    ) % {"amount": vnd(owed)}
 
 
 def _payable(dossier: Dossier) -> None:

@@ -136,6 +136,7 @@ def procedure(
     online="partial",
     fee=0,
     fee_note="",
+    online_exemption="",
     policy="resume",
     returns=None,
     documents,
@@ -160,6 +161,8 @@ def procedure(
         "online_level": online,
         "fee_amount": fee,
         "fee_note": fee_note,
+        # The name of the province's waiver of the fee for online filings (a FeeExemption, online only).
+        "online_exemption": online_exemption,
         "supplement_policy": policy,
         "return_channels": returns or list(ALL_CHANNELS),
         "documents": documents,
@@ -453,6 +456,7 @@ PROCEDURES = [
         online="full",
         fee=100000,
         fee_note="100.000 đồng/lần; miễn khi đăng ký qua mạng",
+        online_exemption="Miễn lệ phí đăng ký hộ kinh doanh qua mạng",
         documents=[
             ("giay-de-nghi", "Giấy đề nghị đăng ký hộ kinh doanh"),
             ("bien-ban-hop", "Biên bản họp thành viên hộ gia đình (nếu có)"),
@@ -541,6 +545,7 @@ PROCEDURES = [
         online="full",
         fee=50000,
         fee_note="50.000 đồng/lần; miễn khi đăng ký qua mạng điện tử",
+        online_exemption="Miễn lệ phí đăng ký doanh nghiệp qua mạng điện tử",
         documents=[
             ("giay-de-nghi", "Giấy đề nghị đăng ký doanh nghiệp"),
             ("dieu-le", "Điều lệ công ty"),

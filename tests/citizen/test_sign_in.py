@@ -70,12 +70,12 @@ def test_a_forged_state_is_refused(client, eid_sim, world):
 
 
 def test_a_business_signs_in_with_its_tax_code_and_its_counter_dossiers_become_its_own(client, eid_sim, world):
-    dossier = world.counter_dossier(applicant_id_number="5500123456", applicant_kind=ApplicantKind.BUSINESS)
+    dossier = world.counter_dossier(applicant_id_number="5500234567", applicant_kind=ApplicantKind.BUSINESS)
 
     sign_in_through_eid(client, eid_sim, DUC)
 
     identity = Identity.objects.get(id_number=DUC)
-    assert (identity.applicant_name, identity.applicant_number) == ("Công ty TNHH Chè Mộc Châu Xanh", "5500123456")
+    assert (identity.applicant_name, identity.applicant_number) == ("Công ty Cổ phần Xây dựng Tây Bắc", "5500234567")
     dossier.refresh_from_db()
     assert dossier.applicant_user == identity.user
     assert dossier.code in client.get("/dich-vu-cong/ho-so/").content.decode()
@@ -97,3 +97,14 @@ def test_an_unreachable_e_identity_is_a_503_page_in_vietnamese(client, eid_sim, 
 
     assert response.status_code == 503
     assert "Hệ thống định danh điện tử chưa xác nhận được bạn" in response.content.decode()
+
+
+def test_the_demo_people_match_the_demo_dossiers_applicants():
+    """Signing in as a demo person of the e-identity finds his dossiers among seed_demo's."""
+    from citizen.eid_sim.people import BY_ID
+    from seeds.data.stories import WALK_INS
+
+    walk_ins = {number: name for name, _kind, number, _phone, _address in WALK_INS}
+    assert walk_ins["014190003456"] == BY_ID["014190003456"]["name"]
+    assert walk_ins["5500234567"] == BY_ID["014085009012"]["org_name"]
+    assert "014090001234" not in walk_ins

@@ -324,11 +324,19 @@ def test_detail_for_an_officer_has_steps_documents_version_and_allowed_actions(w
 
 
 def test_detail_allowed_actions_depend_on_the_user(world):
-    dossier = world.counter_dossier()
+    dossier = world.counter_dossier(when=timezone.now() - dt.timedelta(minutes=5))  # not late: apologies allowed
 
     leader_actions = client_for(world.leader).get(f"{URL}{dossier.code}/").json()["allowed_actions"]
     assert "apologize" in leader_actions
     assert "withdraw" not in leader_actions
+
+
+def test_a_late_dossier_offers_no_apology(world):
+    dossier = world.counter_dossier()  # received 12/8/2025: long past its due date
+
+    leader_actions = client_for(world.leader).get(f"{URL}{dossier.code}/").json()["allowed_actions"]
+
+    assert "apologize" not in leader_actions
 
 
 def test_applicant_sees_his_dossier(world):
@@ -397,3 +405,51 @@ def test_bad_upload_while_filing_is_400_and_no_dossier_is_written(world):
     assert response.status_code == 400
     assert response.json()["code"] == "unsupported_file_type"
     assert not Dossier.objects.exists()
+
+
+def test_search_finds_a_name_without_accents_or_in_capitals_a_phone_and_an_id_number(world):
+    from dossiers import services
+    from tests.factories import at, complete_documents
+
+    def filed(name, phone, id_number):
+        return services.create_dossier(
+            actor=world.counter,
+            procedure=world.procedure,
+            channel="counter",
+            receiving_agency=world.agency,
+            applicant_name=name,
+            applicant_phone=phone,
+            applicant_id_number=id_number,
+            documents=complete_documents(world.procedure),
+            at=at(2025, 8, 12, 9),
+        )
+
+    lan = filed("Nguyễn Thị Lan", "0912345678", "014195001234")
+    minh = filed("Lò Văn Minh", "0388123456", "014090004321")
+    filed("Nguyễn Thị Lành", "0977000111", "014185009999")
+    client = client_for(world.counter)
+
+    assert codes(client.get(URL, {"q": "nguyen thi lan"})) >= {lan.code}
+    assert codes(client.get(URL, {"q": "nguyen thi lan "})) == codes(client.get(URL, {"q": "Nguyễn Thị Lan"}))
+    assert codes(client.get(URL, {"q": "LÒ VĂN MINH"})) == {minh.code}
+    assert codes(client.get(URL, {"q": "lo van minh"})) == {minh.code}
+    assert codes(client.get(URL, {"q": "0388 123 456"})) == {minh.code}
+    assert codes(client.get(URL, {"q": "+84912345678"})) == {lan.code}
+    assert codes(client.get(URL, {"q": "014195001234"})) == {lan.code}
+    assert codes(client.get(URL, {"q": lan.code.lower()})) == {lan.code}
+
+
+def test_the_worklist_count_stops_past_the_cap_and_says_so(world, monkeypatch):
+    from onestop import paging
+
+    for _ in range(3):
+        world.counter_dossier()
+    client = client_for(world.counter)
+
+    body = client.get(URL).json()
+    assert (body["count"], body["count_capped"]) == (3, False)
+
+    monkeypatch.setattr(paging, "CAP", 2)
+    body = client.get(URL).json()
+    assert (body["count"], body["count_capped"]) == (3, True)
+    assert len(body["results"]) == 3

@@ -24,7 +24,7 @@ def signed_in(client):
 
 
 def tab_counts(response) -> dict[str, int]:
-    return {key: count for key, _label, count, _url in response.context["tabs"]}
+    return {key: count for key, _label, count, _url, _shown in response.context["tabs"]}
 
 
 def listed_codes(response) -> list[str]:
@@ -466,3 +466,19 @@ def test_start_form_of_a_dossier_received_before_its_process_offers_the_officers
     )
     dossier.refresh_from_db()
     assert (dossier.status, dossier.current_step.assignee) == (Status.PROCESSING, world.specialist)
+
+
+def test_tab_counts_stop_at_the_cap_and_say_there_are_more(signed_in, world, monkeypatch):
+    from onestop import paging
+
+    for _ in range(4):
+        world.dossier_in(Status.RECEIVED)
+    monkeypatch.setattr(paging, "CAP", 2)
+
+    response = signed_in(world.counter).get("/can-bo/?tab=tat-ca")
+
+    assert tab_counts(response)["tat-ca"] == 3  # counted up to the cap + 1, not every row
+    text = response.content.decode()
+    assert '<span class="n">hơn 2</span>' in text
+    assert "1–4 trên hơn 2 hồ sơ" in text
+    assert len(response.context["rows"]) == 4  # the page is full: the rows past the count are there

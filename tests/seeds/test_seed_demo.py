@@ -109,6 +109,23 @@ class TestSeedDemo:
         assert communes.count() >= 10 and set(communes.values_list("parent", flat=True)) == {province.pk}
         assert communes.filter(name="Ủy ban nhân dân phường Tô Hiệu", is_active=True).exists()
 
+    def test_fees_waived_for_online_filing_are_seeded_and_applied_online_only(self, seed):
+        from payments.models import FeeExemption
+        from payments.selectors import compute_fees
+
+        waived = {
+            e.procedure.code: e for e in FeeExemption.objects.filter(online_only=True).select_related("procedure")
+        }
+        assert {"1.001612", "2.001610"} <= set(waived)
+        for code, fee in (("1.001612", 100_000), ("2.001610", 50_000)):
+            procedure = waived[code].procedure
+            assert "miễn khi đăng ký qua mạng" in procedure.fee_note and waived[code].percent == 100
+            on = dt.date(2025, 8, 12)
+            online, lines = compute_fees(Dossier(procedure=procedure, channel="online", fee_amount=fee), on=on)
+            counter, _ = compute_fees(Dossier(procedure=procedure, channel="counter", fee_amount=fee), on=on)
+            assert (online, counter) == (0, fee)
+            assert lines[0]["exemption"]["name"] == waived[code].name
+
     def test_catalogue_of_at_least_30_procedures_across_fields(self, seed):
         procedures = Procedure.objects.select_related("competent_agency")
         assert procedures.count() >= 30

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from dossiers import services
 from dossiers.models import ClockEvent, DossierEvent, DossierStep, Status
 from dossiers.services import InvalidInput
-from tests.factories import at
+from tests.factories import ProcedureFactory, at, make_process
 from workflows.calendar import calendar_for
 from workflows.clock import ClockEntry, ClockEventKind, ClockReading, Verdict, classify, read_clock
 from workflows.models import SupplementPolicy
@@ -179,12 +179,43 @@ def test_a_second_apology_must_go_beyond_the_first(world):
     )
     with pytest.raises(InvalidInput):
         services.apologize(
-            dossier=dossier, actor=world.leader, new_appointment=dt.date(2025, 8, 19), note="Lần 2", at=at(2025, 8, 18)
+            dossier=dossier,
+            actor=world.leader,
+            new_appointment=dt.date(2025, 8, 19),
+            note="Lần 2",
+            at=at(2025, 8, 14, 15),
         )
     services.apologize(
-        dossier=dossier, actor=world.leader, new_appointment=dt.date(2025, 8, 22), note="Lần 2", at=at(2025, 8, 18)
+        dossier=dossier, actor=world.leader, new_appointment=dt.date(2025, 8, 22), note="Lần 2", at=at(2025, 8, 14, 15)
     )
     assert reload(dossier).appointment_at == at(2025, 8, 22, 17)
+
+
+def test_no_apology_once_late_and_the_dossier_stays_late(world):
+    dossier = processing(world)  # due 15/8 9:00
+    events = dossier.events.count()
+
+    with pytest.raises(services.TransitionNotAllowed) as refused:
+        services.apologize(
+            dossier=dossier, actor=world.leader, new_appointment=dt.date(2025, 8, 25), note="Trễ", at=at(2025, 8, 18)
+        )
+
+    assert "đã quá hạn giải quyết nên không còn xin lỗi và hẹn lại được" in refused.value.message
+    dossier = reload(dossier)
+    assert dossier.appointment_at == at(2025, 8, 15, 9)
+    assert dossier.events.count() == events
+    services.resolve_dossier(dossier=dossier, actor=world.leader, result="approved", at=at(2025, 8, 19, 10))
+    assert reload(dossier).verdict == Verdict.LATE
+
+
+def test_no_apology_for_a_paused_dossier_whose_time_ran_out(world):
+    dossier = processing(world)
+    services.pause_dossier(dossier=dossier, actor=world.counter, reason="verification", at=at(2025, 8, 18))
+
+    with pytest.raises(services.TransitionNotAllowed):
+        services.apologize(
+            dossier=dossier, actor=world.leader, new_appointment=dt.date(2025, 8, 25), note="Trễ", at=at(2025, 8, 19)
+        )
 
 
 # -- verdicts ---------------------------------------------------------------------------------------
@@ -408,3 +439,25 @@ def test_a_reading_changed_by_the_clock_is_the_one_dataclasses_replace_gives():
         ours.running = True
     with pytest.raises(TypeError, match="due_on"):  # a misspelt field is refused, not stored beside the others
         clock._replace(reading, due_on=at)
+
+
+# -- a working day is as long as the agency's own hours ------------------------------------------------
+def test_a_day_of_a_7_5_hour_agency_ends_with_its_working_day(world):
+    world.agency.morning_start = dt.time(7, 30)
+    world.agency.save()  # 7:30–11:30 and 13:30–17:00: 7.5 hours
+    procedure = ProcedureFactory(competent_agency=world.agency, time_limit=1)
+    make_process(procedure, steps=[("Tiếp nhận", "counter", "2"), ("Thẩm định", "specialist", "6")])
+
+    dossier = world.counter_dossier(procedure=procedure, when=at(2025, 8, 11, 7, 30))  # Monday
+
+    assert reload(dossier).due_at == at(2025, 8, 11, 17)  # that evening, not Tuesday 8:00
+    assert reload(dossier).appointment_at == at(2025, 8, 11, 17)
+
+
+def test_an_8_hour_agency_keeps_its_8_hour_day(world):
+    procedure = ProcedureFactory(competent_agency=world.agency, time_limit=1)
+    make_process(procedure, steps=[("Tiếp nhận", "counter", "2"), ("Thẩm định", "specialist", "6")])
+
+    dossier = world.counter_dossier(procedure=procedure, when=at(2025, 8, 11, 7, 30))
+
+    assert reload(dossier).due_at == at(2025, 8, 12, 7, 30)

@@ -18,9 +18,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--no-dossiers", action="store_true", help="Không tạo hồ sơ mẫu.")
         parser.add_argument("--quiet", action="store_true", help="Không in tóm tắt và tài khoản đăng nhập.")
+        parser.add_argument(
+            "--indicators",
+            action="store_true",
+            help="Thêm số liệu năm 2022 (một phần mười bảng của báo cáo 01/CĐS) và chỉ tiêu các cơ quan tỉnh Lào Cai.",
+        )
 
-    def handle(self, *args, no_dossiers=False, quiet=False, **options):
-        report = seed_demo(with_dossiers=not no_dossiers)
+    def handle(self, *args, no_dossiers=False, quiet=False, indicators=False, **options):
+        report = seed_demo(with_dossiers=not no_dossiers, with_indicators=indicators)
         for warning in report.warnings:
             self.stderr.write(self.style.WARNING(warning))
         if quiet:

@@ -1,0 +1,87 @@
+"""The officers' screens fit who uses them: navigation by role, the portal sync state of a dossier, amounts
+with thousands separators."""
+
+from django.utils import timezone
+
+from dossiers.models import Status
+from portal.models import OutboxMessage, OutboxState
+
+
+def screen(client, dossier) -> str:
+    return client.get(f"/can-bo/ho-so/{dossier.code}/").content.decode()
+
+
+def test_only_counter_staff_see_the_counter_receipt_link(client, world):
+    client.force_login(world.specialist)
+    specialist = client.get("/can-bo/").content.decode()
+    client.force_login(world.counter)
+    counter = client.get("/can-bo/").content.decode()
+
+    assert 'href="/can-bo/tiep-nhan/"' not in specialist
+    assert "Tiếp nhận trực tiếp" not in specialist
+    assert 'href="/can-bo/tiep-nhan/"' in counter
+
+
+def test_dossier_screen_shows_its_portal_sync_state(client, world):
+    dossier = world.dossier_in(Status.PROCESSING)
+    client.force_login(world.counter)
+    messages = OutboxMessage.objects.filter(dossier_code=dossier.code)
+    assert messages.count() >= 2
+
+    waiting = screen(client, dossier)
+    assert "Đang chờ gửi" in waiting
+
+    messages.update(state=OutboxState.DELIVERED, delivered_at=timezone.now())
+    assert "Đã đồng bộ" in screen(client, dossier)
+
+    latest = messages.order_by("-seq").first()
+    OutboxMessage.objects.filter(pk=latest.pk).update(state=OutboxState.DEAD, last_error="HTTP 500 từ Cổng quốc gia")
+    failed = screen(client, dossier)
+    assert "Gửi lỗi" in failed
+    assert "HTTP 500 từ Cổng quốc gia" in failed
+
+
+def test_finishing_a_step_asks_for_a_result_only_on_the_last_step(client, world):
+    dossier = world.dossier_in(Status.PROCESSING)
+    client.force_login(world.counter)
+    steps = dossier.process.ordered_steps()
+    assert len(steps) >= 2
+
+    first = screen(client, dossier)
+    form = first.split('id="tt-complete-step"', 1)[1].split("</details>", 1)[0]
+    assert "Kết quả giải quyết" not in form and 'name="result"' not in form
+    assert "Ghi chú khi chuyển bước" in form
+    assert 'name="assignee"' in form
+
+
+def test_upload_hints_say_what_is_accepted(client, world, settings):
+    settings.DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+    client.force_login(world.counter)
+
+    counter = client.get("/can-bo/tiep-nhan/", {"thu_tuc": world.procedure.pk}).content.decode()
+
+    assert "PDF, JPEG, PNG, DOCX, XML, tối đa 10 MB mỗi tệp." in counter
+    assert 'accept=".pdf,.jpg,.png,.docx,.xml,application/pdf' in counter
+
+
+def test_amounts_have_thousands_separators_at_the_counter_and_in_the_admin(client, world):
+    world.procedure.fee_amount = 1_250_000
+    world.procedure.save()
+    client.force_login(world.counter)
+    counter = client.get("/can-bo/tiep-nhan/", {"thu_tuc": world.procedure.pk}).content.decode()
+    client.force_login(world.admin)
+    admin = client.get("/admin/workflows/procedure/").content.decode()
+
+    assert "1.250.000 đ" in counter
+    assert "1.250.000 đ" in admin and "1250000" not in admin
+
+
+def test_a_late_dossier_says_why_there_is_no_apology(client, world):
+    dossier = world.dossier_in(Status.PROCESSING)  # received in 2025: long past its due date
+    client.force_login(world.leader)
+
+    page = screen(client, dossier)
+
+    assert 'id="tt-apologize"' not in page
+    assert "Chưa thể “Xin lỗi và hẹn lại ngày trả”" in page
+    assert "đã quá hạn giải quyết nên không còn xin lỗi và hẹn lại được" in page
