@@ -2,8 +2,6 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from reports import urls as reports_urls
-
 from . import errors
 from .health import healthz, live
 
@@ -21,8 +19,8 @@ urlpatterns = [
     path("api/", include("dossiers.api.docs_urls")),
     path("api/v1/", include("dossiers.api.urls")),
     path("api/v1/", include("payments.urls")),
-    path("api/v1/", include(reports_urls.api_urlpatterns)),
-    path("bao-cao/", include(reports_urls)),
+    path("api/v1/", include("reports.api_urls")),
+    path("bao-cao/", include("reports.urls")),
     path("can-bo/", include("payments.officer_urls")),
     path("dich-vu-cong/", include("citizen.urls")),
     path("", include("portal.urls")),

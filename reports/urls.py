@@ -1,12 +1,8 @@
-"""The reports' API routes (mounted under /api/v1/) and the dashboard's pages (under /bao-cao/)."""
+"""The dashboard's pages (under /bao-cao/); the API's routes are in `api_urls`."""
 
 from django.urls import path
 
-from . import api, views
-
-api_urlpatterns = [
-    path("reports/indicators/", api.Indicators.as_view(), name="api-report-indicators"),
-]
+from . import views
 
 urlpatterns = [
     path("", views.dashboard, name="reports-dashboard"),
