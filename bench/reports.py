@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import PG_ADMIN_URL, prepare_django  # noqa: E402
+from _common import PG_ADMIN_URL, prepare_django  # noqa: E402
 
 DB = "onestop_bench_reports"
 
