@@ -308,6 +308,11 @@ PORTAL_USERNAME = os.environ.get("PORTAL_USERNAME", "onestop")
 PORTAL_PASSWORD = env_secret("PORTAL_PASSWORD", "onestop-dev-password")
 # The HMAC-SHA256 key of every request body sent to the portal (DOMAIN §5: secrets in the environment).
 PORTAL_SIGNING_SECRET = env_secret("PORTAL_SIGNING_SECRET", "onestop-dev-signing-secret")
+# The national e-identity (OpenID Connect) and population database, simulated by `manage.py eid_sim`
+# (compose.yaml: the `eid-sim` service); citizen/conf.py reads them, and the secrets EID_CLIENT_SECRET and
+# EID_POPULATION_TOKEN from the environment.
+EID_URL = os.environ.get("EID_URL", "http://127.0.0.1:8092")
+EID_CLIENT_ID = os.environ.get("EID_CLIENT_ID", "onestop")
 # The national payment platform's HMAC-SHA256 key (payments/conf.py reads it, with a development one under DEBUG).
 PAYMENT_SECRET = os.environ.get("PAYMENT_SECRET", "")
 
