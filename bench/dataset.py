@@ -275,14 +275,14 @@ DOSSIER_COLUMNS = _words(
     "applicant_address summary return_channel created_at submitted_at received_at received_by_id "
     "resolved_at returned_at ended_at due_at appointment_at remaining_seconds clock_running verdict "
     "clock_state current_step_id result result_note awaiting_documents missing_documents "
-    "supplement_requests pause_reason fee_amount submission_seconds event_seq version search_text"
+    "supplement_requests pause_reason fee_amount submission_seconds event_seq version search_text history_digest"
 )
 STEP_COLUMNS = _words(
     "id dossier_id process_step_id order name role agency_id status assignee_id started_at completed_at "
     "due_at remaining_seconds verdict clock_state"
 )
 EVENT_COLUMNS = _words(
-    "id dossier_id seq action from_status to_status step_id step_name actor_id actor_name at note data"
+    "id dossier_id seq action from_status to_status step_id step_name actor_id actor_name at note data digest"
 )
 CLOCK_COLUMNS = _words("id dossier_id step_id kind at recorded_at budget_seconds new_due_at reason")
 
@@ -295,6 +295,17 @@ except ImportError:  # a version without one
 
     def _normalise(text: str) -> str:
         return ""
+
+
+try:  # history rows sealed as the application seals them (dossiers.sealing: standard library only)
+    from dossiers.sealing import digest as _digest
+except ImportError:  # a version without seals
+
+    def _digest(previous: str, values: dict) -> str:
+        return ""
+
+
+_UTC = dt.UTC
 
 
 def _search_text(*parts: str) -> str:
@@ -503,6 +514,7 @@ class Generator:
             tables["step"].add(row)
 
         seq = 0
+        head = ""  # the seal of the dossier's last history row
         if self.history:
             for action, before, after, index, at, actor in events:
                 seq += 1
@@ -515,6 +527,23 @@ class Generator:
                         actor = (NULL, name)
                     else:
                         actor = (counter_id, counter_name)
+                head = _digest(
+                    head,
+                    {
+                        "code": code,
+                        "seq": seq,
+                        "action": action,
+                        "from_status": before,
+                        "to_status": after,
+                        "step_id": None if step_id == NULL else int(step_id),
+                        "step_name": step_name,
+                        "actor_id": None if actor[0] == NULL else int(actor[0]),
+                        "actor_name": actor[1],
+                        "at": dt.datetime.fromtimestamp(int(at), _UTC),  # as _ts writes it: whole seconds
+                        "note": "",
+                        "data": {},
+                    },
+                )
                 tables["event"].add(
                     (
                         str(self._next("event")),
@@ -530,6 +559,7 @@ class Generator:
                         _ts(at),
                         "",
                         "{}",
+                        head,
                     )
                 )
             for index, kind_, at, budget in clock:
@@ -599,6 +629,7 @@ class Generator:
                 str(seq),
                 str(seq),
                 _search_text(code, name, phone, id_number, summary),
+                head,
             )
         )
 

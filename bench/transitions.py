@@ -118,7 +118,8 @@ def _outbox_template() -> dict:
 def _bare_orm_step(dossiers):
     """The yardstick: a bare ORM transition with django-fsm-2 and two inserts (lock and read the row, the FSM
     method, save the state, create the history row and the outbox row), on the same tables, with none of the
-    service's checks or clocks."""
+    service's checks or clocks. Its history rows are not sealed either (and numbered past the dossier's own):
+    `verify_history` reports the dossiers it touched."""
     from django.db import transaction
     from django.utils import timezone
 

@@ -21,6 +21,7 @@ from workflows.models import Agency, Procedure, ProcessStep, ProcessVersion, Ret
 from workflows.search import normalise_query, phone_digits, search_key
 
 from . import permissions as perms
+from . import sealing
 from .gates import return_refusal, start_refusal
 
 
@@ -275,6 +276,10 @@ class Dossier(FSMModelMixin, models.Model):
     # The submission-time indicator (seed 002): seconds from opening the online form to submitting it.
     submission_seconds = models.PositiveIntegerField(_("thời gian nộp trực tuyến (giây)"), null=True, blank=True)
     event_seq = models.PositiveIntegerField(_("số sự kiện"), default=0, editable=False)
+    # The seal of its last history row (dossiers.sealing): a history cut short no longer ends with it.
+    history_digest = models.CharField(
+        _("dấu niêm phong lịch sử"), max_length=64, blank=True, default="", editable=False
+    )
     version = models.PositiveIntegerField(_("phiên bản bản ghi"), default=0, editable=False)
     # What officers search by (code, applicant's name, phone, ID number, summary), normalised by
     # workflows.search; a trigram index on PostgreSQL serves substring searches (migration 0009).
@@ -653,6 +658,8 @@ class DossierEvent(AppendOnlyModel):
     at = models.DateTimeField(_("thời điểm"), default=timezone.now)
     note = models.TextField(_("ghi chú"), blank=True)
     data = models.JSONField(_("chi tiết"), default=dict, blank=True)
+    # SHA-256 of the row's content and of the previous row's digest (dossiers.sealing); `verify_history` checks.
+    digest = models.CharField(_("dấu niêm phong"), max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("lịch sử hồ sơ")
@@ -669,9 +676,10 @@ class DossierEvent(AppendOnlyModel):
         cls, dossier: Dossier, *, action: str, from_status: str, actor, at, step=None, note: str = "", data=None
     ) -> DossierEvent:
         """The history row of a change the dossier has just taken (its `event_seq` already counts it), complete
-        before it is inserted: the one place a history row's fields are set."""
+        and sealed before it is inserted: the one place a history row's fields are set. The seal chains to the
+        dossier's `history_digest`, which then becomes this row's (saved with the dossier's other changes)."""
         actor = actor if getattr(actor, "pk", None) else None
-        return cls(
+        event = cls(
             dossier=dossier,
             seq=dossier.event_seq,
             action=action,
@@ -685,6 +693,14 @@ class DossierEvent(AppendOnlyModel):
             note=note or "",
             data=data or {},
         )
+        event.digest = dossier.history_digest = sealing.digest(dossier.history_digest, event.sealed_values())
+        return event
+
+    def sealed_values(self) -> dict:
+        """What the row's seal covers (dossiers.sealing.SEALED)."""
+        values = {name: getattr(self, name) for name in sealing.SEALED if name != "code"}
+        values["code"] = self.dossier.code
+        return values
 
 
 class ClockEvent(AppendOnlyModel):

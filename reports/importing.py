@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dossiers import sealing
 from dossiers.models import Action, Channel, Dossier, DossierEvent, Rating, RatingValue, Result, Status
 from workflows.calendar import calendar_of
 from workflows.clock import classify
@@ -318,7 +319,20 @@ class Writer:
         refused because their code belongs to a dossier handled in this system (never written over)."""
         codes = [r.code for r in rows]
         defaults = self.defaults
-        values = (_ordered({**defaults, **r.values}, _DOSSIER_ATTNAMES) for r in rows)
+        # Each new dossier's one history row, sealed before the dossier is written: the dossier keeps its seal.
+        event = {**self.event_defaults, "seq": 1, "action": Action.NOTE, "from_status": "", "at": timezone.now()}
+        event["note"] = IMPORTED_NOTE
+        notes = {
+            r.code: {
+                **event,
+                "code": r.code,
+                "to_status": r.values["status"],
+                "data": {"imported": {"file": self.name, "line": r.line}},
+            }
+            for r in rows
+        }
+        heads = sealing.seal(notes.values())
+        values = (_ordered({**defaults, **r.values, "history_digest": heads[r.code]}, _DOSSIER_ATTNAMES) for r in rows)
         if connection.vendor == "postgresql":
             written = upsert(
                 Dossier,
@@ -342,17 +356,7 @@ class Writer:
         rows = [r for r in rows if r.code in ids]
         before = DossierFact.objects.in_bulk(list(existing.values())) if existing else {}
         new = [r for r in rows if r.code not in existing]
-        event = {**self.event_defaults, "seq": 1, "action": Action.NOTE, "from_status": "", "at": timezone.now()}
-        event["note"] = IMPORTED_NOTE
-        events = (
-            {
-                **event,
-                "dossier_id": ids[r.code],
-                "to_status": r.values["status"],
-                "data": {"imported": {"file": self.name, "line": r.line}},
-            }
-            for r in new
-        )
+        events = ({**notes[r.code], "dossier_id": ids[r.code]} for r in new)
         upsert(
             DossierEvent,
             _EVENT_ATTNAMES,

@@ -1,6 +1,6 @@
 """`manage.py backup` and the documented restore: a backup taken while the system runs is restored into a
 fresh PostgreSQL database and a fresh uploads directory; the dossiers, their history and their documents come
-back whole (each file's SHA-256 as recorded when it was uploaded)."""
+back whole (each file's SHA-256 as recorded when it was uploaded), the history's seals verified there."""
 
 import json
 import os
@@ -21,7 +21,7 @@ from dossiers.models import DocumentVersion, DossierEvent
 ROOT = Path(__file__).resolve().parent.parent
 
 RESTORED_CHECK = """
-import hashlib, json
+import hashlib, io, json
 import django
 django.setup()
 from django.core.management import call_command
@@ -30,7 +30,17 @@ files = {}
 for doc in DocumentVersion.objects.exclude(file=""):
     with doc.file.open("rb") as f:
         files[str(doc.pk)] = hashlib.sha256(f.read()).hexdigest() == doc.sha256
-print(json.dumps({"events": DossierEvent.objects.count(), "files": files}))
+out = io.StringIO()
+call_command("verify_history", stdout=out)  # raises, and the script exits non-zero, on a broken chain
+from django.db import DatabaseError, connection, transaction
+try:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE dossiers_dossierevent SET note = 'x'")
+    refused = False
+except DatabaseError:
+    refused = True
+print(json.dumps({"events": DossierEvent.objects.count(), "files": files, "verified": out.getvalue(),
+                  "update_refused": refused}))
 """
 
 
@@ -75,6 +85,9 @@ def test_a_backup_restores_into_a_fresh_database_with_history_and_documents(worl
         assert run.returncode == 0, run.stderr
         found = json.loads(run.stdout.strip().splitlines()[-1])
         assert found["events"] == DossierEvent.objects.count() > 0
+        # The history's seals hold in the restored database, and its triggers came back with it.
+        assert f"{found['events']} hàng lịch sử" in found["verified"] and "nguyên vẹn" in found["verified"]
+        assert found["update_refused"]
         uploaded = DocumentVersion.objects.filter(dossier=dossier).exclude(file="")
         assert uploaded.exists()
         assert found["files"] == {str(doc.pk): True for doc in uploaded}

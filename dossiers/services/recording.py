@@ -137,13 +137,12 @@ class Change:
         self.clocks = []
 
     def finish(self) -> DossierEvent:
-        """Apply the clock events, UPDATE the dossier's changed columns, INSERT the history row and tell the
-        other apps (same transaction)."""
+        """Apply the clock events, UPDATE the dossier's changed columns (its last history seal among them),
+        INSERT the sealed history row and tell the other apps (same transaction)."""
         dossier = self.dossier
         self.apply_clocks()
         dossier.event_seq += 1
         dossier.version += 1
-        _save_changes(dossier)
         event = DossierEvent.of_change(
             dossier,
             action=self.action,
@@ -154,6 +153,7 @@ class Change:
             note=self.note,
             data=self.data,
         )
+        _save_changes(dossier)
         DossierEvent.objects.bulk_create([event])  # answers the row's key with it
         dossier_changed.send(sender=Dossier, dossier=dossier, event=event, previous_status=self.before)
         self.event = event

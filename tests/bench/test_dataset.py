@@ -1,6 +1,8 @@
 """The benchmarks' COPY loader writes a database the application reads as its own."""
 
+import os
 import re
+import subprocess
 import sys
 import uuid
 from pathlib import Path
@@ -75,3 +77,17 @@ def test_dossiers_created_after_the_load_get_new_codes(loaded):
     # The id sequences continue past the loaded rows.
     next_id = conn.execute("SELECT nextval(pg_get_serial_sequence('dossiers_dossier', 'id'))").fetchone()[0]
     assert next_id > conn.execute("SELECT max(id) FROM dossiers_dossier").fetchone()[0]
+
+
+def test_the_loaded_history_is_sealed_as_the_application_seals_it(loaded):
+    conn, counts, url = loaded
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "onestop.settings", "DEBUG": "true"}
+    env.pop("REDIS_URL", None)
+    root = Path(__file__).resolve().parents[2]
+    run = subprocess.run(
+        [sys.executable, "manage.py", "verify_history"], cwd=root, env=env, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert f"{counts['events']:,} hàng lịch sử" in run.stdout and "nguyên vẹn" in run.stdout
+    unsealed = conn.execute("SELECT count(*) FROM dossiers_dossierevent WHERE digest = ''").fetchone()[0]
+    assert unsealed == 0

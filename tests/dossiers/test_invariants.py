@@ -2,7 +2,8 @@
 applicant), with time passing between them, and the invariants checked after every step: a dossier's code never
 changes; its history is complete and ordered (seq 1..n, times never going back, each row starting where the one
 before ended, the last ending in the dossier's state); time stopped by a pause is never counted; a terminal state
-is final; every history row the portal must hear of has exactly one outbox row. A refusal (DossierError) is an
+is final; every history row the portal must hear of has exactly one outbox row; every dossier's history seals
+hold (each row's hash chained to the one before, the last one kept on the dossier). A refusal (DossierError) is an
 answer; any other exception fails the test."""
 
 import datetime as dt
@@ -16,6 +17,7 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule, 
 from dossiers import services
 from dossiers.models import Dossier, DossierEvent, Status
 from dossiers.services import DossierError, remaining_working_seconds
+from dossiers.verification import broken_histories
 from portal.mapping import active_mapping
 from portal.models import OutboxMessage
 from tests.factories import at
@@ -105,6 +107,11 @@ def test_random_actions_by_random_people_keep_the_invariants(world):
                 if dossier.status in (Status.PAUSED, Status.SUPPLEMENT):  # stopped time is not counted
                     later = self.now + dt.timedelta(days=9)
                     assert remaining_working_seconds(dossier, later) == remaining_working_seconds(dossier, self.now)
+
+        @invariant()
+        def every_history_keeps_its_seals(self):
+            codes = [known["code"] for known in self.known.values()]
+            assert list(broken_histories(codes=codes)) == []
 
     run_state_machine_as_test(
         Office,
