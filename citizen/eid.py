@@ -41,7 +41,8 @@ def population_record(id_number: str) -> dict | None:
             timeout=5,
         )
     except requests.RequestException as exc:
-        logger.warning("population database unreachable: %s", exc)
+        # Not the exception's text: it carries the URL, and so the ID number.
+        logger.warning("population database unreachable: %s", type(exc).__name__)
         return None
     if response.status_code != 200:
         return None
