@@ -130,7 +130,8 @@ def test_the_procfile_web_process_is_gunicorn_serving_static_files_and_json_logs
         status, headers, body = _get(base + "/static/admin/css/base.css", {"Accept-Encoding": "gzip"})
         assert status == 200 and headers.get("Content-Encoding") == "gzip"  # compressed by WhiteNoise
 
-        status, headers, _ = _get(base + "/khong-co-trang-nay/", {"X-Request-ID": "probe-0123456789"})
+        # A search by phone number that goes wrong: neither gunicorn's access log nor Django's keeps the number.
+        status, headers, _ = _get(base + "/khong-co-trang-nay/?q=0912000111", {"X-Request-ID": "probe-0123456789"})
         assert status == 404 and headers["X-Request-ID"] == "probe-0123456789"
         assert "script-src 'self'" in headers["Content-Security-Policy"]
         deadline = time.monotonic() + 10
@@ -140,6 +141,11 @@ def test_the_procfile_web_process_is_gunicorn_serving_static_files_and_json_logs
         (not_found,) = [line for line in lines if line.get("request_id") == "probe-0123456789"]
         assert not_found["logger"] == "django.request" and not_found["level"] == "WARNING"
         assert "time" in not_found and "/khong-co-trang-nay/" in not_found["message"]
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and '"GET /khong-co-trang-nay/ ' not in log.read_text():
+            time.sleep(0.2)
+        assert '"GET /khong-co-trang-nay/ HTTP/1.1" 404' in log.read_text()  # the access log's line
+        assert "0912000111" not in log.read_text()
     finally:
         server.terminate()
         server.wait(20)
