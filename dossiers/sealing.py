@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, MutableMapping
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 
 # The values a seal covers, in their order. The dossier is named by its code, which never changes (and is known
 # before a bulk writer has the dossier's key); the row's own key is not covered.
@@ -43,17 +43,31 @@ def _instant(at: dt.datetime) -> int:
     return (at - _EPOCH) // _MICROSECOND
 
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False).encode
+_AT = SEALED.index("at")
+
+
 def canonical(values: Mapping) -> bytes:
     """The bytes a row's seal covers: the values of `SEALED` as one JSON array (keys of `data` sorted, no
     spaces, UTF-8), with the time as microseconds since the epoch and missing keys (step, actor) as null."""
-    row = [values.get(name) for name in SEALED]
-    row[SEALED.index("at")] = _instant(values["at"])
-    return json.dumps(row, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False).encode()
+    return canonical_row([values.get(name) for name in SEALED])
+
+
+def canonical_row(row: Sequence) -> bytes:
+    """`canonical` of the values in `SEALED` order."""
+    row = list(row)
+    row[_AT] = _instant(row[_AT])
+    return _ENCODE(row).encode()
 
 
 def digest(previous: str, values: Mapping) -> str:
     """The seal of a row with `values` (see `SEALED`) that follows a row sealed `previous` ("" for the first)."""
-    return hashlib.sha256(previous.encode("ascii") + b"\n" + canonical(values)).hexdigest()
+    return digest_row(previous, [values.get(name) for name in SEALED])
+
+
+def digest_row(previous: str, row: Sequence) -> str:
+    """`digest` of the values in `SEALED` order (what a reader of many rows has at hand)."""
+    return hashlib.sha256(previous.encode("ascii") + b"\n" + canonical_row(row)).hexdigest()
 
 
 def seal(rows: Iterable[MutableMapping], previous: Mapping[str, str] | None = None) -> dict[str, str]:

@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 from . import sealing
 from .models import Dossier, DossierEvent
 
-_READ = ("dossier_id", "seq", *(name for name in sealing.SEALED if name not in ("code", "seq")), "digest")
+# The dossier's key, then what a seal covers in its order (the code excepted: the dossier's), then the seal.
+_READ = ("dossier_id", *sealing.SEALED[1:], "digest")
+assert sealing.SEALED[:2] == ("code", "seq")
 
 
 @dataclass(frozen=True)
@@ -37,13 +39,12 @@ def _first_break(code: str, event_seq: int, head: str, rows: list[tuple]) -> Bre
     previous = ""
     expected = 1
     for row in rows:
-        values = dict(zip(_READ, row, strict=True))
-        if values["seq"] != expected:
-            return Break(code, expected, _("hàng lịch sử này bị thiếu (hàng kế tiếp có số %s)") % values["seq"])
-        values["code"] = code
-        if values["digest"] != sealing.digest(previous, values):
+        seq, sealed = row[1], row[-1]
+        if seq != expected:
+            return Break(code, expected, _("hàng lịch sử này bị thiếu (hàng kế tiếp có số %s)") % seq)
+        if sealed != sealing.digest_row(previous, (code, *row[1:-1])):
             return Break(code, expected, _("nội dung hàng lịch sử không khớp dấu niêm phong (đã bị sửa)"))
-        previous = values["digest"]
+        previous = sealed
         expected += 1
     if expected - 1 != event_seq:
         return Break(

@@ -246,3 +246,29 @@ def test_imported_dossiers_are_sealed_and_a_reimport_keeps_their_seal(world, tmp
         sql(f"UPDATE {TABLE} SET note = '' WHERE dossier_id = %s", [imported.get(code="NHAP-2").pk])
     ok, out = verify()
     assert not ok and "NHAP-2 #1:" in out and "NHAP-1" not in out.split("CommandError")[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_history_a_database_already_holds_is_sealed_by_the_migration(world):
+    from django.db.migrations.executor import MigrationExecutor
+
+    from dossiers.models import Status
+
+    def migrate(*targets):
+        executor = MigrationExecutor(connection)
+        executor.migrate(list(targets) or executor.loader.graph.leaf_nodes())
+
+    dossier = world.dossier_in(Status.PAUSED)
+    migrate(("dossiers", "0009_search_text"))  # before seals: the rows lose theirs
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {TABLE} SET note = 'ghi trước khi niêm phong' WHERE dossier_id = %s", [dossier.pk])
+    finally:
+        migrate()
+    dossier.refresh_from_db()
+    events = list(dossier.events.order_by("seq"))
+    assert len(events) == dossier.event_seq > 1 and {e.note for e in events} == {"ghi trước khi niêm phong"}
+    assert dossier.history_digest == events[-1].digest != ""
+    assert verify(dossier.code)[0]
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        sql(f"UPDATE {TABLE} SET note = '' WHERE dossier_id = %s", [dossier.pk])
