@@ -296,6 +296,7 @@ def supplement(request, code):
             uploads=_uploads(request, dossier.procedure),
             reused=request.POST.getlist("reuse"),
             components={d.code: d.name for d in dossier.procedure.documents.all()},
+            adding=request.POST.getlist("add"),
         )
         if not documents:
             raise dossier_services.InvalidInput(_("Hãy tải lên các giấy tờ được yêu cầu bổ sung."))

@@ -50,6 +50,34 @@ def test_the_page_shows_what_is_asked_and_the_supplement_hands_it_all_in_at_once
     assert DocumentVersion.objects.filter(dossier=dossier, component="cccd").count() == 1
 
 
+def test_a_supplement_adds_pages_to_one_document_or_replaces_its_files(minh, world):
+    dossier = in_supplement(world, own_dossier(world))
+    url = f"/dich-vu-cong/ho-so/{dossier.code}/bo-sung/"
+    page = minh.get(f"/dich-vu-cong/ho-so/{dossier.code}/").content.decode()
+    assert 'name="add" value="to-khai"' in page
+
+    response = minh.post(
+        url,
+        {
+            "doc-to-khai": [SimpleUploadedFile("trang-2.pdf", PDF_BYTES), SimpleUploadedFile("trang-3.pdf", PDF_BYTES)],
+            "add": ["to-khai"],  # the missing pages join the page already handed in
+        },
+    )
+
+    assert response.status_code == 302
+    to_khai = DocumentVersion.objects.filter(dossier=dossier, component="to-khai")
+    assert sorted((v.version, v.part) for v in to_khai) == [(1, 1), (1, 2), (1, 3)]
+    assert "3 tệp" in minh.get(f"/dich-vu-cong/ho-so/{dossier.code}/").content.decode()
+
+    dossier = services.request_supplement(dossier=dossier, actor=world.counter, missing_documents=["Tờ khai"])
+    minh.post(url, {"doc-to-khai": [SimpleUploadedFile("to-khai-moi.pdf", PDF_BYTES)]})  # replaced
+
+    to_khai = DocumentVersion.objects.filter(dossier=dossier, component="to-khai")
+    assert sorted((v.version, v.part) for v in to_khai) == [(1, 1), (1, 2), (1, 3), (2, 1)]  # all kept
+    page = minh.get(f"/dich-vu-cong/ho-so/{dossier.code}/").content.decode()
+    assert "1 tệp" in page and "2 phiên bản" in page
+
+
 def test_a_supplement_without_files_is_refused_with_a_message(minh, world):
     dossier = in_supplement(world, own_dossier(world))
 
