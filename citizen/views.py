@@ -212,7 +212,11 @@ def file(request, code):
 def mine(request):
     chosen = preference_for(request.user)
     form = NotificationForm(initial={"email": chosen.email, "sms": chosen.sms})
-    return render(request, "citizen/mine.html", {"dossiers": selectors.my_dossiers(request.user), "form": form})
+    dossiers = list(selectors.my_dossiers(request.user))
+    owed = selectors.amounts_owed(dossiers)
+    for dossier in dossiers:
+        dossier.owed = owed.get(dossier.pk, 0)
+    return render(request, "citizen/mine.html", {"dossiers": dossiers, "form": form})
 
 
 @require_POST

@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from dossiers import services
 from dossiers.models import DocumentVersion, Rating, Status
 from dossiers.services import DocumentInput
+from payments import services as payment_services
 from payments.models import Payment
 from tests.citizen.conftest import own_dossier
 from tests.factories import PDF_BYTES
@@ -174,3 +175,20 @@ def test_the_applicant_chooses_how_to_be_notified(minh, world):
     assert (preference.email, preference.sms) == (False, True)
     assert 'name="sms" id="id_sms" checked' in page
     assert 'name="email" id="id_email" checked' not in page
+
+
+def test_a_fee_due_later_shows_in_my_dossiers_with_a_pay_button(minh, world):
+    dossier = services.receive_dossier(dossier=own_dossier(world), actor=world.counter)
+    dossier = services.start_processing(dossier=dossier, actor=world.counter)
+    untouched = own_dossier(world)
+    page = minh.get("/dich-vu-cong/ho-so/").content.decode()
+    assert "Còn phải nộp" not in page
+
+    payment_services.request_financial_obligation(
+        dossier=dossier, actor=world.counter, amount=120_000, reason="Lệ phí trước bạ"
+    )
+
+    page = minh.get("/dich-vu-cong/ho-so/").content.decode()
+    assert "Còn phải nộp 120.000 đồng" in page
+    assert f'action="/dich-vu-cong/ho-so/{dossier.code}/thanh-toan/"' in page
+    assert f'action="/dich-vu-cong/ho-so/{untouched.code}/thanh-toan/"' not in page
