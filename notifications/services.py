@@ -44,7 +44,9 @@ def _recipients(dossier: Dossier) -> list[tuple[str, str]]:
     return found
 
 
-def record_notifications(*, dossier: Dossier, event: DossierEvent, now: dt.datetime | None = None) -> list[Notification]:
+def record_notifications(
+    *, dossier: Dossier, event: DossierEvent, now: dt.datetime | None = None
+) -> list[Notification]:
     """The notifications a recorded change calls for, one per channel the applicant chose, written (one
     INSERT) in the change's own transaction: they commit or roll back with it, and nothing is lost if the
     broker is away when it commits. Their words are composed now, as the dossier stands after the change."""
