@@ -88,7 +88,7 @@ def drop_triggers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("dossiers", "0009_search_text"),
+        ("dossiers", "0010_document_parts_unlinked_applicant"),
     ]
 
     operations = [
