@@ -8,8 +8,9 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db import connection
+from django.db.models import BigIntegerField, Count, DateField, Q, QuerySet, Sum
+from django.db.models.functions import Cast, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -74,8 +75,13 @@ def _period_rows(period: Period, agencies: set[int] | None) -> QuerySet:
     return rows
 
 
+# The calendar month of a summary row, as a date (a truncated timestamp would cost a time zone per row).
+_MONTH = Cast(TruncMonth("start"), output_field=DateField())
+
+
 def _sums():
-    return {m.name: Sum(m.name) for m in MEASURES}
+    # PostgreSQL sums bigint columns as numeric; cast back, so that rows are read as integers, not Decimals.
+    return {m.name: Sum(m.name) if m.seconds else Cast(Sum(m.name), output_field=BigIntegerField()) for m in MEASURES}
 
 
 def _local_bounds(period: Period) -> tuple[dt.datetime, dt.datetime]:
@@ -237,13 +243,7 @@ def _attach_targets(groups: dict, year: int) -> None:
 
 def monthly_trend(*, period: Period, agencies: set[int] | None = None) -> list[dict]:
     """Per calendar month the period touches: the measures summed (edge months only for their days in it)."""
-    rows = (
-        _period_rows(period, agencies)
-        .annotate(month=TruncMonth("start"))
-        .values("month")
-        .annotate(**_sums())
-        .order_by("month")
-    )
+    rows = _period_rows(period, agencies).annotate(month=_MONTH).values("month").annotate(**_sums()).order_by("month")
     found = {row.pop("month"): row for row in rows}
     trend = []
     for month in period.months():
@@ -275,11 +275,23 @@ def dossiers_behind(
 
 def breakdown(*, period: Period, agencies: set[int] | None = None) -> list[dict]:
     """Every measure per agency × procedure × calendar month of the period (the summaries' half months and
-    edge days folded into their month)."""
-    return list(
+    edge days folded into their month). The database sums; its rows are read as plain tuples (the ORM's
+    per-value conversions would cost more than the statement)."""
+    rows = (
         _period_rows(period, agencies)
-        .annotate(month=TruncMonth("start"))
+        .annotate(month=_MONTH)
         .values("agency_id", "procedure_id", "month")
         .annotate(**_sums())
         .order_by("agency_id", "procedure_id", "month")
     )
+    sql, params = rows.query.sql_with_params()
+    names = ("agency_id", "procedure_id", "month", *MEASURE_NAMES)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    for row in found:
+        if isinstance(row["month"], str):  # SQLite answers dates as text
+            row["month"] = dt.date.fromisoformat(row["month"][:10])
+        elif isinstance(row["month"], dt.datetime):
+            row["month"] = row["month"].date()
+    return found
