@@ -11,9 +11,11 @@ The columns are listed in `COLUMNS` and documented in docs/reports.md.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from queue import Full, Queue
 
 from django.db import transaction
 from django.utils import timezone
@@ -38,8 +40,6 @@ __all__ = [
     "write_history",
 ]
 
-_PROGRESS_EVERY = 1000  # lines between two progress calls
-
 
 @dataclass
 class Outcomes:
@@ -58,6 +58,90 @@ def fingerprint(path: Path) -> str:
     return digest.hexdigest()
 
 
+@dataclass
+class _Chunk:
+    """What reading and validating gave for one batch: its valid rows, the lines refused and why, the last
+    line it covers."""
+
+    rows: list[Row] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    last_line: int = 0
+    lines: int = 0
+    skipped: int = 0
+
+
+def _chunks(path: Path, *, skip: int, batch_size: int, validator: Validator) -> Iterator[_Chunk]:
+    """The file read and validated, in batches of at most `batch_size` valid rows whose codes are distinct
+    (a code repeated in the file ends the batch: the later row wins, as a rerun would make it)."""
+    chunk, seen = _Chunk(), set()
+    for line, data in read_rows(path):
+        chunk.lines += 1
+        if line <= skip:
+            chunk.skipped += 1
+            continue
+        if isinstance(data, str):
+            chunk.errors.append((line, data))
+            chunk.last_line = line
+            continue
+        try:
+            row = validator.row(line, data)
+        except RowError as error:
+            chunk.errors.append((line, str(error)))
+            chunk.last_line = line
+            continue
+        if row.code in seen:
+            yield chunk
+            chunk, seen = _Chunk(), set()
+        seen.add(row.code)
+        chunk.rows.append(row)
+        chunk.last_line = line
+        if len(chunk.rows) >= batch_size:
+            yield chunk
+            chunk, seen = _Chunk(), set()
+    yield chunk
+
+
+def _ahead(items: Iterator, depth: int = 2) -> Iterator:
+    """`items` produced in a thread of their own, at most `depth` ahead of the consumer: the file is read and
+    validated while the database writes the batch before (the driver lets the thread run while it waits).
+    An exception of the producer is raised in the consumer."""
+    done = object()
+    queue: Queue = Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def offer(item) -> bool:
+        while not stop.is_set():
+            try:
+                queue.put(item, timeout=0.2)
+                return True
+            except Full:
+                continue
+        return False
+
+    def produce():
+        try:
+            for item in items:
+                if not offer(item):
+                    return
+            offer(done)
+        except BaseException as error:  # handed to the consumer
+            offer(error)
+
+    thread = threading.Thread(target=produce, name="import-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = queue.get()
+            if item is done:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join()
+
+
 def import_file(
     path: Path,
     *,
@@ -66,69 +150,38 @@ def import_file(
     on_error: Callable[[int, str], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> Outcomes:
-    """Import a file; resumes after the last batch a previous run wrote unless `restart`. `on_progress` is
-    called with the line reached every few hundred lines and after each batch."""
+    """Import a file; resumes after the last batch a previous run wrote unless `restart`. `on_error` is
+    called with the line and the reason of each row refused, `on_progress` with the line reached after each
+    batch written."""
     outcomes = Outcomes()
     run, _created = ImportRun.objects.get_or_create(fingerprint=fingerprint(path), defaults={"path": str(path)})
     if restart:
         run.lines_done = run.imported = run.errors = 0
         run.finished_at = None
-    skip = run.lines_done
     validator, writer = Validator(), Writer(path.name)
-
-    batch: list[Row] = []
-    errors_in_batch: list[int] = []
-    last_line = 0
-
-    def report(line, message):
-        outcomes.errors.append((line, message))
-        errors_in_batch.append(line)
-        if on_error:
-            on_error(line, message)
-
-    def flush():
-        nonlocal batch
+    chunks = _chunks(path, skip=run.lines_done, batch_size=batch_size, validator=validator)
+    for chunk in _ahead(chunks):
+        outcomes.lines += chunk.lines
+        outcomes.skipped_lines += chunk.skipped
         with transaction.atomic():
-            created, refused = writer.write(batch)
-            for line, code in refused:
-                report(line, _("mã %s là của một hồ sơ đang được xử lý trong hệ thống, không nhập đè") % code)
-            run.lines_done = last_line
-            run.imported += len(batch) - len(refused)
-            run.errors += len(errors_in_batch)
+            created, refused = writer.write(chunk.rows)
+            errors = chunk.errors + [
+                (line, _("mã %s là của một hồ sơ đang được xử lý trong hệ thống, không nhập đè") % code)
+                for line, code in refused
+            ]
+            if chunk.last_line:
+                run.lines_done = chunk.last_line
+            run.imported += len(chunk.rows) - len(refused)
+            run.errors += len(errors)
             run.save()
-        outcomes.imported += len(batch) - len(refused)
+        outcomes.imported += len(chunk.rows) - len(refused)
         outcomes.created += created
-        errors_in_batch.clear()
-        batch = []
-        if on_progress:
-            on_progress(last_line)
-
-    seen: set[str] = set()
-    for line, data in read_rows(path):
-        outcomes.lines += 1
-        if on_progress and not outcomes.lines % _PROGRESS_EVERY:
-            on_progress(line)
-        if line <= skip:
-            outcomes.skipped_lines += 1
-            continue
-        last_line = line
-        if isinstance(data, str):
-            report(line, data)
-            continue
-        try:
-            row = validator.row(line, data)
-        except RowError as error:
-            report(line, str(error))
-            continue
-        if row.code in seen:
-            flush()  # the later row of a code repeated in the file wins, as a rerun would make it
-            seen.clear()
-        seen.add(row.code)
-        batch.append(row)
-        if len(batch) >= batch_size:
-            flush()
-            seen.clear()
-    flush()
+        for line, message in sorted(errors):
+            outcomes.errors.append((line, message))
+            if on_error:
+                on_error(line, message)
+        if on_progress and chunk.last_line:
+            on_progress(chunk.last_line)
     run.finished_at = timezone.now()
     run.save(update_fields=["finished_at"])
     return outcomes

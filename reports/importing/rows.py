@@ -137,7 +137,8 @@ class Validator:
         self.procedures = dict(Procedure.objects.values_list("code", "pk"))
         self.agencies = dict(Agency.objects.values_list("code", "pk"))
         self.now = timezone.now()
-        self.calendars = {}
+        # Read here, before the rows: the rows may be validated in a thread of their own.
+        self.calendars = {pk: calendar_of(pk) for pk in self.agencies.values()}
 
     def _date(self, data: dict, name: str) -> dt.datetime | None:
         text = (data.get(name) or "").strip()
