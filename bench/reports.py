@@ -136,12 +136,14 @@ def run_import(args) -> None:
     write_file(path, args.rows, agencies, procedures)
     print(f"file: {args.rows:,} rows, {path.stat().st_size / 1e6:.0f} MB")
     copy_time = bare_copy(path)
+    print(load_average(), flush=True)
     started = time.perf_counter()
     outcomes = import_file(path, batch_size=args.batch)
     elapsed = time.perf_counter() - started
     assert outcomes.imported == args.rows and not outcomes.errors, outcomes.errors[:3]
     print(f"bare COPY of the file:      {copy_time:8.1f} s   {args.rows / copy_time:>10,.0f} rows/s")
     print(f"import_dossiers (PostgreSQL):{elapsed:7.1f} s   {args.rows / elapsed:>10,.0f} rows/s")
+    print(load_average())
     path.unlink()
     if not args.keep:
         drop()
@@ -244,6 +246,10 @@ def generate(dossiers: int) -> None:
         cursor.execute("ANALYZE")
 
 
+def load_average() -> str:
+    return "load average (1, 5, 15 min): " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def timed(function, rounds: int) -> list[float]:
     times = []
     for _ in range(rounds):
@@ -330,6 +336,7 @@ def run_queries(args) -> None:
             f"{label:<46} median {statistics.median(times):9.1f} ms   "
             f"(min {min(times):.1f}, max {max(times):.1f}; {', '.join(f'{t:.0f}' for t in times)})"
         )
+    print(load_average())
     if not (args.keep or args.reuse):
         drop()
 
