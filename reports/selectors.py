@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import BigIntegerField, Count, DateField, Q, QuerySet, Sum
+from django.db.models import BigIntegerField, Case, DateField, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -91,17 +91,32 @@ def _local_bounds(period: Period) -> tuple[dt.datetime, dt.datetime]:
     return start, end
 
 
-def in_progress(period: Period, agencies: set[int] | None, now: dt.datetime | None = None) -> QuerySet:
+def in_progress(period: Period, agencies: set[int] | None, now: dt.datetime | None = None) -> list[dict]:
     """Dossiers received in the period and not finished yet, per agency and procedure, with how many of
-    them are overdue now (the running clock past the due date, as worklists say)."""
-    start, end = _local_bounds(period)
-    rows = Dossier.objects.filter(
-        status__in=[s for s in OPEN_STATES if s != Status.SUBMITTED], received_at__gte=start, received_at__lt=end
-    )
+    them are overdue now (the running clock past the due date, as worklists say).
+
+    The open dossiers are read first, by their state (a province has few open dossiers, however many it
+    has ever received), and the period filters those: left to itself, the planner would rather scan a
+    year's receipts by date and intersect."""
+    open_rows = Dossier.objects.filter(status__in=[s for s in OPEN_STATES if s != Status.SUBMITTED])
     if agencies is not None:
-        rows = rows.filter(competent_agency_id__in=agencies)
-    overdue = Count("pk", filter=Dossier.overdue_q(now))
-    return rows.values("competent_agency_id", "procedure_id").annotate(total=Count("pk"), overdue=overdue)
+        open_rows = open_rows.filter(competent_agency_id__in=agencies)
+    open_rows = open_rows.annotate(
+        late=Case(When(Dossier.overdue_q(now), then=Value(1)), default=Value(0), output_field=IntegerField())
+    ).values("competent_agency_id", "procedure_id", "received_at", "late")
+    inner, params = open_rows.query.sql_with_params()
+    start, end = (connection.ops.adapt_datetimefield_value(value) for value in _local_bounds(period))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH open_dossiers AS MATERIALIZED ({inner}) "
+            "SELECT competent_agency_id, procedure_id, count(*), sum(late) FROM open_dossiers "
+            "WHERE received_at >= %s AND received_at < %s GROUP BY competent_agency_id, procedure_id",
+            [*params, start, end],
+        )
+        return [
+            {"competent_agency_id": agency, "procedure_id": procedure, "total": total, "overdue": int(late or 0)}
+            for agency, procedure, total, late in cursor.fetchall()
+        ]
 
 
 class _Catalogue:

@@ -81,7 +81,8 @@ class Writer:
         self.quote = quote
         with connection.cursor() as cursor:
             columns = ", ".join(f"{name} {_kind(kind)}" for name, kind in STAGE)
-            cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
+            temporary = "pg_temp" if connection.vendor == "postgresql" else "temp"
+            cursor.execute(f"DROP TABLE IF EXISTS {temporary}.{TABLE}")  # this session's staging table only
             cursor.execute(
                 # submission_seconds: an imported dossier has no measured submission time.
                 f"CREATE TEMPORARY TABLE {TABLE} ({columns}, submission_seconds integer, dossier_id integer, "
