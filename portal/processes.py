@@ -51,7 +51,7 @@ class RedisServer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        _wait(self._answers, 10, "redis-server")
+        _wait(self._answers, 30, "redis-server")
         return self
 
     def _answers(self) -> bool:
@@ -117,7 +117,7 @@ class Stack:
             [sys.executable, "manage.py", "portal_sim", "--port", str(self.sim_port), "--db",
              str(self.workdir / "portal.sqlite3"), "--seed", "11", *extra],
         )  # fmt: skip
-        _wait(lambda: self._portal_up(), 20, "the simulated portal")
+        _wait(lambda: self._portal_up(), 60, "the simulated portal")  # a loaded machine starts Django slowly
 
     def _portal_up(self) -> bool:
         try:
