@@ -103,8 +103,8 @@ class Stack:
         return f"http://127.0.0.1:{self.sim_port}"
 
     def _spawn(self, name: str, args: list[str]) -> subprocess.Popen:
-        log = open(self.workdir / f"{name}.log", "ab")  # noqa: SIM115 (the child owns it)
-        return subprocess.Popen(args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        with open(self.workdir / f"{name}.log", "ab") as log:  # the child keeps its own copy of the descriptor
+            return subprocess.Popen(args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
 
     def log(self, name: str) -> str:
         path = self.workdir / f"{name}.log"
