@@ -221,7 +221,7 @@ class ProcessVersionAdmin(admin.ModelAdmin):
     @admin.display(description=_("tổng thời hạn các bước / thời hạn thủ tục"))
     def hours_vs_limit(self, obj):
         total = obj.total_hours()
-        limit = obj.procedure.time_limit_hours
+        limit = obj.limit_hours()
         ok = total == limit
         return format_html(
             '<span style="color:{};font-weight:600">{}</span>',

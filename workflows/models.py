@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from .signals import calendar_input_changed
 from .text import fold
 
-HOURS_PER_DAY = Decimal(8)
+# The length of a working day where no agency says otherwise (7:00–11:30 and 13:30–17:00, DOMAIN §3).
+DEFAULT_DAY_HOURS = Decimal(8)
 
 
 class CalendarInput:
@@ -79,6 +80,16 @@ class Agency(CalendarInput, models.Model):
     @property
     def working_hours(self) -> tuple[tuple[dt.time, dt.time], ...]:
         return ((self.morning_start, self.morning_end), (self.afternoon_start, self.afternoon_end))
+
+    @property
+    def day_hours(self) -> Decimal:
+        """How many hours one of this agency's working days lasts (DOMAIN §3: a day is as long as its hours)."""
+        seconds = sum(_seconds_of(b) - _seconds_of(a) for a, b in self.working_hours)
+        return (Decimal(seconds) / 3600).quantize(Decimal("0.01"))
+
+
+def _seconds_of(t: dt.time) -> int:
+    return t.hour * 3600 + t.minute * 60 + t.second
 
 
 class Field(models.Model):
@@ -189,13 +200,18 @@ class Procedure(models.Model):
             return float(self.time_limit) * 3600
         return float(self.time_limit) * float(day_seconds)
 
-    @property
-    def time_limit_hours(self) -> Decimal:
-        """The legal limit in working hours of a standard 8-hour day, which processes' step limits add up to
-        (the clock counts the procedure's days in the agency's own: `time_limit_seconds`)."""
+    def time_limit_hours_at(self, day_hours: Decimal) -> Decimal:
+        """The legal limit in working hours, for an agency whose working day lasts `day_hours`."""
         if self.time_unit == TimeUnit.HOURS:
             return Decimal(self.time_limit)
-        return Decimal(self.time_limit) * HOURS_PER_DAY
+        return Decimal(self.time_limit) * Decimal(day_hours)
+
+    @property
+    def time_limit_hours(self) -> Decimal:
+        """The legal limit in working hours at the competent agency (a day of its own hours; of the default
+        hours when each commune resolves it)."""
+        agency = self.competent_agency
+        return self.time_limit_hours_at(agency.day_hours if agency is not None else DEFAULT_DAY_HOURS)
 
     @property
     def is_full_online(self) -> bool:
@@ -297,6 +313,16 @@ class ProcessVersion(models.Model):
     def step_before(self, order: int) -> ProcessStep | None:
         return self.steps.filter(order__lt=order).order_by("-order").first()
 
+    def day_hours(self) -> Decimal:
+        """The length of a working day the steps' hours are set in: that of the agency the version applies at,
+        else of the procedure's competent agency, else the default hours."""
+        agency = self.agency or self.procedure.competent_agency
+        return agency.day_hours if agency is not None else DEFAULT_DAY_HOURS
+
+    def limit_hours(self) -> Decimal:
+        """The procedure's legal limit in working hours of `day_hours()`: what the steps' limits add up to."""
+        return self.procedure.time_limit_hours_at(self.day_hours())
+
     def total_hours(self, steps=None) -> Decimal:
         return sum((s.time_limit_hours for s in (self.steps.all() if steps is None else steps)), Decimal(0))
 
@@ -314,7 +340,7 @@ class ProcessVersion(models.Model):
             if step.time_limit_hours <= 0:
                 problems.append(str(_("Bước “%(name)s” chưa có thời hạn.") % {"name": step.name}))
         total = self.total_hours(steps)
-        expected = self.procedure.time_limit_hours
+        expected = self.limit_hours()
         if total != expected:
             problems.append(
                 str(
