@@ -85,3 +85,31 @@ def test_a_late_dossier_says_why_there_is_no_apology(client, world):
     assert 'id="tt-apologize"' not in page
     assert "Chưa thể “Xin lỗi và hẹn lại ngày trả”" in page
     assert "đã quá hạn giải quyết nên không còn xin lỗi và hẹn lại được" in page
+
+
+def test_a_step_held_by_another_handler_says_whose_it_is_and_what_unblocks_it(client, world):
+    """The dossier is at the specialists' step "Thẩm định"; the counter officer who received it sees no
+    "Hoàn thành bước" and is told why: whose step it is and when he can act."""
+    from dossiers import services
+    from tests.factories import at
+
+    dossier = world.dossier_in(Status.PROCESSING)
+    dossier = services.complete_step(
+        dossier=dossier, actor=world.counter, assignee=world.specialist, at=at(2025, 8, 12, 11)
+    )
+    assert dossier.current_step.name == "Thẩm định"
+
+    client.force_login(world.counter)
+    page = screen(client, dossier)
+    assert 'id="tt-complete-step"' not in page
+    assert "Chưa thể “Hoàn thành bước”" in page
+    assert (
+        f"Hồ sơ đang ở bước “Thẩm định”, do {world.specialist.get_full_name()} (Chuyên viên xử lý của Sở Tư pháp) "
+        "xử lý." in page
+    )
+    assert "khi lãnh đạo giao bước này cho bạn" in page
+
+    client.force_login(world.specialist)
+    own = screen(client, dossier)
+    assert 'id="tt-complete-step"' in own
+    assert "Chưa thể “Hoàn thành bước”" not in own
