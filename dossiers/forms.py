@@ -314,6 +314,7 @@ class ResolveForm(ActionForm):
 
 
 class ReturnResultForm(ActionForm):
+    note_label = _("Ghi chú khi trả kết quả (không thay đổi nội dung kết quả)")
     channel = forms.ChoiceField(label=_("Hình thức trả kết quả"), choices=ReturnChannel.choices)
 
     def __init__(self, *args, dossier=None, **kwargs):

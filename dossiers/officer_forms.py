@@ -85,6 +85,8 @@ class OfficerCounterForm(CounterDossierForm):
             self.fields["return_channel"].initial = channels[0]
         self.fields["summary"].widget = forms.Textarea(attrs={"rows": 2})
         self.fields["note"].widget = forms.Textarea(attrs={"rows": 2})
+        self.fields["note"].label = _("Ghi chú tiếp nhận")
+        self.fields["note"].help_text = _("Ghi chú của cán bộ tiếp nhận; không phải nội dung kết quả giải quyết.")
         self.components = list(procedure.documents.all())
         for doc in self.components:
             self.fields[f"paper_{doc.code}"] = forms.BooleanField(label=doc.name, required=False)
