@@ -78,6 +78,7 @@ def complete_step(
         actor,
         expected_version=expected_version,
         expected_step=expected_step,
+        related=("procedure",),  # the next step's budget reads its time unit
         at=at,
     ) as change:
         dossier = change.dossier
@@ -107,7 +108,13 @@ def send_back(
     """Return the dossier to the previous step (trả lại bước trước), to the handler who did it."""
     _require_note(note, _("Phải nêu lý do trả lại bước trước."))
     with transition(
-        dossier, Action.SEND_BACK, actor, expected_version=expected_version, expected_step=expected_step, at=at
+        dossier,
+        Action.SEND_BACK,
+        actor,
+        expected_version=expected_version,
+        expected_step=expected_step,
+        related=("procedure",),
+        at=at,
     ) as change:
         dossier = change.dossier
         previous = dossier.process.step_before(change.step.order)
