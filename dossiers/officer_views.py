@@ -445,6 +445,16 @@ def counter_receipt(request):
                 add_service_errors(form, problem)
                 error, status = problem.message, problem.status
             else:
+                if dossier.awaiting_documents:
+                    messages.success(
+                        request,
+                        _(
+                            "Đã lập yêu cầu bổ sung cho hồ sơ %(c)s. In phiếu yêu cầu bổ sung để hướng dẫn người nộp; "
+                            "khi người nộp mang đủ giấy tờ, ghi nhận “Nộp bổ sung” rồi “Tiếp nhận” trên trang này."
+                        )
+                        % {"c": dossier.code},
+                    )
+                    return redirect("officer:dossier", code=dossier.code)
                 when = timezone.localtime(dossier.appointment_at) if dossier.appointment_at else None
                 messages.success(
                     request,
