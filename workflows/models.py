@@ -4,6 +4,7 @@ the working calendar that due dates are counted on."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -43,6 +44,11 @@ class AgencyTier(models.TextChoices):
     CENTRAL = "central", _("Cơ quan ngành dọc trung ương")
 
 
+# QCVN 102:2016/BTTTT, the electronic identifier code of an agency: four groups from the smallest unit to the
+# province or ministry (e.g. 000.00.31.H52: the Public Administration Service Centre of Sơn La, H52).
+AGENCY_CODE_PATTERN = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$")
+
+
 class Agency(CalendarInput, models.Model):
     """Cơ quan: an agency with its electronic identifier code (mã định danh, QCVN 102)."""
 
@@ -74,6 +80,17 @@ class Agency(CalendarInput, models.Model):
         return self.name
 
     def clean(self):
+        self.code = (self.code or "").strip().upper()
+        if not AGENCY_CODE_PATTERN.match(self.code):
+            raise ValidationError(
+                {
+                    "code": _(
+                        "Mã định danh “%(code)s” không đúng định dạng QCVN 102: bốn nhóm NNN.NN.NN.XNN, ví dụ "
+                        "000.00.31.H52 (nhóm cuối là mã tỉnh hoặc bộ, ngành: một chữ cái in hoa và hai chữ số)."
+                    )
+                    % {"code": self.code}
+                }
+            )
         if not (self.morning_start < self.morning_end <= self.afternoon_start < self.afternoon_end):
             raise ValidationError(_("Giờ làm việc không hợp lệ: buổi sáng phải trước buổi chiều."))
 
@@ -313,6 +330,27 @@ class ProcessVersion(models.Model):
     def step_before(self, order: int) -> ProcessStep | None:
         return self.steps.filter(order__lt=order).order_by("-order").first()
 
+    def arrange_steps(self, placed) -> list[ProcessStep]:
+        """Put steps where they were asked to go and number every step 1, 2, 3… again: `placed` are steps new or
+        edited, each with the position it should take (`order`; none: at the end), the others keep their sequence
+        around them. Inserting a step or moving one never needs the others renumbered by hand."""
+        if self.is_frozen:
+            raise ProcessFrozen(_FROZEN_MESSAGE)
+        placed = list(placed)
+        placed_ids = {s.pk for s in placed if s.pk}
+        ordered = [s for s in self.steps.order_by("order") if s.pk not in placed_ids]
+        wished = sorted(enumerate(placed), key=lambda item: (item[1].order is None, item[1].order or 0, item[0]))
+        for _i, step in wished:
+            at = len(ordered) if step.order is None else max(0, min(step.order - 1, len(ordered)))
+            ordered.insert(at, step)
+        with transaction.atomic():
+            # Out of the way of the unique (process, order) while the steps take their new places.
+            self.steps.update(order=models.F("order") + 10000)
+            for number, step in enumerate(ordered, 1):
+                step.process, step.order = self, number
+                step.save()
+        return ordered
+
     def day_hours(self) -> Decimal:
         """The length of a working day the steps' hours are set in: that of the agency the version applies at,
         else of the procedure's competent agency, else the default hours."""
@@ -339,6 +377,10 @@ class ProcessVersion(models.Model):
         for step in steps:
             if step.time_limit_hours <= 0:
                 problems.append(str(_("Bước “%(name)s” chưa có thời hạn.") % {"name": step.name}))
+        for step in steps[:-1]:
+            if step.kind == StepKind.TRANSFER:
+                message = _("Bước chuyển kết quả “%(name)s” (đang là bước %(order)s) phải là bước cuối cùng.")
+                problems.append(str(message % {"name": step.name, "order": step.order}))
         total = self.total_hours(steps)
         expected = self.limit_hours()
         if total != expected:
