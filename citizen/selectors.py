@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from dossiers.models import DocumentVersion, Dossier
+from dossiers.extensions import section
+from dossiers.models import OPEN_STATES, DocumentVersion, Dossier, PauseReason, Status
 from workflows.models import Agency, AgencyLevel, AgencyTier, OnlineLevel, Procedure
 from workflows.text import fold
 
 CATALOGUE_PAGE = 50
 MY_DOSSIERS_PAGE = 50
+# Where the dossier page offers to pay what is owed: an open dossier, or a resolved one before its return.
+PAYABLE_STATUSES = (*OPEN_STATES, Status.RESOLVED)
 
 
 def search_catalogue(q: str = "", *, limit: int = CATALOGUE_PAGE) -> list[Procedure]:
@@ -59,12 +62,26 @@ def my_dossiers(user, *, limit: int = MY_DOSSIERS_PAGE) -> QuerySet[Dossier]:
             "appointment_at",
             "returned_at",
             "fee_amount",
+            "pause_reason",
             "awaiting_documents",
             "procedure__code",
             "procedure__name",
         )
         .order_by("-created_at", "-pk")[:limit]
     )
+
+
+def amounts_owed(dossiers) -> dict[int, int]:
+    """Of the listed dossiers that may owe something (a fee, or a financial obligation set during
+    processing) and can still be paid: what each still owes, as its fee section says."""
+    owed = {}
+    for dossier in dossiers:
+        payable = dossier.status in PAYABLE_STATUSES
+        if payable and (dossier.fee_amount or dossier.pause_reason == PauseReason.FINANCIAL):
+            fees = section("payment", dossier, public=False) or {}
+            if fees.get("outstanding"):
+                owed[dossier.pk] = int(fees["outstanding"])
+    return owed
 
 
 def reusable_documents(user, *, exclude_dossier: Dossier | None = None) -> list[DocumentVersion]:

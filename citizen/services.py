@@ -63,9 +63,7 @@ def sign_in(*, claims: Mapping) -> Identity:
         if identity.user.first_name != values["name"][:150]:
             identity.user.first_name = values["name"][:150]
             identity.user.save(update_fields=["first_name"])
-        Dossier.objects.filter(applicant_user__isnull=True, applicant_id_number=identity.applicant_number).update(
-            applicant_user=identity.user
-        )
+        dossier_services.link_applicant_dossiers(user=identity.user, applicant_number=identity.applicant_number)
     return identity
 
 
@@ -80,18 +78,22 @@ def document_inputs(
     uploads: Mapping[str, Sequence[UploadedFile]],
     reused: Iterable[int] = (),
     components: Mapping[str, str],
+    adding: Iterable[str] = (),
 ) -> list[DocumentInput]:
-    """Documents to hand in: the files uploaded per component, and earlier files of the user's own dossiers
-    (Art. 7 of 003: what the state already holds is not asked for again) chosen by version id."""
+    """Documents to hand in: the files uploaded per component (several files of one component are one version
+    of it; for the components in `adding` they are added to the files already handed in instead of replacing
+    them), and earlier files of the user's own dossiers (Art. 7 of 003: what the state already holds is not
+    asked for again) chosen by file id, with the other files of the same version."""
+    adding = set(adding)
     documents: list[DocumentInput] = []
-    count = 0
     for component, files in uploads.items():
         if component not in components:
             raise InvalidInput(_("Thành phần hồ sơ “%(c)s” không thuộc thủ tục này.") % {"c": component})
         for upload in files:
             dossier_services.validate_upload(upload)
-            documents.append(DocumentInput(component=component, name=components[component], file=upload))
-            count += 1
+            documents.append(
+                DocumentInput(component=component, name=components[component], file=upload, add=component in adding)
+            )
     wanted = {int(pk) for pk in reused}
     if wanted:
         earlier = DocumentVersion.objects.filter(pk__in=wanted, dossier__applicant_user=user).exclude(file="")
@@ -100,9 +102,20 @@ def document_inputs(
             raise InvalidInput(_("Có giấy tờ chọn dùng lại không thuộc hồ sơ của bạn."))
         for version in found.values():
             target = version.component if version.component in components else _target_of(version, components)
-            documents.append(DocumentInput(component=target, name=components[target], file=_reused_file(version)))
-            count += 1
-    if count > conf.upload_max_files():
+            siblings = (
+                DocumentVersion.objects.filter(
+                    dossier_id=version.dossier_id, component=version.component, version=version.version
+                )
+                .exclude(file="")
+                .order_by("part")
+            )
+            for part in siblings:
+                documents.append(
+                    DocumentInput(
+                        component=target, name=components[target], file=_reused_file(part), add=target in adding
+                    )
+                )
+    if len(documents) > conf.upload_max_files():
         raise InvalidInput(_("Mỗi lần nộp tối đa %(n)d tệp.") % {"n": conf.upload_max_files()})
     return documents
 

@@ -212,7 +212,11 @@ def file(request, code):
 def mine(request):
     chosen = preference_for(request.user)
     form = NotificationForm(initial={"email": chosen.email, "sms": chosen.sms})
-    return render(request, "citizen/mine.html", {"dossiers": selectors.my_dossiers(request.user), "form": form})
+    dossiers = list(selectors.my_dossiers(request.user))
+    owed = selectors.amounts_owed(dossiers)
+    for dossier in dossiers:
+        dossier.owed = owed.get(dossier.pk, 0)
+    return render(request, "citizen/mine.html", {"dossiers": dossiers, "form": form})
 
 
 @require_POST
@@ -296,6 +300,7 @@ def supplement(request, code):
             uploads=_uploads(request, dossier.procedure),
             reused=request.POST.getlist("reuse"),
             components={d.code: d.name for d in dossier.procedure.documents.all()},
+            adding=request.POST.getlist("add"),
         )
         if not documents:
             raise dossier_services.InvalidInput(_("Hãy tải lên các giấy tờ được yêu cầu bổ sung."))

@@ -219,7 +219,7 @@ class DossierStepInline(ReadOnlyInline):
 class DocumentVersionInline(ReadOnlyInline):
     model = DocumentVersion
     verbose_name_plural = _("Giấy tờ (các phiên bản)")
-    fields = ("component", "name", "version", "file", "size_kb", "is_result", "paper_copy", "uploaded")
+    fields = ("component", "name", "version", "part", "file", "size_kb", "is_result", "paper_copy", "uploaded")
     readonly_fields = fields
 
     @admin.display(description=_("dung lượng (KB)"))
@@ -561,7 +561,7 @@ class ClockEventAdmin(HistoryAdmin):
 
 @admin.register(DocumentVersion)
 class DocumentVersionAdmin(HistoryAdmin):
-    list_display = ("dossier", "component", "name", "version", "is_result", "paper_copy")
+    list_display = ("dossier", "component", "name", "version", "part", "is_result", "paper_copy")
     list_filter = ("is_result", "paper_copy")
     search_fields = ("dossier__code", "name", "component")
     list_select_related = ("dossier",)

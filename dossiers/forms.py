@@ -103,14 +103,33 @@ def upload_hint() -> str:
     }
 
 
-def upload_field(label, **kwargs) -> forms.FileField:
-    """A file field whose hint and picker match what the upload check accepts."""
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files under one name (the pages of one document); cleans to a list, empty when none."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
+        return [found] if (found := super().clean(data, initial)) else []
+
+
+def upload_field(label, *, multiple: bool = False, **kwargs) -> forms.FileField:
+    """A file field whose hint and picker match what the upload check accepts; with `multiple`, several
+    files (the pages of one document) cleaned to a list."""
     accept = ",".join([*settings.DOCUMENT_ALLOWED_TYPES.values(), *settings.DOCUMENT_ALLOWED_TYPES])
-    return forms.FileField(
+    field, widget = (MultipleFileField, MultipleFileInput) if multiple else (forms.FileField, forms.ClearableFileInput)
+    return field(
         label=label,
         required=False,
         help_text=kwargs.pop("help_text", "") or upload_hint(),
-        widget=forms.ClearableFileInput(attrs={"accept": accept}),
+        widget=widget(attrs={"accept": accept}),
         **kwargs,
     )
 

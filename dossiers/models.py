@@ -293,6 +293,12 @@ class Dossier(FSMModelMixin, models.Model):
             models.Index(fields=["procedure", "status"], name="dossier_procedure_status"),
             models.Index(fields=["received_at"], name="dossier_received_at"),
             models.Index(fields=["applicant_user"], name="dossier_applicant"),
+            # The dossiers a signing-in applicant's ID number (or tax code) finds without an account yet.
+            models.Index(
+                fields=["applicant_id_number"],
+                condition=Q(applicant_user__isnull=True),
+                name="dossier_unlinked_applicant",
+            ),
             # Lists newest first (worklists, the admin) read it backwards and stop at a page.
             models.Index(fields=["-created_at", "-id"], name="dossier_created"),
         ]
@@ -717,16 +723,20 @@ class ClockEvent(AppendOnlyModel):
 
 
 def document_upload_to(instance, filename):
-    return f"dossiers/{instance.dossier.code}/{instance.component}/v{instance.version}-{filename}"
+    part = f".{instance.part}" if instance.part > 1 else ""
+    return f"dossiers/{instance.dossier.code}/{instance.component}/v{instance.version}{part}-{filename}"
 
 
 class DocumentVersion(AppendOnlyModel):
-    """One version of a document component; a supplement adds a version, never overwrites one."""
+    """One file of one version of a document component. A version is the set of files handed in together for
+    the component (scanned pages: `part` 1, 2, …); handing it in again adds a version (the files replaced) or
+    more parts of the current one (files added), never overwrites one."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="documents")
     component = models.SlugField(_("thành phần"), max_length=60)
     name = models.CharField(_("tên giấy tờ"), max_length=500)
     version = models.PositiveSmallIntegerField(_("phiên bản"))
+    part = models.PositiveSmallIntegerField(_("tệp số"), default=1)
     file = models.FileField(_("tệp"), upload_to=document_upload_to, max_length=500, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveBigIntegerField(_("dung lượng (byte)"), default=0)
@@ -741,13 +751,13 @@ class DocumentVersion(AppendOnlyModel):
     class Meta:
         verbose_name = _("giấy tờ")
         verbose_name_plural = _("giấy tờ")
-        ordering = ["dossier", "component", "version"]
+        ordering = ["dossier", "component", "version", "part"]
         constraints = [
-            models.UniqueConstraint(fields=["dossier", "component", "version"], name="uniq_document_version"),
+            models.UniqueConstraint(fields=["dossier", "component", "version", "part"], name="uniq_document_part"),
         ]
 
     def __str__(self):
-        return f"{self.name} v{self.version}"
+        return f"{self.name} v{self.version}" + (f" ({self.part})" if self.part > 1 else "")
 
 
 class DailySequence(models.Model):

@@ -113,7 +113,7 @@ class OfficerCounterForm(CounterDossierForm):
         self.components = list(procedure.documents.all())
         for doc in self.components:
             self.fields[f"paper_{doc.code}"] = forms.BooleanField(label=doc.name, required=False)
-            self.fields[f"file_{doc.code}"] = upload_field(_("Tệp scan"))
+            self.fields[f"file_{doc.code}"] = upload_field(_("Tệp scan (có thể chọn nhiều tệp)"), multiple=True)
 
     def upload_hint(self) -> str:
         return upload_hint()
@@ -163,10 +163,15 @@ class OfficerCounterForm(CounterDossierForm):
     def documents(self) -> list[DocumentInput]:
         found = []
         for doc in self.components:
-            upload = self.cleaned_data.get(f"file_{doc.code}")
+            uploads = self.cleaned_data.get(f"file_{doc.code}") or []
             paper = bool(self.cleaned_data.get(f"paper_{doc.code}"))
-            if upload or paper:
-                found.append(DocumentInput(component=doc.code, name=doc.name, file=upload or None, paper_copy=paper))
+            if uploads:  # the scanned pages: the files of one version of the component
+                found.extend(
+                    DocumentInput(component=doc.code, name=doc.name, file=upload, paper_copy=paper)
+                    for upload in uploads
+                )
+            elif paper:
+                found.append(DocumentInput(component=doc.code, name=doc.name, paper_copy=True))
         return found
 
     def service_kwargs(self) -> dict:

@@ -16,9 +16,10 @@ from .printing import Page, person, render, when
 from .selectors import latest_documents
 
 
-def _received_documents(dossier: Dossier) -> list[DocumentVersion]:
-    """The latest version of each component handed in (results are not part of the receipt)."""
-    return [row["latest"] for row in latest_documents(dossier, results=False)]
+def _received_documents(dossier: Dossier) -> list[tuple[DocumentVersion, int]]:
+    """The current version of each component handed in, with its number of files (results are not part of
+    the receipt)."""
+    return [(row["latest"], len(row["files"])) for row in latest_documents(dossier, results=False)]
 
 
 def render_receipt(dossier: Dossier) -> bytes:
@@ -44,7 +45,14 @@ def _receipt(page: Page, dossier: Dossier) -> None:
     if not documents:
         page.text(_("(không có giấy tờ kèm theo)"), indent=6 * mm)
     paper, electronic, version = _("bản giấy"), _("bản điện tử"), _("phiên bản")
-    page.numbered([f"{v.name} ({paper if v.paper_copy else electronic}, {version} {v.version})" for v in documents])
+    page.numbered(
+        [
+            f"{v.name} ({paper if v.paper_copy else electronic}, {version} {v.version}"
+            + (", " + _("%(n)d tệp") % {"n": files} if files > 1 else "")
+            + ")"
+            for v, files in documents
+        ]
+    )
     page.gap(2 * mm)
 
     page.field(_("Hình thức nộp"), dossier.get_channel_display())

@@ -171,7 +171,7 @@ def dossier_for(user, code: str) -> Dossier | None:
                     Prefetch("assignments", queryset=StepAssignment.objects.select_related("user"))
                 ),
             ),
-            Prefetch("documents", queryset=DocumentVersion.objects.order_by("component", "version")),
+            Prefetch("documents", queryset=DocumentVersion.objects.order_by("component", "version", "part")),
         )
         .filter(code=code)
         .first()
@@ -187,16 +187,19 @@ def dossier_for(user, code: str) -> Dossier | None:
 
 
 def latest_documents(dossier: Dossier, *, results: bool = True) -> list[dict]:
-    """The latest version of each document component, with how many versions it has had; without the
-    results when `results` is false (what the applicant handed in)."""
+    """Each document component in its current version: `files` (its parts, in order), `latest` (the first
+    of them), `versions` (how many versions it has had), `component`; without the results when `results`
+    is false (what the applicant handed in)."""
     by_component: dict[str, list[DocumentVersion]] = {}
     for version in dossier.documents.all():
         if results or not version.is_result:
             by_component.setdefault(version.component, []).append(version)
     rows = []
     for component, versions in by_component.items():
-        versions.sort(key=lambda v: v.version)
-        rows.append({"latest": versions[-1], "versions": len(versions), "component": component})
+        current = max(v.version for v in versions)
+        files = sorted((v for v in versions if v.version == current), key=lambda v: v.part)
+        count = len({v.version for v in versions})
+        rows.append({"latest": files[0], "files": files, "versions": count, "component": component})
     return rows
 
 

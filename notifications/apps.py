@@ -8,4 +8,13 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import receivers  # noqa: F401  (connects the dossier_changed receiver)
+        from onestop.celery import app
+
+        from . import conf, receivers, tasks  # noqa: F401  (connects the receiver; registers the tasks)
+
+        app.conf.beat_schedule.update(
+            {
+                # The outbox sweeper: sends what no after-commit kick sent, and retries with backoff.
+                "notifications-sweep": {"task": "notifications.sweep", "schedule": conf.SWEEP_SECONDS},
+            }
+        )

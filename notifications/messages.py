@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from dossiers.models import Action, Dossier, DossierEvent, Status
+from dossiers.extensions import section
+from dossiers.models import Action, Dossier, DossierEvent, PauseReason, Status
 from dossiers.tracking import tracking_url
 from onestop.formats import vnd
 
@@ -23,6 +24,8 @@ def kind_of(event: DossierEvent, dossier: Dossier) -> str | None:
         return Kind.SUPPLEMENT
     if action == Action.SUBMIT and dossier.fee_amount > 0:
         return Kind.FEE_DUE
+    if action == Action.PAUSE and event.to_status == Status.PAUSED and dossier.pause_reason == PauseReason.FINANCIAL:
+        return Kind.FEE_DUE  # a fee due later: a financial obligation set during processing
     if action == Action.APOLOGIZE:
         return Kind.APOLOGY
     if action == Action.REFUSE:
@@ -30,6 +33,12 @@ def kind_of(event: DossierEvent, dossier: Dossier) -> str | None:
     if action == Action.RESOLVE or (action == Action.COMPLETE_STEP and event.to_status == Status.RESOLVED):
         return Kind.RESULT
     return None
+
+
+def _outstanding(dossier: Dossier) -> int:
+    """What the dossier still owes, as its fee section says (the dossier's own fee without one)."""
+    fees = section("payment", dossier, public=False) or {}
+    return int(fees.get("outstanding", dossier.fee_amount) or 0)
 
 
 def _when(value) -> str:
@@ -54,6 +63,16 @@ def compose(kind: str, dossier: Dossier, event: DossierEvent) -> tuple[str, str]
             )
             subject = _("Hồ sơ %(code)s cần bổ sung giấy tờ") % {"code": code}
             text = _("Hồ sơ %(code)s cần bổ sung: %(names)s.") % {"code": code, "names": names}
+        elif kind == Kind.FEE_DUE and event.action == Action.PAUSE:
+            subject = _("Hồ sơ %(code)s: nghĩa vụ tài chính cần thực hiện") % {"code": code}
+            text = _(
+                "Hồ sơ %(code)s: %(what)s. Số tiền còn phải nộp: %(amount)s đồng. Hồ sơ tạm dừng đến khi bạn nộp "
+                "đủ; bạn có thể nộp trực tuyến tại mục “Hồ sơ của tôi”."
+            ) % {
+                "code": code,
+                "what": event.note.strip().rstrip(".") or _("cần thực hiện nghĩa vụ tài chính"),
+                "amount": vnd(_outstanding(dossier)),
+            }
         elif kind == Kind.FEE_DUE:
             subject = _("Phí, lệ phí của hồ sơ %(code)s") % {"code": code}
             text = _("Hồ sơ %(code)s có phí, lệ phí %(amount)s đồng cần nộp; bạn có thể nộp trực tuyến.") % {

@@ -1,4 +1,5 @@
-"""What was sent to whom for which event (one row per dossier event and channel: the key that keeps a
+"""The notifications' outbox: what is to be sent, or was sent, to whom for which event (one row per dossier
+event and channel, written in the transaction of the change that calls for it: the key that keeps a
 notification from being sent twice), the applicant's chosen channels, and the simulated SMS gateway's
 outbox."""
 
@@ -28,6 +29,7 @@ class NotificationChannel(models.TextChoices):
 
 class Delivery(models.TextChoices):
     PENDING = "pending", _("Chờ gửi")
+    SENDING = "sending", _("Đang gửi")
     SENT = "sent", _("Đã gửi")
     FAILED = "failed", _("Gửi không được")
 
@@ -56,6 +58,10 @@ class Notification(models.Model):
     attempts = models.PositiveSmallIntegerField(_("số lần gửi"), default=0)
     error = models.CharField(_("lỗi"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
+    # When the sweeper may send it (again): now for a new row, later after a failure (backoff).
+    next_attempt_at = models.DateTimeField(_("gửi lại lúc"), default=timezone.now)
+    # When a worker claimed it for sending (status "sending"), committed before the gateway is called.
+    claimed_at = models.DateTimeField(_("nhận gửi lúc"), null=True, blank=True)
     sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
 
     class Meta:
@@ -63,6 +69,14 @@ class Notification(models.Model):
         verbose_name_plural = _("thông báo")
         constraints = [
             models.UniqueConstraint(fields=["dossier", "event_seq", "channel"], name="notification_once_per_event")
+        ]
+        indexes = [
+            # The sweeper's look-up: what is still to send (or stuck sending), oldest due first.
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status__in=["pending", "sending"]),
+                name="notification_due",
+            )
         ]
 
     def __str__(self):

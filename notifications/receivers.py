@@ -1,5 +1,6 @@
-"""The `dossier_changed` receiver: an event that calls for a notification asks for its delivery once the
-change has committed (nothing is sent for a change that rolls back)."""
+"""The `dossier_changed` receiver: the notifications an event calls for are written in the change's own
+transaction (nothing is sent for a change that rolls back, nothing is lost if the broker is away) and their
+delivery is asked for once the change has committed; the sweeper sends what that request did not."""
 
 from __future__ import annotations
 
@@ -11,27 +12,25 @@ from django.dispatch import receiver
 
 from dossiers.signals import dossier_changed
 
-from .messages import kind_of
+from .services import record_notifications
 
 logger = logging.getLogger("onestop.notifications")
 
 
-def _enqueue(dossier_id: int, seq: int, kind: str) -> None:
-    from .tasks import notify
+def _kick(ids: list[int]) -> None:
+    from .tasks import deliver
 
     try:
-        notify.apply_async(kwargs={"dossier_id": dossier_id, "event_seq": seq, "kind": kind}, retry=False)
-    except Exception as exc:  # the broker is down: the change stands, the notification is logged as lost
-        logger.warning("notification %s of dossier %s not enqueued: %s", kind, dossier_id, exc)
+        deliver.apply_async(kwargs={"ids": ids}, retry=False)
+    except Exception as exc:  # the broker is down: the rows wait for the sweeper
+        logger.warning("notifications %s not kicked (%s); the sweeper will send them", ids, type(exc).__name__)
 
 
 @receiver(dossier_changed, dispatch_uid="notifications.dossier_changed")
-def notify_after_commit(sender, *, dossier, event, previous_status, **kwargs):
+def write_notifications(sender, *, dossier, event, previous_status, **kwargs):
     if not getattr(settings, "NOTIFICATIONS_ENABLED", True):
         return
-    if not (dossier.applicant_email or dossier.applicant_phone):
-        return
-    kind = kind_of(event, dossier)
-    if kind is not None:
-        dossier_id, seq = dossier.pk, event.seq
-        transaction.on_commit(lambda: _enqueue(dossier_id, seq, kind), robust=True)
+    rows = record_notifications(dossier=dossier, event=event)
+    if rows:
+        ids = [row.pk for row in rows]
+        transaction.on_commit(lambda: _kick(ids), robust=True)

@@ -1,4 +1,5 @@
-"""Celery task of the notifications: sent after the change commits, retried with backoff."""
+"""Celery tasks of the notifications: the delivery kicked after a change commits, and the periodic sweeper
+that sends what is still pending (with backoff after failures)."""
 
 from __future__ import annotations
 
@@ -6,15 +7,12 @@ from celery import shared_task
 
 from . import services
 
-MAX_RETRIES = 6
+
+@shared_task(name="notifications.deliver", acks_late=True)
+def deliver(*, ids: list[int]) -> dict:
+    return services.deliver(ids=ids)
 
 
-@shared_task(bind=True, name="notifications.notify", max_retries=MAX_RETRIES, acks_late=True)
-def notify(self, *, dossier_id: int, event_seq: int, kind: str) -> int:
-    try:
-        return len(services.send_event_notifications(dossier_id=dossier_id, event_seq=event_seq, kind=kind))
-    except Exception as exc:
-        if self.request.retries >= self.max_retries:
-            services.give_up(dossier_id=dossier_id, event_seq=event_seq)
-            raise
-        raise self.retry(exc=exc, countdown=min(3600, 30 * 2**self.request.retries)) from exc
+@shared_task(name="notifications.sweep", acks_late=True)
+def sweep() -> dict:
+    return services.sweep()

@@ -319,7 +319,11 @@ class DossierDocuments(APIView):
         versions = services.add_documents(
             dossier=dossier,
             actor=request.user,
-            documents=[services.DocumentInput(component=data["component"], name=data["name"], file=data["file"])],
+            documents=[
+                services.DocumentInput(
+                    component=data["component"], name=data["name"], file=data["file"], add=data["add"]
+                )
+            ],
             note=data["note"],
             is_result=data["is_result"],
             expected_version=expected_version(request, data.get("expected_version")),

@@ -9,11 +9,12 @@ half-written: any error rolls the whole change back.
 The modules, by concern: `errors` (refusals), `rules` (allowed actions and the check before acting),
 `recording` (the transition skeleton: locking, saving and the history row), `clocks`, `codes`, `documents`,
 `filing` (creation and receipt), `supplements`, `steps` (processing steps and assignment), `pauses` (pauses
-and apologies), `results` (resolution, return, withdrawal, stop) and `ratings` (the applicant's satisfaction
-rating).
+and apologies), `results` (resolution, return, withdrawal, stop) `ratings` (the applicant's satisfaction
+rating) and `applicants` (linking counter-filed dossiers to the applicant's account).
 """
 
 from ..models import Action
+from .applicants import link_applicant_dossiers
 from .clocks import dossier_calendar, read_dossier_clock, remaining_working_seconds
 from .codes import next_dossier_code
 from .documents import DocumentInput, add_documents, check_complete, sniff_content_type, validate_upload
@@ -74,6 +75,7 @@ __all__ = [
     "create_dossier",
     "dossier_calendar",
     "filing_channel",
+    "link_applicant_dossiers",
     "lock_dossier",
     "next_dossier_code",
     "pause_dossier",

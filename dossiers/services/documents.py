@@ -22,10 +22,15 @@ from .recording import transition
 
 @dataclass
 class DocumentInput:
+    """A file (or a paper copy) of one of the procedure's components. Several inputs of the same component
+    handed in together are the files (pages) of one version of it. With `add`, they join the component's
+    current version (files added to those already handed in) instead of making a new one (files replaced)."""
+
     component: str
     name: str = ""
     file: UploadedFile | None = None
     paper_copy: bool = False
+    add: bool = False
 
     @classmethod
     def paper_copy_of(cls, document: ProcedureDocument) -> DocumentInput:
@@ -93,16 +98,14 @@ def check_complete(
 def _add_documents(
     dossier: Dossier, documents: Iterable[DocumentInput], actor, *, is_result=False
 ) -> list[DocumentVersion]:
+    """Insert the files handed in. The inputs of one component make one new version of it, its files
+    numbered as parts 1, 2, …; inputs marked `add` continue the parts of the component's current version."""
     documents = list(documents)
     if not documents:
         return []
     known = {d.code: d.name for d in dossier.procedure.documents.all()}
-    latest = dict(
-        DocumentVersion.objects.filter(dossier=dossier)
-        .values_list("component")
-        .annotate(m=Max("version"))
-        .values_list("component", "m")
-    )
+    current = _current_parts(dossier)
+    target: dict[str, list[int]] = {}  # component → [version, last part] of this call
     created = []
     for doc in documents:
         if not doc.component:
@@ -115,12 +118,17 @@ def _add_documents(
                 sha.update(chunk)
             digest, size = sha.hexdigest(), doc.file.size
             doc.file.seek(0)
-        latest[doc.component] = latest.get(doc.component, 0) + 1
+        if doc.component not in target:
+            version, part = current.get(doc.component, (0, 0))
+            target[doc.component] = [version, part] if doc.add and version else [version + 1, 0]
+        slot = target[doc.component]
+        slot[1] += 1
         version = DocumentVersion(
             dossier=dossier,
             component=doc.component,
             name=doc.name or known.get(doc.component, doc.component),
-            version=latest[doc.component],
+            version=slot[0],
+            part=slot[1],
             content_type=content_type,
             size=size,
             sha256=digest,
@@ -135,8 +143,26 @@ def _add_documents(
     return created
 
 
+def _current_parts(dossier: Dossier) -> dict[str, tuple[int, int]]:
+    """Of each component of the dossier: its current version and that version's last part (one query)."""
+    current: dict[str, tuple[int, int]] = {}
+    parts = (
+        DocumentVersion.objects.filter(dossier=dossier)
+        .order_by()
+        .values_list("component", "version")
+        .annotate(p=Max("part"))
+        .values_list("component", "version", "p")
+    )
+    for component, version, part in parts:
+        if version > current.get(component, (0, 0))[0]:
+            current[component] = (version, part)
+    return current
+
+
 def _doc_refs(versions: Sequence[DocumentVersion]) -> list[dict]:
-    return [{"id": v.pk, "component": v.component, "version": v.version, "name": v.name} for v in versions]
+    return [
+        {"id": v.pk, "component": v.component, "version": v.version, "part": v.part, "name": v.name} for v in versions
+    ]
 
 
 def add_documents(

@@ -84,6 +84,8 @@ def test_the_applicant_files_pays_supplements_and_rates_online(page, live_server
     page.set_viewport_size({"width": 390, "height": 844})
     scan = tmp_path / "to-khai.pdf"
     scan.write_bytes(PDF_BYTES)
+    second_page = tmp_path / "to-khai-trang-2.pdf"
+    second_page.write_bytes(PDF_BYTES + b"trang 2")
 
     # Find the procedure without diacritics.
     page.goto(f"{live_server.url}/dich-vu-cong/")
@@ -102,14 +104,17 @@ def test_the_applicant_files_pays_supplements_and_rates_online(page, live_server
     expect(page.get_by_label("Số điện thoại nhận thông báo")).to_have_value("0912000111")
     shot(page, "1-form")
 
-    # Upload and submit.
-    page.get_by_label("Tờ khai đăng ký khai sinh").set_input_files(str(scan))
+    # Upload (two scanned pages of one document) and submit.
+    page.get_by_label("Tờ khai đăng ký khai sinh").set_input_files([str(scan), str(second_page)])
     page.get_by_label("Giấy chứng sinh").set_input_files(str(scan))
     page.get_by_label("Trực tuyến").check()
     page.get_by_role("button", name="Nộp hồ sơ").click()
     expect(page.locator("#status")).to_have_text("Mới đăng ký (chờ tiếp nhận)")
     dossier = Dossier.objects.get()
     assert dossier.submission_seconds is not None
+    pages = dossier.documents.filter(component="to-khai").order_by("part")
+    assert [(v.version, v.part, v.size) for v in pages] == [(1, 1, len(PDF_BYTES)), (1, 2, len(PDF_BYTES) + 7)]
+    expect(page.locator('#documents li[data-component="to-khai"]')).to_contain_text("2 tệp")
 
     # The counter receives it; the applicant is told by SMS.
     services.receive_dossier(dossier=dossier, actor=world.counter)

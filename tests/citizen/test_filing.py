@@ -83,10 +83,18 @@ def test_filing_online_submits_with_several_files_per_document_and_records_the_t
     assert dossier.applicant_address == "Bản Hài, phường Chiềng Cơi, tỉnh Sơn La"
     assert dossier.summary == world.procedure.name
     assert dossier.submission_seconds is not None and dossier.submission_seconds >= 1
-    files = DocumentVersion.objects.filter(dossier=dossier, component="to-khai")
-    assert sorted(v.file.name.rsplit("/", 1)[-1][:10] for v in files) == ["v1-trang-1", "v2-trang-2"]
+    files = list(DocumentVersion.objects.filter(dossier=dossier, component="to-khai").order_by("part"))
+    # Two pages of one document: one version with two files, not a second version replacing the first.
+    assert [(v.version, v.part) for v in files] == [(1, 1), (1, 2)]
+    assert [v.file.name.rsplit("/", 1)[-1][:12] for v in files] == ["v1-trang-1.p", "v1.2-trang-2"]
     page = minh.get(response["Location"]).content.decode()
     assert "Mới đăng ký (chờ tiếp nhận)" in page
+    assert "2 tệp" in page
+    for v in files:  # each page listed and downloadable by its owner
+        assert f"/dich-vu-cong/ho-so/{dossier.code}/giay-to/{v.pk}/" in page
+        download = minh.get(f"/dich-vu-cong/ho-so/{dossier.code}/giay-to/{v.pk}/")
+        assert download.status_code == 200
+        assert b"".join(download.streaming_content).startswith(b"%PDF-")
     assert dossier.code in minh.get("/dich-vu-cong/ho-so/").content.decode()
 
 

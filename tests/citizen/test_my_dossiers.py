@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from dossiers import services
 from dossiers.models import DocumentVersion, Rating, Status
 from dossiers.services import DocumentInput
+from payments import services as payment_services
 from payments.models import Payment
 from tests.citizen.conftest import own_dossier
 from tests.factories import PDF_BYTES
@@ -48,6 +49,34 @@ def test_the_page_shows_what_is_asked_and_the_supplement_hands_it_all_in_at_once
     versions = DocumentVersion.objects.filter(dossier=dossier, component="to-khai").order_by("version")
     assert [v.version for v in versions] == [1, 2]  # the old version stays
     assert DocumentVersion.objects.filter(dossier=dossier, component="cccd").count() == 1
+
+
+def test_a_supplement_adds_pages_to_one_document_or_replaces_its_files(minh, world):
+    dossier = in_supplement(world, own_dossier(world))
+    url = f"/dich-vu-cong/ho-so/{dossier.code}/bo-sung/"
+    page = minh.get(f"/dich-vu-cong/ho-so/{dossier.code}/").content.decode()
+    assert 'name="add" value="to-khai"' in page
+
+    response = minh.post(
+        url,
+        {
+            "doc-to-khai": [SimpleUploadedFile("trang-2.pdf", PDF_BYTES), SimpleUploadedFile("trang-3.pdf", PDF_BYTES)],
+            "add": ["to-khai"],  # the missing pages join the page already handed in
+        },
+    )
+
+    assert response.status_code == 302
+    to_khai = DocumentVersion.objects.filter(dossier=dossier, component="to-khai")
+    assert sorted((v.version, v.part) for v in to_khai) == [(1, 1), (1, 2), (1, 3)]
+    assert "3 tệp" in minh.get(f"/dich-vu-cong/ho-so/{dossier.code}/").content.decode()
+
+    dossier = services.request_supplement(dossier=dossier, actor=world.counter, missing_documents=["Tờ khai"])
+    minh.post(url, {"doc-to-khai": [SimpleUploadedFile("to-khai-moi.pdf", PDF_BYTES)]})  # replaced
+
+    to_khai = DocumentVersion.objects.filter(dossier=dossier, component="to-khai")
+    assert sorted((v.version, v.part) for v in to_khai) == [(1, 1), (1, 2), (1, 3), (2, 1)]  # all kept
+    page = minh.get(f"/dich-vu-cong/ho-so/{dossier.code}/").content.decode()
+    assert "1 tệp" in page and "2 phiên bản" in page
 
 
 def test_a_supplement_without_files_is_refused_with_a_message(minh, world):
@@ -146,3 +175,20 @@ def test_the_applicant_chooses_how_to_be_notified(minh, world):
     assert (preference.email, preference.sms) == (False, True)
     assert 'name="sms" id="id_sms" checked' in page
     assert 'name="email" id="id_email" checked' not in page
+
+
+def test_a_fee_due_later_shows_in_my_dossiers_with_a_pay_button(minh, world):
+    dossier = services.receive_dossier(dossier=own_dossier(world), actor=world.counter)
+    dossier = services.start_processing(dossier=dossier, actor=world.counter)
+    untouched = own_dossier(world)
+    page = minh.get("/dich-vu-cong/ho-so/").content.decode()
+    assert "Còn phải nộp" not in page
+
+    payment_services.request_financial_obligation(
+        dossier=dossier, actor=world.counter, amount=120_000, reason="Lệ phí trước bạ"
+    )
+
+    page = minh.get("/dich-vu-cong/ho-so/").content.decode()
+    assert "Còn phải nộp 120.000 đồng" in page
+    assert f'action="/dich-vu-cong/ho-so/{dossier.code}/thanh-toan/"' in page
+    assert f'action="/dich-vu-cong/ho-so/{untouched.code}/thanh-toan/"' not in page

@@ -5,8 +5,13 @@ import json
 import urllib.parse
 import urllib.request
 
+import pytest
+from django.db import connection
+
 from citizen.models import Identity
-from dossiers.models import ApplicantKind
+from dossiers import services
+from dossiers.models import Action, ApplicantKind, Dossier, DossierEvent
+from dossiers.services import recording
 from tests.citizen.conftest import DUC, MINH, sign_in_through_eid
 
 
@@ -108,3 +113,44 @@ def test_the_demo_people_match_the_demo_dossiers_applicants():
     assert walk_ins["014190003456"] == BY_ID["014190003456"]["name"]
     assert walk_ins["5500234567"] == BY_ID["014085009012"]["org_name"]
     assert "014090001234" not in walk_ins
+
+
+def test_counter_dossiers_are_linked_at_sign_in_each_with_its_version_bumped_and_a_history_row(client, eid_sim, world):
+    mine = [world.counter_dossier(applicant_id_number=MINH) for _ in range(2)]
+    someone_else = world.counter_dossier(applicant_id_number="034190000999")
+    versions = {d.pk: d.version for d in mine}
+
+    sign_in_through_eid(client, eid_sim, MINH)
+    sign_in_through_eid(client, eid_sim, MINH)  # a second sign-in finds nothing left to link
+
+    user = Identity.objects.get(id_number=MINH).user
+    for dossier in Dossier.objects.filter(pk__in=versions):
+        assert dossier.applicant_user == user
+        assert dossier.version == versions[dossier.pk] + 1
+        (linked,) = DossierEvent.objects.filter(dossier=dossier, seq=dossier.event_seq)
+        assert (linked.action, linked.actor, linked.data["linked"]) == (Action.NOTE, user, True)
+        assert DossierEvent.objects.filter(dossier=dossier, action=Action.NOTE).count() == 1
+    someone_else.refresh_from_db()
+    assert someone_else.applicant_user is None and not someone_else.events.filter(action=Action.NOTE).exists()
+    with connection.cursor() as cursor:
+        indexes = connection.introspection.get_constraints(cursor, Dossier._meta.db_table)
+    assert indexes["dossier_unlinked_applicant"]["columns"] == ["applicant_id_number"]
+
+
+def test_linking_is_one_transaction_nothing_is_linked_when_one_dossier_fails(world, monkeypatch):
+    first, second = (world.counter_dossier(applicant_id_number=MINH) for _ in range(2))
+    events = DossierEvent.objects.count()
+    real_finish, calls = recording.Change.finish, []
+
+    def finish_then_fail(change):
+        calls.append(change.dossier.pk)
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        return real_finish(change)
+
+    monkeypatch.setattr(recording.Change, "finish", finish_then_fail)
+    with pytest.raises(RuntimeError):
+        services.link_applicant_dossiers(user=world.applicant, applicant_number=MINH)
+
+    assert not Dossier.objects.filter(applicant_user=world.applicant, pk__in=[first.pk, second.pk]).exists()
+    assert DossierEvent.objects.count() == events

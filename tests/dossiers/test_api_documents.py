@@ -141,3 +141,39 @@ def test_history_of_a_dossier_not_his_is_404(world):
 
     assert client_for(world.outsider).get(f"/api/v1/dossiers/{dossier.code}/history/").status_code == 404
     assert client_for().get(f"/api/v1/dossiers/{dossier.code}/history/").status_code == 401
+
+
+def test_a_file_added_to_a_document_joins_its_current_version_and_a_plain_upload_replaces_them(world):
+    dossier = world.online_dossier(documents=[])
+
+    first = upload(world.applicant, dossier.code, file=pdf_file("trang-1.pdf"))
+    added = upload(world.applicant, dossier.code, file=pdf_file("trang-2.pdf"), add="true")
+
+    assert first.status_code == added.status_code == 201, added.json()
+    assert (added.json()["version"], added.json()["part"]) == (1, 2)
+    detail = client_for(world.applicant).get(f"/api/v1/dossiers/{dossier.code}/").json()
+    [cccd] = [d for d in detail["documents"] if d["component"] == "cccd"]
+    assert (cccd["version"], cccd["versions"], cccd["file_count"]) == (1, 1, 2)
+
+    replaced = upload(world.applicant, dossier.code, file=pdf_file("ban-moi.pdf"))
+
+    assert (replaced.json()["version"], replaced.json()["part"]) == (2, 1)
+    detail = client_for(world.applicant).get(f"/api/v1/dossiers/{dossier.code}/").json()
+    [cccd] = [d for d in detail["documents"] if d["component"] == "cccd"]
+    assert (cccd["version"], cccd["versions"], cccd["file_count"]) == (2, 2, 1)
+    assert [f["file_name"][:9] for f in cccd["files"]] == ["v2-ban-mo"]
+    assert DocumentVersion.objects.filter(dossier=dossier, component="cccd").count() == 3  # nothing deleted
+
+
+def test_the_size_and_type_checks_hold_for_every_file_of_a_document(world):
+    dossier = world.online_dossier(documents=[])
+    bad = SimpleUploadedFile("trang-2.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+
+    refused = client_for(world.applicant).post(
+        f"/api/v1/dossiers/{dossier.code}/documents/",
+        {"component": "cccd", "file": bad, "add": "true"},
+        format="multipart",
+    )
+
+    assert refused.status_code == 400
+    assert not DocumentVersion.objects.filter(dossier=dossier, component="cccd").exists()

@@ -453,3 +453,22 @@ def test_the_worklist_count_stops_past_the_cap_and_says_so(world, monkeypatch):
     body = client.get(URL).json()
     assert (body["count"], body["count_capped"]) == (3, True)
     assert len(body["results"]) == 3
+
+
+def test_the_counter_files_several_pages_of_one_document_and_all_are_listed(world):
+    body = create_body(world)
+    body.pop("documents")
+    body["documents[to-khai]"] = [pdf_file("trang-1.pdf"), pdf_file("trang-2.pdf")]
+    body["documents[cccd]"] = pdf_file("cccd.pdf")
+
+    response = client_for(world.counter).post(URL, body, format="multipart")
+
+    assert response.status_code == 201, response.json()
+    documents = {d["component"]: d for d in response.json()["documents"]}
+    assert (documents["to-khai"]["version"], documents["to-khai"]["versions"]) == (1, 1)
+    assert documents["to-khai"]["file_count"] == 2
+    assert [(f["part"], f["file_name"][:10]) for f in documents["to-khai"]["files"]] == [
+        (1, "v1-trang-1"),
+        (2, "v1.2-trang"),
+    ]
+    assert documents["cccd"]["file_count"] == 1

@@ -5,7 +5,7 @@ import hashlib
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from dossiers import services
+from dossiers import selectors, services
 from dossiers.models import DocumentVersion, Status
 from dossiers.services import ActionForbidden, DocumentInput, InvalidInput, TransitionNotAllowed, validate_upload
 from tests.dossiers.api_support import PDF_BYTES, pdf_file
@@ -90,7 +90,9 @@ def test_an_accepted_file_records_its_hash_size_and_type(world):
     assert version.file.read() == content
     event = dossier.events.order_by("-seq").first()
     assert event.action == "add-document"
-    assert event.data["documents"] == [{"id": version.pk, "component": "to-khai", "version": 1, "name": "Tờ khai"}]
+    assert event.data["documents"] == [
+        {"id": version.pk, "component": "to-khai", "version": 1, "part": 1, "name": "Tờ khai"}
+    ]
 
 
 def test_a_second_file_for_a_component_is_a_new_version(world):
@@ -179,3 +181,42 @@ def test_a_resolved_dossier_takes_its_result_only(world):
         _add(dossier, world.counter)
     (result,) = _add(dossier, world.counter, is_result=True)
     assert result.is_result is True
+
+
+def test_several_files_of_one_component_are_the_parts_of_one_version(world):
+    dossier = world.online_dossier(documents=[])
+    pages = [
+        DocumentInput(component="to-khai", file=pdf_file(f"trang-{n}.pdf", PDF_BYTES + str(n).encode()))
+        for n in (1, 2, 3)
+    ]
+
+    versions = services.add_documents(dossier=dossier, actor=world.applicant, documents=pages)
+
+    assert [(v.version, v.part) for v in versions] == [(1, 1), (1, 2), (1, 3)]
+    assert len({v.sha256 for v in versions}) == 3
+    event = dossier.events.order_by("-seq").first()
+    assert [d["part"] for d in event.data["documents"]] == [1, 2, 3]
+    [row] = [r for r in selectors.latest_documents(dossier) if r["component"] == "to-khai"]
+    assert ([f.part for f in row["files"]], row["versions"]) == ([1, 2, 3], 1)
+
+
+def test_a_supplement_adds_files_to_a_document_or_replaces_them(world):
+    dossier = world.online_dossier(documents=[])
+    services.add_documents(
+        dossier=dossier,
+        actor=world.applicant,
+        documents=[DocumentInput(component="cccd", file=pdf_file("mat-truoc.pdf"))],
+    )
+    services.request_supplement(dossier=dossier, actor=world.counter, missing_documents=["Mặt sau CCCD", "Tờ khai"])
+
+    services.submit_supplement(
+        dossier=dossier,
+        actor=world.applicant,
+        documents=[
+            DocumentInput(component="cccd", file=pdf_file("mat-sau.pdf"), add=True),
+            DocumentInput(component="to-khai", file=pdf_file("to-khai.pdf"), add=True),  # nothing yet: version 1
+        ],
+    )
+
+    rows = {(v.component, v.version, v.part) for v in DocumentVersion.objects.filter(dossier=dossier)}
+    assert rows == {("cccd", 1, 1), ("cccd", 1, 2), ("to-khai", 1, 1)}

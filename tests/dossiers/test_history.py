@@ -209,5 +209,7 @@ def test_a_supplement_adds_a_document_version_and_keeps_the_first(world):
     assert versions[1].file.read().endswith(b"v2")
     assert versions[0].name == versions[1].name == "Tờ khai"
     event = dossier.events.get(action="submit-supplement")
-    assert event.data["documents"] == [{"id": versions[1].pk, "component": "to-khai", "version": 2, "name": "Tờ khai"}]
+    assert event.data["documents"] == [
+        {"id": versions[1].pk, "component": "to-khai", "version": 2, "part": 1, "name": "Tờ khai"}
+    ]
     assert event.data["requested"][0]["reason"] == "Thiếu chữ ký"

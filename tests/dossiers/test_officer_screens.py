@@ -325,6 +325,30 @@ def test_counter_receipt_creates_a_received_dossier_with_documents(signed_in, wo
     assert f"/api/v1/dossiers/{dossier.code}/receipt.pdf" in page
 
 
+def test_the_counter_scans_several_pages_of_one_document(signed_in, world):
+    client = signed_in(world.counter)
+
+    response = client.post(
+        f"/can-bo/tiep-nhan/?thu_tuc={world.procedure.pk}",
+        {
+            "procedure": world.procedure.pk,
+            "receiving_agency": world.agency.pk,
+            "applicant_name": "Hoàng Văn Bình",
+            "applicant_kind": 1,
+            "return_channel": "counter",
+            "file_to-khai": [pdf_file("trang-1.pdf"), pdf_file("trang-2.pdf")],
+        },
+    )
+
+    assert response.status_code == 302
+    dossier = Dossier.objects.get(applicant_name="Hoàng Văn Bình")
+    pages = list(DocumentVersion.objects.filter(dossier=dossier, component="to-khai").order_by("part"))
+    assert [(v.version, v.part, v.paper_copy) for v in pages] == [(1, 1, False), (1, 2, False)]
+    page = client.get(f"/can-bo/ho-so/{dossier.code}/").content.decode()
+    for v in pages:  # both listed, each downloadable
+        assert f"/can-bo/ho-so/{dossier.code}/giay-to/{v.pk}/" in page
+
+
 def test_counter_receipt_requires_the_required_documents(signed_in, world):
     client = signed_in(world.counter)
 

@@ -204,3 +204,30 @@ def test_the_receipt_qr_holds_the_tracking_url_with_the_secret_which_shows_the_o
     assert decoded.text.startswith("http://127.0.0.1:8000/tra-cuu/?ma=")
     assert page.status_code == 200
     assert "Nguyễn Văn An" in page.content.decode()
+
+
+def test_a_visitor_without_the_lookup_secret_sees_no_personal_data_on_the_page_or_the_api(client, world):
+    personal = {
+        "applicant_id_number": "014190007777",
+        "applicant_email": "bichngoc@example.vn",
+        "applicant_address": "Tổ 3, phường Tô Hiệu, tỉnh Sơn La",
+    }
+    dossier = world.counter_dossier(**personal)  # named Nguyễn Văn An, phone 0912345678
+    dossier = services.start_processing(dossier=dossier, actor=world.counter, assignee=world.counter)
+    dossier = services.request_supplement(
+        dossier=dossier, actor=world.counter, missing_documents=[{"name": "Tờ khai", "reason": "Thiếu chữ ký"}]
+    )
+
+    answers = [
+        client.get("/tra-cuu/", {"ma": dossier.code}),
+        client.get("/tra-cuu/", {"ma": dossier.code, "k": "AAAAAAAAAAAA"}),
+        client_for().get(f"/api/v1/track/{dossier.code}/"),
+        client_for().get(f"/api/v1/track/{dossier.code}/", {"k": "AAAAAAAAAAAA"}),
+    ]
+
+    for answer in answers:
+        assert answer.status_code == 200
+        text = answer.content.decode()
+        assert "Thiếu chữ ký" in text  # what the applicant must bring is public …
+        for value in [*personal.values(), "Nguyễn Văn An", "0912345678", world.counter.get_username()]:
+            assert value not in text, value  # … who the applicant is, is not

@@ -103,7 +103,19 @@ class DossierStepSerializer(serializers.ModelSerializer):
         return [{"username": a.user.get_username(), "role": a.role} for a in step.assignments.all()]
 
 
+class DocumentFileSerializer(serializers.Serializer):
+    part = serializers.IntegerField(help_text=_("Số thứ tự của tệp trong phiên bản (các trang scan, …)."))
+    file_name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    uploaded_at = serializers.DateTimeField()
+
+
 class DocumentSerializer(serializers.Serializer):
+    """A component in its current version; `content_type`, `size`, `sha256` are its first file's, `files`
+    all of them."""
+
     component = serializers.CharField()
     name = serializers.CharField()
     version = serializers.IntegerField()
@@ -114,6 +126,8 @@ class DocumentSerializer(serializers.Serializer):
     paper_copy = serializers.BooleanField()
     is_result = serializers.BooleanField()
     uploaded_at = serializers.DateTimeField()
+    file_count = serializers.IntegerField(help_text=_("Số tệp của phiên bản hiện tại."))
+    files = DocumentFileSerializer(many=True)
 
 
 class FlagsSerializer(serializers.Serializer):
@@ -217,6 +231,18 @@ class DossierDetailSerializer(DossierListSerializer):
                     "paper_copy": v.paper_copy,
                     "is_result": v.is_result,
                     "uploaded_at": v.uploaded_at,
+                    "file_count": sum(1 for f in row["files"] if f.file),
+                    "files": [
+                        {
+                            "part": f.part,
+                            "file_name": f.file.name.rsplit("/", 1)[-1] if f.file else "",
+                            "content_type": f.content_type,
+                            "size": f.size,
+                            "sha256": f.sha256,
+                            "uploaded_at": f.uploaded_at,
+                        }
+                        for f in row["files"]
+                    ],
                 }
             )
         return rows

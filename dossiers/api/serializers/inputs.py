@@ -36,7 +36,8 @@ class DocumentsField(serializers.Field):
             "help_text",
             _(
                 "JSON: danh sách {component, name, paper_copy}. multipart/form-data: mỗi tệp là một trường "
-                "`documents[<mã thành phần>]`; trường `documents` (chuỗi JSON) cho các giấy tờ bản giấy."
+                "`documents[<mã thành phần>]` (lặp lại trường cho giấy tờ nhiều tệp); trường `documents` "
+                "(chuỗi JSON) cho các giấy tờ bản giấy."
             ),
         )
         super().__init__(**kwargs)
@@ -46,7 +47,7 @@ class DocumentsField(serializers.Field):
         if hasattr(dictionary, "getlist") and isinstance(value, str):
             value = value.strip() or []
         files = self.context["request"].FILES if "request" in self.context else {}
-        uploads = {m.group(1): f for key, f in files.items() if (m := _FILE_FIELD.match(key))}
+        uploads = {m.group(1): files.getlist(key) for key in files if (m := _FILE_FIELD.match(key))}
         if uploads:
             if isinstance(value, str):
                 try:
@@ -75,15 +76,16 @@ class DocumentsField(serializers.Field):
             for e in entries.validated_data
             if e["component"] not in files
         ]
-        for component, upload in files.items():
+        for component, uploads in files.items():
             named = next((e for e in entries.validated_data if e["component"] == component), None)
-            documents.append(
+            documents.extend(
                 DocumentInput(
                     component=component,
                     name=named["name"] if named else "",
                     file=upload,
                     paper_copy=bool(named and "paper_copy" in _raw(data, component) and named["paper_copy"]),
                 )
+                for upload in uploads
             )
         return documents
 
@@ -132,11 +134,17 @@ class DossierCreateSerializer(serializers.Serializer):
 
 
 class DocumentUploadSerializer(serializers.Serializer):
-    """multipart/form-data: one new version of a document component."""
+    """multipart/form-data: one new version of a document component (its first file), or with `add` one more
+    file of its current version."""
 
     component = serializers.SlugField(max_length=60)
     name = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     file = serializers.FileField(allow_empty_file=True)
+    add = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_("Thêm tệp vào phiên bản hiện tại của giấy tờ (các trang khác) thay vì thay thế các tệp đã nộp."),
+    )
     is_result = serializers.BooleanField(required=False, default=False)
     note = serializers.CharField(required=False, allow_blank=True, default="")
     expected_version = serializers.IntegerField(required=False, min_value=0)
@@ -146,6 +154,7 @@ class DocumentVersionSerializer(serializers.Serializer):
     component = serializers.CharField()
     name = serializers.CharField()
     version = serializers.IntegerField()
+    part = serializers.IntegerField()
     content_type = serializers.CharField()
     size = serializers.IntegerField()
     sha256 = serializers.CharField()
