@@ -19,7 +19,7 @@ from workflows.clock import ClockEventKind
 
 from ..models import ClockEvent, Dossier, DossierEvent, DossierStep
 from ..signals import dossier_changed
-from .clocks import _append_clocks, _budget, _clock
+from .clocks import _append_clocks, _budget, _clock, _dossier_budget
 from .errors import ChangedUnderYou, DossierNotFound
 from .locked_read import read_locked
 from .rules import ACTION_METHODS, check_action
@@ -122,9 +122,9 @@ class Change:
     def both_clocks(self, kind: str, *, restart: bool = False, reason: str = "") -> None:
         """The same event on the dossier's clock and on its current step's: a pause, a resume, or a restart
         with the full budgets (the procedure's and the step's)."""
-        self.clock(kind, budget_seconds=_budget(self.dossier.procedure) if restart else None, reason=reason)
+        self.clock(kind, budget_seconds=_dossier_budget(self.dossier) if restart else None, reason=reason)
         if self.step is not None:
-            budget = _budget(self.step.process_step) if restart else None
+            budget = _budget(self.dossier, self.step.process_step) if restart else None
             self.clock(kind, step=self.step, budget_seconds=budget, reason=reason)
 
     def close_step(self, status: str) -> None:
