@@ -70,7 +70,10 @@ def _user_by_username(value: str):
         ) from None
 
 
-def _usernames(value: str) -> list[str]:
+def _usernames(value) -> list[str]:
+    """Usernames typed one a line (or comma-separated), or picked from a list."""
+    if isinstance(value, list | tuple):
+        return [str(part).strip() for part in value if str(part).strip()]
     return [part.strip() for part in (value or "").replace(",", "\n").splitlines() if part.strip()]
 
 
@@ -333,6 +336,7 @@ class ResolveForm(ActionForm):
 
 
 class ReturnResultForm(ActionForm):
+    note_label = _("Ghi chú khi trả kết quả (không thay đổi nội dung kết quả)")
     channel = forms.ChoiceField(label=_("Hình thức trả kết quả"), choices=ReturnChannel.choices)
 
     def __init__(self, *args, dossier=None, **kwargs):

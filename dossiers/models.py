@@ -605,6 +605,11 @@ class StepAssignment(models.Model):
         verbose_name_plural = _("phân công")
         constraints = [models.UniqueConstraint(fields=["step", "user"], name="uniq_step_assignment")]
 
+    @property
+    def acts(self) -> bool:
+        """The main handler and co-handlers act on the step; followers only watch it."""
+        return self.role != HandlerRole.FOLLOWER
+
 
 class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):

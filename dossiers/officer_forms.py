@@ -56,6 +56,15 @@ def action_form(action: str, dossier: Dossier, data=None, files=None):
             field.label = _("Cán bộ thụ lý bước tiếp theo")
         else:
             field.label = _("Thụ lý chính")
+    if action == Action.ASSIGN:
+        # Co-handlers and followers are picked from the staff of the step's agency, never typed.
+        step = dossier.current_step
+        staff = officer_choices(step.agency_id) if step is not None else []
+        for name, label in (("co_handlers", _("Phối hợp")), ("followers", _("Theo dõi"))):
+            if name in form.fields:
+                form.fields[name] = forms.MultipleChoiceField(
+                    label=label, choices=staff, required=False, widget=forms.CheckboxSelectMultiple
+                )
     for field in form.fields.values():
         if isinstance(field.widget, forms.Textarea):
             field.widget.attrs["rows"] = 3
@@ -68,9 +77,23 @@ class OfficerCounterForm(CounterDossierForm):
     """Receive a dossier at the counter for a chosen procedure, with its documents checklist."""
 
     documents_complete = None  # the checklist below says, component by component
+    # The name of the second submit button: ask for a supplement instead of receiving (DOMAIN §2).
+    SUPPLEMENT_BUTTON = "yeu_cau_bo_sung"
+
+    missing_extra = forms.CharField(
+        label=_("Giấy tờ cần bổ sung, sửa đổi thêm (mỗi dòng một mục)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Chỉ dùng khi yêu cầu bổ sung: các giấy tờ bắt buộc chưa nhận được tự đưa vào phiếu yêu cầu; ghi thêm ở "
+            "đây giấy tờ cần sửa đổi và lý do (ví dụ: Tờ khai — ghi sai ngày sinh)."
+        ),
+    )
 
     def __init__(self, *args, procedure: Procedure, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.asks_supplement = self.is_bound and self.SUPPLEMENT_BUTTON in self.data
         self.procedure = procedure
         self.fields["procedure"].widget = forms.HiddenInput()
         self.initial.setdefault("procedure", procedure.pk)
@@ -85,6 +108,8 @@ class OfficerCounterForm(CounterDossierForm):
             self.fields["return_channel"].initial = channels[0]
         self.fields["summary"].widget = forms.Textarea(attrs={"rows": 2})
         self.fields["note"].widget = forms.Textarea(attrs={"rows": 2})
+        self.fields["note"].label = _("Ghi chú tiếp nhận")
+        self.fields["note"].help_text = _("Ghi chú của cán bộ tiếp nhận; không phải nội dung kết quả giải quyết.")
         self.components = list(procedure.documents.all())
         for doc in self.components:
             self.fields[f"paper_{doc.code}"] = forms.BooleanField(label=doc.name, required=False)
@@ -105,11 +130,35 @@ class OfficerCounterForm(CounterDossierForm):
 
     def clean(self):
         data = super().clean()
+        if self.asks_supplement:
+            if not self.missing_documents():
+                raise forms.ValidationError(
+                    _(
+                        "Hồ sơ đã đủ các thành phần bắt buộc: hãy bấm “Tiếp nhận và cấp mã hồ sơ”, hoặc ghi giấy tờ "
+                        "cần sửa đổi để yêu cầu bổ sung."
+                    )
+                )
+            return data
         try:  # the service's refusal, shown with the form's other errors before anything is written
             check_complete(procedure=self.procedure, documents=self.documents())
         except InvalidInput as refusal:
             raise forms.ValidationError(refusal.message) from None
         return data
+
+    def missing_documents(self) -> list[dict]:
+        """The one complete list a supplement request gives: every required component not handed in, then what the
+        officer wrote (one item a line, "name — reason")."""
+        given = {d.component for d in self.documents()}
+        items = [
+            {"component": d.code, "name": d.name, "reason": str(_("Chưa nộp"))}
+            for d in self.components
+            if d.required and d.code not in given
+        ]
+        for line in (self.cleaned_data.get("missing_extra") or "").splitlines():
+            name, _dash, reason = (part.strip() for part in line.partition(" — "))
+            if name:
+                items.append({"name": name, "reason": reason} if reason else {"name": name})
+        return items
 
     def documents(self) -> list[DocumentInput]:
         found = []
@@ -127,6 +176,9 @@ class OfficerCounterForm(CounterDossierForm):
 
     def service_kwargs(self) -> dict:
         data = {k: v for k, v in self.cleaned_data.items() if not k.startswith("paper_") and not k.startswith("file_")}
+        data.pop("missing_extra", None)
+        if self.asks_supplement:
+            data["missing_documents"] = self.missing_documents()
         return dict(data, channel="counter", documents=self.documents())
 
 

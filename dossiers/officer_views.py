@@ -32,6 +32,7 @@ from .models import (
     Action,
     DocumentVersion,
     HandlerRole,
+    Result,
     Status,
     StepStatus,
 )
@@ -271,6 +272,36 @@ def progress(dossier) -> list[dict]:
     return line
 
 
+# What a history row's note is, by its action: the reason given, the result's content, or an officer's own remark
+# (a hand-over or receipt note, which is never the result).
+_NOTE_LABELS = {
+    Action.REFUSE: gettext_lazy("Lý do từ chối tiếp nhận"),
+    Action.SEND_BACK: gettext_lazy("Lý do trả lại"),
+    Action.APOLOGIZE: gettext_lazy("Lý do xin lỗi, hẹn lại"),
+    Action.STOP: gettext_lazy("Căn cứ, lý do dừng xử lý"),
+    Action.WITHDRAW: gettext_lazy("Lý do rút hồ sơ"),
+    Action.RESOLVE: gettext_lazy("Nội dung kết quả"),
+}
+
+
+def note_label(event) -> str:
+    """The words before a history row's note."""
+    if event.action == Action.COMPLETE_STEP and event.to_status == Status.RESOLVED:
+        return _("Nội dung kết quả")
+    return str(_NOTE_LABELS.get(event.action, gettext_lazy("Ghi chú")))
+
+
+def outcome_label(dossier) -> str:
+    """The words before the dossier's outcome text: a refusal's or a stop's reason, or the result's content."""
+    if dossier.status == Status.REJECTED:
+        return _("Lý do từ chối tiếp nhận:")
+    if dossier.status == Status.STOPPED:
+        return _("Căn cứ, lý do dừng xử lý:")
+    if dossier.result == Result.REFUSED:
+        return _("Lý do từ chối giải quyết:")
+    return _("Nội dung kết quả:")
+
+
 def _action_panels(request, dossier, failed=None) -> list[dict]:
     """One panel per action the user may take; a failed one keeps its form as typed and its message."""
     allowed = services.allowed_actions(dossier, request.user)
@@ -300,10 +331,13 @@ def render_dossier(request, dossier, *, failed=None, status=200, extra=None):
     now = timezone.now()
     left, left_class = time_left(dossier, now)
     events = list(selectors.history(dossier).select_related("step"))
+    for event in events:
+        event.note_label = note_label(event)
     context = {
         "dossier": dossier,
         "time_left": left,
         "time_left_class": left_class,
+        "outcome_label": outcome_label(dossier),
         "steps": progress(dossier),
         "documents": selectors.latest_documents(dossier),
         "cards": officer_cards(request, dossier, extra),
@@ -411,6 +445,16 @@ def counter_receipt(request):
                 add_service_errors(form, problem)
                 error, status = problem.message, problem.status
             else:
+                if dossier.awaiting_documents:
+                    messages.success(
+                        request,
+                        _(
+                            "Đã lập yêu cầu bổ sung cho hồ sơ %(c)s. In phiếu yêu cầu bổ sung để hướng dẫn người nộp; "
+                            "khi người nộp mang đủ giấy tờ, ghi nhận “Nộp bổ sung” rồi “Tiếp nhận” trên trang này."
+                        )
+                        % {"c": dossier.code},
+                    )
+                    return redirect("officer:dossier", code=dossier.code)
                 when = timezone.localtime(dossier.appointment_at) if dossier.appointment_at else None
                 messages.success(
                     request,

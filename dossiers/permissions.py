@@ -77,10 +77,8 @@ def handles_current_step(dossier, user) -> bool:
     if has_role(user, step.agency_id, step.role) or is_leader(dossier, user):
         return True
     # Co-handlers act too; followers only watch (`all()` reads a page's prefetch when it has one).
-    from .models import HandlerRole
-
     user_id = getattr(user, "pk", None)
-    return any(a.user_id == user_id and a.role != HandlerRole.FOLLOWER for a in step.assignments.all())
+    return any(a.user_id == user_id and a.acts for a in step.assignments.all())
 
 
 def can_start(dossier, user) -> bool:

@@ -210,6 +210,16 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 
 LOGIN_URL = "/can-bo/dang-nhap/"
 
+# DOMAIN §3, a per-province choice: an online dossier's legal time runs from the arrival of its complete, valid
+# filing ("filing": its submission, or the applicant's last supplement asked at receipt) or from the counter's
+# receipt of it ("receipt"). Either way the start moves to the next working time, and no appointment is earlier
+# than the receipt.
+ONLINE_CLOCK_START = os.environ.get("ONLINE_CLOCK_START", "filing").strip().lower()
+if ONLINE_CLOCK_START not in ("filing", "receipt"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"ONLINE_CLOCK_START must be 'filing' or 'receipt', not {ONLINE_CLOCK_START!r}")
+
 # Uploads (DOMAIN §3 "Results are electronic"; API: "type and size checked").
 DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", str(20 * 1024 * 1024)))
 DOCUMENT_ALLOWED_TYPES = {

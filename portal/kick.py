@@ -8,9 +8,13 @@ import os
 import threading
 import time
 
+from celery import current_app
+
 from . import conf
 
 logger = logging.getLogger("portal.sync")
+
+DELIVER_TASK = "portal.deliver_outbox"
 
 
 class _Kicker:
@@ -45,8 +49,7 @@ class _Kicker:
             self.wanted.set()
 
     def _run(self) -> None:
-        from .tasks import deliver_outbox  # the tasks module imports this one
-
+        deliver_outbox = current_app.tasks[DELIVER_TASK]  # by name: the tasks module imports this one
         wanted = self.wanted
         while True:
             wanted.wait()

@@ -51,7 +51,7 @@ class RedisServer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        _wait(self._answers, 10, "redis-server")
+        _wait(self._answers, 30, "redis-server")
         return self
 
     def _answers(self) -> bool:
@@ -103,8 +103,8 @@ class Stack:
         return f"http://127.0.0.1:{self.sim_port}"
 
     def _spawn(self, name: str, args: list[str]) -> subprocess.Popen:
-        log = open(self.workdir / f"{name}.log", "ab")  # noqa: SIM115 (the child owns it)
-        return subprocess.Popen(args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        with open(self.workdir / f"{name}.log", "ab") as log:  # the child keeps its own copy of the descriptor
+            return subprocess.Popen(args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
 
     def log(self, name: str) -> str:
         path = self.workdir / f"{name}.log"
@@ -117,7 +117,7 @@ class Stack:
             [sys.executable, "manage.py", "portal_sim", "--port", str(self.sim_port), "--db",
              str(self.workdir / "portal.sqlite3"), "--seed", "11", *extra],
         )  # fmt: skip
-        _wait(lambda: self._portal_up(), 20, "the simulated portal")
+        _wait(lambda: self._portal_up(), 60, "the simulated portal")  # a loaded machine starts Django slowly
 
     def _portal_up(self) -> bool:
         try:

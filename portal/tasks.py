@@ -9,7 +9,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from . import conf
-from .kick import kick_delivery
+from .kick import DELIVER_TASK, kick_delivery
 from .services import DrainResult, deliver_due, reconcile
 
 logger = logging.getLogger("portal.sync")
@@ -29,7 +29,7 @@ def _drain() -> DrainResult:
     return result
 
 
-@shared_task(name="portal.deliver_outbox", ignore_result=True)
+@shared_task(name=DELIVER_TASK, ignore_result=True)
 def deliver_outbox() -> int:
     """Drain the due outbox rows (enqueued after commit by the outbox receiver)."""
     return _drain().delivered

@@ -138,8 +138,11 @@ def test_the_procfile_web_process_is_gunicorn_serving_static_files_and_json_logs
         while time.monotonic() < deadline and "probe-0123456789" not in log.read_text():
             time.sleep(0.2)
         lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
-        (not_found,) = [line for line in lines if line.get("request_id") == "probe-0123456789"]
-        assert not_found["logger"] == "django.request" and not_found["level"] == "WARNING"
+        probed = [line for line in lines if line.get("request_id") == "probe-0123456789"]
+        # Other lines of the request may carry its id too (a slow machine's warnings): the 404 is logged once.
+        found = [line for line in probed if line.get("logger") == "django.request"]
+        assert len(found) == 1 and found[0]["level"] == "WARNING", probed
+        not_found = found[0]
         assert "time" in not_found and "/khong-co-trang-nay/" in not_found["message"]
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline and '"GET /khong-co-trang-nay/ ' not in log.read_text():

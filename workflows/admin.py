@@ -154,10 +154,36 @@ class ProcedureAdmin(admin.ModelAdmin):
 
 
 # -- processes --------------------------------------------------------------------------------------
+class ProcessStepForm(forms.ModelForm):
+    """A step's position is where it should go (1 = first); left empty, it goes last. The version renumbers its
+    steps when saved (`ProcessVersion.arrange_steps`), so two steps may be typed at the same position."""
+
+    order = forms.IntegerField(
+        label=_("thứ tự"),
+        min_value=1,
+        required=False,
+        help_text=_("Vị trí của bước; các bước khác tự lùi hoặc tiến theo. Để trống: thêm vào cuối."),
+    )
+
+    class Meta:
+        model = ProcessStep
+        fields = ("order", "name", "kind", "role", "unit", "agency", "time_limit_hours")
+
+    def validate_unique(self):
+        """The only unique rule of a step is its position in the version, which saving settles."""
+
+
+class ProcessStepFormSet(forms.BaseInlineFormSet):
+    def validate_unique(self):
+        """Positions typed twice are settled on saving (`ProcessVersion.arrange_steps`)."""
+
+
 class ProcessStepInline(admin.TabularInline):
     """Steps are edited only while the version is a draft; a published one shows them read-only."""
 
     model = ProcessStep
+    form = ProcessStepForm
+    formset = ProcessStepFormSet
     extra = 0
     fields = ("order", "name", "kind", "role", "unit", "agency", "time_limit_hours")
     autocomplete_fields = ("agency",)
@@ -221,7 +247,7 @@ class ProcessVersionAdmin(admin.ModelAdmin):
     @admin.display(description=_("tổng thời hạn các bước / thời hạn thủ tục"))
     def hours_vs_limit(self, obj):
         total = obj.total_hours()
-        limit = obj.procedure.time_limit_hours
+        limit = obj.limit_hours()
         ok = total == limit
         return format_html(
             '<span style="color:{};font-weight:600">{}</span>',
@@ -240,6 +266,16 @@ class ProcessVersionAdmin(admin.ModelAdmin):
         if obj is not None and obj.is_frozen:
             return False
         return super().has_delete_permission(request, obj)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ProcessStep:
+            return super().save_formset(request, form, formset, change)
+        placed = formset.save(commit=False)
+        for step in formset.deleted_objects:
+            step.delete()
+        form.instance.arrange_steps(placed)
+        formset.save_m2m()
+        return None
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.is_frozen:

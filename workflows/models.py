@@ -4,6 +4,7 @@ the working calendar that due dates are counted on."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -16,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from .signals import calendar_input_changed
 from .text import fold
 
-HOURS_PER_DAY = Decimal(8)
+# The length of a working day where no agency says otherwise (7:00–11:30 and 13:30–17:00, DOMAIN §3).
+DEFAULT_DAY_HOURS = Decimal(8)
 
 
 class CalendarInput:
@@ -40,6 +42,11 @@ class AgencyTier(models.TextChoices):
     COMMUNE = "commune", _("UBND xã, phường")
     CENTRE = "centre", _("Trung tâm Phục vụ hành chính công")
     CENTRAL = "central", _("Cơ quan ngành dọc trung ương")
+
+
+# QCVN 102:2016/BTTTT, the electronic identifier code of an agency: four groups from the smallest unit to the
+# province or ministry (e.g. 000.00.31.H52: the Public Administration Service Centre of Sơn La, H52).
+AGENCY_CODE_PATTERN = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$")
 
 
 class Agency(CalendarInput, models.Model):
@@ -73,12 +80,33 @@ class Agency(CalendarInput, models.Model):
         return self.name
 
     def clean(self):
+        self.code = (self.code or "").strip().upper()
+        if not AGENCY_CODE_PATTERN.match(self.code):
+            raise ValidationError(
+                {
+                    "code": _(
+                        "Mã định danh “%(code)s” không đúng định dạng QCVN 102: bốn nhóm NNN.NN.NN.XNN, ví dụ "
+                        "000.00.31.H52 (nhóm cuối là mã tỉnh hoặc bộ, ngành: một chữ cái in hoa và hai chữ số)."
+                    )
+                    % {"code": self.code}
+                }
+            )
         if not (self.morning_start < self.morning_end <= self.afternoon_start < self.afternoon_end):
             raise ValidationError(_("Giờ làm việc không hợp lệ: buổi sáng phải trước buổi chiều."))
 
     @property
     def working_hours(self) -> tuple[tuple[dt.time, dt.time], ...]:
         return ((self.morning_start, self.morning_end), (self.afternoon_start, self.afternoon_end))
+
+    @property
+    def day_hours(self) -> Decimal:
+        """How many hours one of this agency's working days lasts (DOMAIN §3: a day is as long as its hours)."""
+        seconds = sum(_seconds_of(b) - _seconds_of(a) for a, b in self.working_hours)
+        return (Decimal(seconds) / 3600).quantize(Decimal("0.01"))
+
+
+def _seconds_of(t: dt.time) -> int:
+    return t.hour * 3600 + t.minute * 60 + t.second
 
 
 class Field(models.Model):
@@ -189,13 +217,18 @@ class Procedure(models.Model):
             return float(self.time_limit) * 3600
         return float(self.time_limit) * float(day_seconds)
 
-    @property
-    def time_limit_hours(self) -> Decimal:
-        """The legal limit in working hours of a standard 8-hour day, which processes' step limits add up to
-        (the clock counts the procedure's days in the agency's own: `time_limit_seconds`)."""
+    def time_limit_hours_at(self, day_hours: Decimal) -> Decimal:
+        """The legal limit in working hours, for an agency whose working day lasts `day_hours`."""
         if self.time_unit == TimeUnit.HOURS:
             return Decimal(self.time_limit)
-        return Decimal(self.time_limit) * HOURS_PER_DAY
+        return Decimal(self.time_limit) * Decimal(day_hours)
+
+    @property
+    def time_limit_hours(self) -> Decimal:
+        """The legal limit in working hours at the competent agency (a day of its own hours; of the default
+        hours when each commune resolves it)."""
+        agency = self.competent_agency
+        return self.time_limit_hours_at(agency.day_hours if agency is not None else DEFAULT_DAY_HOURS)
 
     @property
     def is_full_online(self) -> bool:
@@ -297,6 +330,37 @@ class ProcessVersion(models.Model):
     def step_before(self, order: int) -> ProcessStep | None:
         return self.steps.filter(order__lt=order).order_by("-order").first()
 
+    def arrange_steps(self, placed) -> list[ProcessStep]:
+        """Put steps where they were asked to go and number every step 1, 2, 3… again: `placed` are steps new or
+        edited, each with the position it should take (`order`; none: at the end), the others keep their sequence
+        around them. Inserting a step or moving one never needs the others renumbered by hand."""
+        if self.is_frozen:
+            raise ProcessFrozen(_FROZEN_MESSAGE)
+        placed = list(placed)
+        placed_ids = {s.pk for s in placed if s.pk}
+        ordered = [s for s in self.steps.order_by("order") if s.pk not in placed_ids]
+        wished = sorted(enumerate(placed), key=lambda item: (item[1].order is None, item[1].order or 0, item[0]))
+        for _i, step in wished:
+            at = len(ordered) if step.order is None else max(0, min(step.order - 1, len(ordered)))
+            ordered.insert(at, step)
+        with transaction.atomic():
+            # Out of the way of the unique (process, order) while the steps take their new places.
+            self.steps.update(order=models.F("order") + 10000)
+            for number, step in enumerate(ordered, 1):
+                step.process, step.order = self, number
+                step.save()
+        return ordered
+
+    def day_hours(self) -> Decimal:
+        """The length of a working day the steps' hours are set in: that of the agency the version applies at,
+        else of the procedure's competent agency, else the default hours."""
+        agency = self.agency or self.procedure.competent_agency
+        return agency.day_hours if agency is not None else DEFAULT_DAY_HOURS
+
+    def limit_hours(self) -> Decimal:
+        """The procedure's legal limit in working hours of `day_hours()`: what the steps' limits add up to."""
+        return self.procedure.time_limit_hours_at(self.day_hours())
+
     def total_hours(self, steps=None) -> Decimal:
         return sum((s.time_limit_hours for s in (self.steps.all() if steps is None else steps)), Decimal(0))
 
@@ -313,8 +377,12 @@ class ProcessVersion(models.Model):
         for step in steps:
             if step.time_limit_hours <= 0:
                 problems.append(str(_("Bước “%(name)s” chưa có thời hạn.") % {"name": step.name}))
+        for step in steps[:-1]:
+            if step.kind == StepKind.TRANSFER:
+                message = _("Bước chuyển kết quả “%(name)s” (đang là bước %(order)s) phải là bước cuối cùng.")
+                problems.append(str(message % {"name": step.name, "order": step.order}))
         total = self.total_hours(steps)
-        expected = self.procedure.time_limit_hours
+        expected = self.limit_hours()
         if total != expected:
             problems.append(
                 str(

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from workflows.calendar import WorkingCalendar, calendar_of
 from workflows.clock import ClockEntry, ClockReading, classify, read_clock
-from workflows.models import Procedure, ProcessStep
+from workflows.models import ProcessStep, TimeUnit
 
 from ..models import ClockEvent, Dossier, DossierStep, Status
 
@@ -60,7 +60,7 @@ def _both_clocks(
     with the full budgets (the procedure's and the step's)."""
     events = [_clock(dossier, kind, at, budget_seconds=_dossier_budget(dossier) if restart else None, reason=reason)]
     if step is not None:
-        budget = _budget(step.process_step) if restart else None
+        budget = _budget(dossier, step.process_step) if restart else None
         events.append(_clock(dossier, kind, at, step=step, budget_seconds=budget, reason=reason))
     return events
 
@@ -121,9 +121,17 @@ def read_dossier_clock(dossier: Dossier):
     return read_clock(entries, dossier_calendar(dossier))
 
 
-def _budget(item: Procedure | ProcessStep) -> float:
-    """A step's time limit, in working seconds."""
-    return float(item.time_limit_hours) * 3600
+def _budget(dossier: Dossier, step: ProcessStep) -> float:
+    """A step's time limit in working seconds. Its hours are set in working days of the length its process
+    version was written for (`ProcessVersion.day_hours`); where the dossier's days are shorter or longer (a
+    version for every commune, each with its own hours), the step keeps its share of the procedure's limit, so
+    the steps still add up to it."""
+    seconds = float(step.time_limit_hours) * 3600
+    process = dossier.process if dossier.process_id == step.process_id else step.process
+    written_at = process.agency_id or dossier.procedure.competent_agency_id  # as ProcessVersion.day_hours says
+    if dossier.procedure.time_unit != TimeUnit.DAYS or written_at == dossier.competent_agency_id:
+        return seconds
+    return seconds * dossier_calendar(dossier).day_seconds() / calendar_of(written_at).day_seconds()
 
 
 def _dossier_budget(dossier: Dossier) -> float:

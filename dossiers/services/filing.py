@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,13 +14,14 @@ from workflows.clock import ClockEventKind
 from workflows.models import Agency, OnlineLevel, Procedure, ReturnChannel
 
 from .. import permissions as perms
-from ..models import Action, ApplicantKind, Channel, Dossier
+from ..models import Action, ApplicantKind, Channel, Dossier, DossierEvent
 from .clocks import _dossier_budget, dossier_calendar
 from .codes import next_dossier_code
 from .documents import DocumentInput, _add_documents, _doc_refs, check_complete
 from .errors import InvalidInput, _require_note
 from .recording import WHOLE, Change, _now, created, transition
 from .rules import check_action
+from .supplements import _normalise_missing
 
 
 def filing_channel(*, actor, requested: str | None) -> dict:
@@ -56,10 +58,14 @@ def create_dossier(
     at: dt.datetime | None = None,
     applicant_user=None,
     submission_seconds: int | None = None,
+    missing_documents=None,
 ) -> Dossier:
     """File a dossier online (→ submitted) or receive it directly at the counter (→ received).
     The code is issued here and never changes. `submission_seconds`: how long the applicant's online form
-    took from opening to submitting (the submission-time indicator)."""
+    took from opening to submitting (the submission-time indicator). `missing_documents`, at the counter: the one
+    complete list of what the applicant must still bring (DOMAIN §2, "hướng dẫn một lần, đầy đủ"); the dossier is
+    then recorded with what was handed in, stays submitted until the supplement is handed in, and is received
+    after that."""
     at = _now(at)
     if not procedure.is_active:
         raise InvalidInput(_("Thủ tục %(code)s không còn áp dụng.") % {"code": procedure.code})
@@ -98,16 +104,28 @@ def create_dossier(
             fee_amount=procedure.fee_amount,
             submission_seconds=submission_seconds if channel == Channel.ONLINE else None,
         )
-        if channel != Channel.ONLINE:
+        missing = None
+        if channel != Channel.ONLINE and missing_documents is not None:
+            # A supplement asked at the counter: by a counter officer of the receiving agency, one complete list.
+            check_action(dossier, Action.REQUEST_SUPPLEMENT, actor)
+            missing = _normalise_missing(missing_documents)
+        elif channel != Channel.ONLINE:
             # Direct receipt: the counter officer must be one of the receiving agency, the dossier complete.
             check_action(dossier, Action.RECEIVE, actor)
             check_complete(dossier=dossier, documents=documents)
         dossier.save()
         versions = _add_documents(dossier, documents, actor)
-        change = created(dossier, Action.SUBMIT if channel == Channel.ONLINE else Action.RECEIVE, actor, at=at)
+        if channel == Channel.ONLINE:
+            action = Action.SUBMIT
+        else:
+            action = Action.RECEIVE if missing is None else Action.REQUEST_SUPPLEMENT
+        change = created(dossier, action, actor, at=at)
         change.note = note
         if channel == Channel.ONLINE:
             change.data = {"documents": _doc_refs(versions)}
+        elif missing is not None:
+            dossier.request_supplement(missing=missing)
+            change.data = {"documents": _doc_refs(versions), "missing_documents": missing}
         else:
             _receive(change, versions)
         change.finish()
@@ -115,19 +133,38 @@ def create_dossier(
 
 
 def _receive(change: Change, versions) -> None:
-    # DOMAIN §3: an online submission outside working hours counts from the next working time; the
-    # legal time runs from submission for online dossiers and from receipt at the counter.
     dossier, at = change.dossier, change.at
-    start = dossier.submitted_at if dossier.channel == Channel.ONLINE and dossier.submitted_at else at
-    start = dossier_calendar(dossier).next_working_instant(start)
+    calendar = dossier_calendar(dossier)
+    budget = _dossier_budget(dossier)
+    start = calendar.next_working_instant(clock_start(dossier, received_at=at))
+    if calendar.shift(start, budget) < at:
+        # No appointment earlier than the receipt: a filing that waited longer than its whole limit to be received
+        # gets its limit from the receipt.
+        start = calendar.next_working_instant(at)
     dossier.receive(by=change.actor if getattr(change.actor, "pk", None) else None, at=at)
-    change.clock(ClockEventKind.STARTED, at=start, budget_seconds=_dossier_budget(dossier))
+    change.clock(ClockEventKind.STARTED, at=start, budget_seconds=budget)
     change.apply_clocks()  # the appointment date follows from the clock
     change.data = {
         "documents": _doc_refs(versions),
         "appointment_at": dossier.appointment_at.isoformat(),
         "clock_started_at": start.isoformat(),
     }
+
+
+def clock_start(dossier: Dossier, *, received_at: dt.datetime) -> dt.datetime:
+    """When the dossier's legal time starts, before moving to working time (DOMAIN §3). At the counter: the receipt.
+    Online, as the province chose (`settings.ONLINE_CLOCK_START`): the receipt, or the arrival of the complete
+    filing, which is the applicant's last supplement asked at receipt when there was one (the time spent
+    supplementing never counts), else the submission."""
+    if dossier.channel != Channel.ONLINE or settings.ONLINE_CLOCK_START == "receipt":
+        return received_at
+    completed = (
+        DossierEvent.objects.filter(dossier=dossier, action=Action.SUBMIT_SUPPLEMENT)
+        .order_by("-seq")
+        .values_list("at", flat=True)
+        .first()
+    )
+    return min(completed or dossier.submitted_at or received_at, received_at)
 
 
 def receive_dossier(

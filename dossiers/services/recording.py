@@ -19,8 +19,9 @@ from workflows.clock import ClockEventKind
 
 from ..models import ClockEvent, Dossier, DossierEvent, DossierStep
 from ..signals import dossier_changed
-from .clocks import _append_clocks, _budget, _clock
+from .clocks import _append_clocks, _budget, _clock, _dossier_budget
 from .errors import ChangedUnderYou, DossierNotFound
+from .locked_read import read_locked
 from .rules import ACTION_METHODS, check_action
 
 # What a use case whose change goes to the portal whole reads besides the dossier (portal.payloads.sync_payload;
@@ -46,11 +47,14 @@ def lock_dossier(
     is locked. Refuses a dossier that is not there, or whose version is not `expected_version` (someone changed
     it meanwhile)."""
     by_code = isinstance(dossier, str)
-    rows = Dossier.objects.select_related("current_step", *related).select_for_update(of=("self",))
-    try:
-        locked = rows.get(**({"code": dossier} if by_code else {"pk": getattr(dossier, "pk", dossier)}))
-    except Dossier.DoesNotExist:
-        raise DossierNotFound(_("Không tìm thấy hồ sơ %(code)s.") % {"code": dossier if by_code else ""}) from None
+    key = {"code": dossier} if by_code else {"pk": getattr(dossier, "pk", dossier)}
+    if related:
+        rows = Dossier.objects.select_related("current_step", *related).select_for_update(of=("self",))
+        locked = rows.filter(**key).first()
+    else:  # the statement of every transition, compiled once
+        locked = read_locked(**key)
+    if locked is None:
+        raise DossierNotFound(_("Không tìm thấy hồ sơ %(code)s.") % {"code": dossier if by_code else ""})
     if expected_version is not None and locked.version != expected_version:
         raise ChangedUnderYou(
             _(
@@ -118,9 +122,9 @@ class Change:
     def both_clocks(self, kind: str, *, restart: bool = False, reason: str = "") -> None:
         """The same event on the dossier's clock and on its current step's: a pause, a resume, or a restart
         with the full budgets (the procedure's and the step's)."""
-        self.clock(kind, budget_seconds=_budget(self.dossier.procedure) if restart else None, reason=reason)
+        self.clock(kind, budget_seconds=_dossier_budget(self.dossier) if restart else None, reason=reason)
         if self.step is not None:
-            budget = _budget(self.step.process_step) if restart else None
+            budget = _budget(self.dossier, self.step.process_step) if restart else None
             self.clock(kind, step=self.step, budget_seconds=budget, reason=reason)
 
     def close_step(self, status: str) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
+from .. import permissions as perms
 from ..models import Action, Dossier, Status
 from .errors import ActionForbidden, TransitionNotAllowed
 
@@ -58,12 +59,31 @@ def blocked_actions(dossier: Dossier, user) -> list[tuple[str, str]]:
     found = []
     for action in ACTION_METHODS:
         tr = _transition_of(dossier, action)
-        if tr is None or not tr.has_perm(dossier, user):
+        if tr is None:
+            continue
+        if not tr.has_perm(dossier, user):
+            if action == Action.COMPLETE_STEP and perms.is_officer(user) and dossier.current_step is not None:
+                found.append((action, _held_by_another(dossier)))
             continue
         failed = next((cond for cond in tr.conditions if not cond(dossier)), None)
         if failed is not None:
             found.append((action, _condition_message(failed, dossier)))
     return found
+
+
+def _held_by_another(dossier: Dossier) -> str:
+    """Why an officer who sees the dossier cannot finish its step: the step is someone else's, and who that is."""
+    step = dossier.current_step
+    holder = _("%(role)s của %(agency)s") % {"role": step.get_role_display(), "agency": step.agency.name}
+    if step.assignee is not None:
+        holder = _("%(name)s (%(holder)s)") % {
+            "name": step.assignee.get_full_name() or step.assignee.get_username(),
+            "holder": holder,
+        }
+    return _(
+        "Hồ sơ đang ở bước “%(step)s”, do %(holder)s xử lý. Bạn sẽ thao tác được khi hồ sơ chuyển đến bước của "
+        "bạn, hoặc khi lãnh đạo giao bước này cho bạn (người xử lý chính hoặc phối hợp)."
+    ) % {"step": step.name, "holder": holder}
 
 
 def _condition_message(cond, dossier: Dossier) -> str:

@@ -50,7 +50,7 @@ def start_processing(*, dossier, actor, note: str = "", assignee=None, expected_
         _check_assignee(assignee, dossier.agency_of(first))
         change.step = _open_step(dossier, first, change.at, assignee=assignee, by=actor)
         dossier.start(first_step=change.step)
-        change.clock(ClockEventKind.STARTED, step=change.step, budget_seconds=_budget(first))
+        change.clock(ClockEventKind.STARTED, step=change.step, budget_seconds=_budget(dossier, first))
         change.note, change.data = note, {"process_version": dossier.process.number}
     return dossier
 
@@ -78,6 +78,7 @@ def complete_step(
         actor,
         expected_version=expected_version,
         expected_step=expected_step,
+        related=("procedure",),  # the next step's budget reads its time unit
         at=at,
     ) as change:
         dossier = change.dossier
@@ -88,7 +89,7 @@ def complete_step(
         if following is not None:
             _check_assignee(assignee, dossier.agency_of(following))
             next_step = _open_step(dossier, following, change.at, assignee=assignee, by=actor)
-            change.clock(ClockEventKind.STARTED, step=next_step, budget_seconds=_budget(following))
+            change.clock(ClockEventKind.STARTED, step=next_step, budget_seconds=_budget(dossier, following))
         dossier.complete_step(next_step=next_step, at=change.at, result=result, result_note=note)
         if next_step is None:
             change.clock(ClockEventKind.STOPPED, reason="resolved")
@@ -107,7 +108,13 @@ def send_back(
     """Return the dossier to the previous step (trả lại bước trước), to the handler who did it."""
     _require_note(note, _("Phải nêu lý do trả lại bước trước."))
     with transition(
-        dossier, Action.SEND_BACK, actor, expected_version=expected_version, expected_step=expected_step, at=at
+        dossier,
+        Action.SEND_BACK,
+        actor,
+        expected_version=expected_version,
+        expected_step=expected_step,
+        related=("procedure",),
+        at=at,
     ) as change:
         dossier = change.dossier
         previous = dossier.process.step_before(change.step.order)
@@ -116,7 +123,7 @@ def send_back(
         )
         change.close_step(StepStatus.SENT_BACK)
         step = _open_step(dossier, previous, change.at, assignee=last_pass.assignee if last_pass else None, by=actor)
-        change.clock(ClockEventKind.STARTED, step=step, budget_seconds=_budget(previous))
+        change.clock(ClockEventKind.STARTED, step=step, budget_seconds=_budget(dossier, previous))
         dossier.send_back(previous_step=step)
         change.note, change.data = note, {"to_step": step.name}
     return dossier

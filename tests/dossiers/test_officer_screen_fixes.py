@@ -85,3 +85,67 @@ def test_a_late_dossier_says_why_there_is_no_apology(client, world):
     assert 'id="tt-apologize"' not in page
     assert "Chưa thể “Xin lỗi và hẹn lại ngày trả”" in page
     assert "đã quá hạn giải quyết nên không còn xin lỗi và hẹn lại được" in page
+
+
+def test_a_step_held_by_another_handler_says_whose_it_is_and_what_unblocks_it(client, world):
+    """The dossier is at the specialists' step "Thẩm định"; the counter officer who received it sees no
+    "Hoàn thành bước" and is told why: whose step it is and when he can act."""
+    from dossiers import services
+    from tests.factories import at
+
+    dossier = world.dossier_in(Status.PROCESSING)
+    dossier = services.complete_step(
+        dossier=dossier, actor=world.counter, assignee=world.specialist, at=at(2025, 8, 12, 11)
+    )
+    assert dossier.current_step.name == "Thẩm định"
+
+    client.force_login(world.counter)
+    page = screen(client, dossier)
+    assert 'id="tt-complete-step"' not in page
+    assert "Chưa thể “Hoàn thành bước”" in page
+    assert (
+        f"Hồ sơ đang ở bước “Thẩm định”, do {world.specialist.get_full_name()} (Chuyên viên xử lý của Sở Tư pháp) "
+        "xử lý." in page
+    )
+    assert "khi lãnh đạo giao bước này cho bạn" in page
+
+    client.force_login(world.specialist)
+    own = screen(client, dossier)
+    assert 'id="tt-complete-step"' in own
+    assert "Chưa thể “Hoàn thành bước”" not in own
+
+
+def test_notes_are_labelled_for_what_they_are_never_as_the_result(client, world):
+    """The counter's receipt note and hand-over note are remarks; the last step's note is the result's content; a
+    refusal's and a stop's texts are their reasons."""
+    from dossiers import services
+    from tests.factories import at, complete_documents
+
+    client.force_login(world.counter)
+    counter_form = client.get(f"/can-bo/tiep-nhan/?thu_tuc={world.procedure.pk}").content.decode()
+    assert "Ghi chú tiếp nhận" in counter_form
+    assert "không phải nội dung kết quả giải quyết" in counter_form
+
+    dossier = world.counter_dossier(note="Công dân nộp thay cho chồng")
+    dossier = services.start_processing(dossier=dossier, actor=world.counter, at=at(2025, 8, 12, 10))
+    dossier = services.resolve_dossier(
+        dossier=dossier,
+        actor=world.leader,
+        result="approved",
+        note="Cấp giấy chứng nhận số 123",
+        at=at(2025, 8, 12, 11),
+    )
+    page = screen(client, dossier)
+    assert "<strong>Nội dung kết quả:</strong> Cấp giấy chứng nhận số 123" in page
+    assert '<span class="muted">Ghi chú:</span> Công dân nộp thay cho chồng' in page
+    assert '<span class="muted">Nội dung kết quả:</span> Cấp giấy chứng nhận số 123' in page
+    form = page.split('id="tt-return-result"', 1)[1].split("</details>", 1)[0]
+    assert "Ghi chú khi trả kết quả (không thay đổi nội dung kết quả)" in form
+    assert "Nội dung kết quả / lý do" not in page
+
+    refused = world.online_dossier(documents=complete_documents(world.procedure, files=True))
+    refused = services.refuse_dossier(dossier=refused, actor=world.counter, note="Không thuộc thẩm quyền")
+    assert "<strong>Lý do từ chối tiếp nhận:</strong> Không thuộc thẩm quyền" in screen(client, refused)
+
+    stopped = world.dossier_in(Status.STOPPED)
+    assert "<strong>Căn cứ, lý do dừng xử lý:</strong> Quá hạn bổ sung" in screen(client, stopped)

@@ -132,3 +132,42 @@ def test_a_refused_start_says_why_the_gate_holds_it_asking_it_once(world, monkey
         services.start_processing(dossier=received, actor=world.counter)
     assert asked == [received.code]
     assert "start" not in services.allowed_actions(Dossier.objects.get(pk=received.pk))
+
+
+def _columns(instance) -> dict:
+    return {f.attname: getattr(instance, f.attname) for f in type(instance)._meta.concrete_fields}
+
+
+@pytest.mark.parametrize("state", [Status.RECEIVED, Status.PROCESSING, Status.PAUSED])
+def test_the_locked_read_answers_what_the_orm_answers(world, state):
+    # The dossier every use case locks is read by a statement compiled once; what it answers must be what the
+    # ORM's own read answers, column by column (dates, JSON, decimals converted alike), with or without a step.
+    from django.db import transaction
+
+    from dossiers.services import lock_dossier
+
+    dossier = world.dossier_in(state)
+    with transaction.atomic():
+        locked = lock_dossier(dossier.code)
+        by_key = lock_dossier(dossier.pk)
+        orm = Dossier.objects.select_related("current_step").select_for_update(of=("self",)).get(pk=dossier.pk)
+    assert _columns(locked) == _columns(orm) == _columns(by_key)
+    assert {type(v) for v in _columns(locked).values()} == {type(v) for v in _columns(orm).values()}
+    assert locked.clock_state == orm.clock_state and isinstance(locked.clock_state, dict)
+    if orm.current_step is None:
+        assert locked.current_step is None and locked.current_step_id is None
+    else:
+        assert _columns(locked.current_step) == _columns(orm.current_step)
+    assert not locked._state.adding and locked._state.db == orm._state.db
+    locked.refresh_from_db()  # an ordinary instance in every other way
+
+
+def test_locking_a_dossier_that_is_not_there_says_so(world):
+    from django.db import transaction
+
+    from dossiers.services import DossierNotFound, lock_dossier
+
+    with transaction.atomic(), pytest.raises(DossierNotFound, match="KHONG-CO"):
+        lock_dossier("KHONG-CO")
+    with transaction.atomic(), pytest.raises(DossierNotFound):
+        lock_dossier(10**9)

@@ -102,7 +102,7 @@ def payment_sim(tmp_path_factory):
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 90  # a loaded machine starts Django slowly
     while True:
         try:
             with urllib.request.urlopen(url + "/healthz", timeout=1):

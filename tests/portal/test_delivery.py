@@ -27,6 +27,7 @@ from portal.models import (
     ReconciliationRun,
 )
 from portal.services import backoff_seconds, claim_batch, deliver_due, reconcile
+from portal.services import outbox as portal_outbox
 from tests.factories import at
 from tests.portal.helpers import copy_of_version_1, retire_every_version
 
@@ -211,7 +212,7 @@ def test_rows_held_for_want_of_a_version_go_when_one_is_activated_meanwhile(worl
     monkeypatch.setattr(conf, "KICK_ENABLED", False)
     retire_every_version()
     (waiting,) = lifecycle(world, n=1)
-    read_mapping, reads = portal_services.active_mapping, []
+    read_mapping, reads = portal_outbox.active_mapping, []
 
     def activated_right_after_the_first_read():
         """The delivery reads no version; an admin activates one (and its rows are released) before the
@@ -223,7 +224,7 @@ def test_rows_held_for_want_of_a_version_go_when_one_is_activated_meanwhile(worl
         portal_services.release_rows_awaiting_codes()
         raise NoActiveMapping()
 
-    monkeypatch.setattr(portal_services, "active_mapping", activated_right_after_the_first_read)
+    monkeypatch.setattr(portal_outbox, "active_mapping", activated_right_after_the_first_read)
     result = deliver_due()
 
     # The release stood: the rows went in the same delivery, not after MAPPING_WAIT_SECONDS.

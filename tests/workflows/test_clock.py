@@ -446,7 +446,7 @@ def test_a_day_of_a_7_5_hour_agency_ends_with_its_working_day(world):
     world.agency.morning_start = dt.time(7, 30)
     world.agency.save()  # 7:30–11:30 and 13:30–17:00: 7.5 hours
     procedure = ProcedureFactory(competent_agency=world.agency, time_limit=1)
-    make_process(procedure, steps=[("Tiếp nhận", "counter", "2"), ("Thẩm định", "specialist", "6")])
+    make_process(procedure, steps=[("Tiếp nhận", "counter", "2"), ("Thẩm định", "specialist", "5.5")])
 
     dossier = world.counter_dossier(procedure=procedure, when=at(2025, 8, 11, 7, 30))  # Monday
 
