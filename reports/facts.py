@@ -14,9 +14,9 @@ from dossiers.models import Dossier, Rating, Status
 from payments.models import Method, Payment, PaymentStatus
 from payments.selectors import is_fully_online
 
-from .indicators import MEASURE_NAMES, MEASURES
+from .indicators import DAYS, MEASURE_NAMES, MEASURES
 from .models import DossierFact, Grain, Outcome, Summary
-from .periods import half_month_start
+from .periods import CUT_DAY, half_month_start
 
 Key = tuple[str, dt.date, int, int]  # grain, start, agency id, procedure id
 Changes = dict[Key, dict[str, float]]
@@ -165,6 +165,70 @@ def apply(changes: Changes) -> None:
 
 
 _FEW = 200
+
+
+# -- the same sums, set-based in SQL --------------------------------------------------------------------
+def _half_start_sql(day: str) -> str:
+    """SQL for the first day of the half month holding the date column `day` (as `half_month_start`)."""
+    if connection.vendor == "postgresql":
+        return (
+            f"(date_trunc('month', {day})::date + CASE WHEN extract(day FROM {day}) > {CUT_DAY} "
+            f"THEN {CUT_DAY} ELSE 0 END)"
+        )
+    later = f"substr({day}, 9, 2) > '{CUT_DAY:02d}'"
+    return f"date({day}, 'start of month', CASE WHEN {later} THEN '+{CUT_DAY} days' ELSE '+0 days' END)"
+
+
+def _condition(measure) -> tuple[str, list]:
+    """A measure's `where` as SQL over the fact columns (and its day present), with its parameters."""
+    parts, params = [f"{measure.day} IS NOT NULL"], []
+    for name, wanted in measure.where.items():
+        if name.endswith("__isnull"):
+            parts.append(f"{name[: -len('__isnull')]} IS {'' if wanted else 'NOT '}NULL")
+        else:
+            parts.append(f"{name} = %s")
+            params.append(wanted)
+    return " AND ".join(parts), params
+
+
+def add_sums(source: str, params: list | tuple = (), *, sign: int = 1) -> None:
+    """Add to the summary rows (times `sign`) what the fact rows of `source` contribute, in one statement:
+    `source` is SQL naming a table or a subquery with the columns of DossierFact (at least agency_id,
+    procedure_id, the days and the columns the measures test). The set-based twin of `contributions`, for
+    an import's batch and a rebuild; rows are written in key order, and keys whose sums are all 0 are left
+    alone."""
+    quote = connection.ops.quote_name
+    selects, all_params = [], []
+    for day in DAYS:
+        for grain, start in ((_DAY, day), (_HALF, _half_start_sql(day))):
+            columns, column_params = [], []
+            for measure in MEASURES:
+                if measure.day != day:
+                    columns.append(f"0 AS {quote(measure.name)}")
+                    continue
+                condition, condition_params = _condition(measure)
+                value = f"coalesce({measure.total}, 0)" if measure.total else "1"
+                columns.append(f"sum(CASE WHEN {condition} THEN {value} ELSE 0 END) AS {quote(measure.name)}")
+                column_params += condition_params
+            selects.append(
+                f"SELECT '{grain}' AS grain, {start} AS start, agency_id, procedure_id, {', '.join(columns)} "
+                f"FROM {source} src WHERE {day} IS NOT NULL GROUP BY {start}, agency_id, procedure_id"
+            )
+            all_params += column_params + list(params)
+    table = quote(Summary._meta.db_table)
+    keys = ("grain", "start", "agency_id", "procedure_id")
+    names = ", ".join(quote(c) for c in (*keys, *MEASURE_NAMES))
+    sums = ", ".join(f"{sign} * sum({quote(m)})" for m in MEASURE_NAMES)
+    nonzero = " OR ".join(f"sum({quote(m)}) <> 0" for m in MEASURE_NAMES)
+    added = ", ".join(f"{quote(m)} = {table}.{quote(m)} + excluded.{quote(m)}" for m in MEASURE_NAMES)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({names}) SELECT grain, start, agency_id, procedure_id, {sums} "
+            f"FROM ({' UNION ALL '.join(selects)}) u WHERE true GROUP BY grain, start, agency_id, procedure_id "
+            f"HAVING {nonzero} ORDER BY grain, start, agency_id, procedure_id "
+            f"ON CONFLICT ({', '.join(quote(k) for k in keys)}) DO UPDATE SET {added}",
+            all_params,
+        )
 
 
 def write_facts(facts) -> None:

@@ -79,7 +79,8 @@ class Summary(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["grain", "start", "agency", "procedure"], name="uniq_summary_key"),
         ]
-        indexes = [models.Index(fields=["agency", "grain", "start"], name="summary_agency_start")]
+        # Every read names the grain and the starts of its period, so the key's index serves them all, an
+        # agency's too; a second index would only slow the writes of every change and import.
 
 
 for _measure in MEASURES:

@@ -3,16 +3,13 @@ change's transaction), and `rebuild` recomputes them all from the dossiers' own 
 
 from __future__ import annotations
 
-from collections import defaultdict
-
-from django.db import transaction
+from django.db import connection, transaction
 
 from dossiers.models import Dossier, Rating, Status
 from payments.models import Method, Payment, PaymentStatus
 from payments.selectors import is_fully_online
-from workflows.models import Agency
 
-from .facts import Changes, apply, contributions, difference, fact_of, live_fact, same, save_facts
+from .facts import add_sums, apply, difference, fact_of, live_fact, same, save_facts
 from .models import DossierFact, Summary
 
 
@@ -75,17 +72,12 @@ def refresh_facts(*, batch: int = 2000, progress=None) -> int:
 
 
 def rebuild_summaries(*, progress=None) -> int:
-    """Replace the summary tables with the sums of the fact rows, one agency at a time (the sums of one
-    agency fit in memory whatever the number of dossiers). Returns the number of summary rows."""
-    rows = 0
+    """Replace the summary tables with the sums of the fact rows, in one set-based statement (the twin of
+    `contributions` in SQL). Returns the number of summary rows."""
     with transaction.atomic():
         Summary.objects.all().delete()
-        for agency_id in Agency.objects.order_by("pk").values_list("pk", flat=True):
-            changes: Changes = defaultdict(dict)
-            for fact in DossierFact.objects.filter(agency_id=agency_id).iterator(chunk_size=5000):
-                contributions(fact, 1, changes)
-            apply(changes)
-            rows += len(changes)
-            if progress:
-                progress(agency_id)
+        add_sums(connection.ops.quote_name(DossierFact._meta.db_table))
+        rows = Summary.objects.count()
+    if progress:
+        progress(rows)
     return rows

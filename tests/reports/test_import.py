@@ -1,6 +1,7 @@
 """`manage.py import_dossiers`: bad rows reported with their line numbers while the rest goes in, a rerun
 that resumes where an interrupted one stopped, and dossiers handled in the system never written over."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -112,3 +113,34 @@ def test_a_code_handled_in_the_system_is_not_written_over(world, tmp_path):
     assert outcomes.errors == [(2, f"mã {live.code} là của một hồ sơ đang được xử lý trong hệ thống, không nhập đè")]
     live.refresh_from_db()
     assert live.status == "processing" and Dossier.objects.filter(code="H-1").exists()
+
+
+def test_breakdown_by_agency_procedure_and_month_reads_what_was_imported(world, tmp_path):
+    from reports.periods import parse
+    from reports.selectors import breakdown
+
+    rows = [
+        good(world, "B-1"),
+        good(world, "B-2", channel="counter", submitted_at="", result_electronic="false"),
+        good(
+            world,
+            "B-3",
+            received_at="2022-04-20T08:00:00+07:00",
+            submitted_at="2022-04-20T07:00:00+07:00",
+            due_at="2022-04-25T08:00:00+07:00",
+            resolved_at="2022-04-28T08:00:00+07:00",
+            returned_at="2022-04-28T09:00:00+07:00",
+        ),
+    ]
+    import_file(write_csv(tmp_path / "history.csv", rows))
+    found = breakdown(period=parse("2022"))
+    mine = {
+        row["month"]: row
+        for row in found
+        if (row["agency_id"], row["procedure_id"]) == (world.agency.pk, world.procedure.pk)
+    }
+    assert sorted(mine) == [dt.date(2022, 3, 1), dt.date(2022, 4, 1)]
+    march, april = mine[dt.date(2022, 3, 1)], mine[dt.date(2022, 4, 1)]
+    assert (march["received"], march["received_online"], march["resolved"], march["early"]) == (2, 1, 2, 2)
+    assert (april["received"], april["late"], april["rated"], april["satisfied"]) == (1, 1, 1, 1)
+    assert all(type(value) is int for name, value in march.items() if name not in ("month",) and name[-7:] != "seconds")
