@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from dossiers.extensions import section
+from dossiers.extensions import outstanding
 from dossiers.models import OPEN_STATES, DocumentVersion, Dossier, PauseReason, Status
 from workflows.models import Agency, AgencyLevel, AgencyTier, OnlineLevel, Procedure
 from workflows.text import fold
@@ -63,6 +63,8 @@ def my_dossiers(user, *, limit: int = MY_DOSSIERS_PAGE) -> QuerySet[Dossier]:
             "returned_at",
             "fee_amount",
             "pause_reason",
+            "channel",  # with received_at: what a dossier not yet charged is estimated to owe
+            "received_at",
             "awaiting_documents",
             "procedure__code",
             "procedure__name",
@@ -73,15 +75,13 @@ def my_dossiers(user, *, limit: int = MY_DOSSIERS_PAGE) -> QuerySet[Dossier]:
 
 def amounts_owed(dossiers) -> dict[int, int]:
     """Of the listed dossiers that may owe something (a fee, or a financial obligation set during
-    processing) and can still be paid: what each still owes, as its fee section says."""
-    owed = {}
-    for dossier in dossiers:
-        payable = dossier.status in PAYABLE_STATUSES
-        if payable and (dossier.fee_amount or dossier.pause_reason == PauseReason.FINANCIAL):
-            fees = section("payment", dossier, public=False) or {}
-            if fees.get("outstanding"):
-                owed[dossier.pk] = int(fees["outstanding"])
-    return owed
+    processing) and can still be paid: what each still owes, for the whole list at once."""
+    candidates = [
+        dossier
+        for dossier in dossiers
+        if dossier.status in PAYABLE_STATUSES and (dossier.fee_amount or dossier.pause_reason == PauseReason.FINANCIAL)
+    ]
+    return outstanding(candidates)
 
 
 def reusable_documents(user, *, exclude_dossier: Dossier | None = None) -> list[DocumentVersion]:

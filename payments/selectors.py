@@ -80,16 +80,19 @@ class Amounts:
         return max(0, self.due - self.paid)
 
 
+def _due(dossier: Dossier, charges: list[tuple[str, int]]) -> tuple[int, bool]:
+    """What the dossier owes in all, from its charges (`(kind, amount)`); before its base charge is set, an
+    estimate from the procedure's fees (False beside it)."""
+    if any(kind == ChargeKind.BASE for kind, _a in charges):
+        return sum(a for _k, a in charges), True
+    due = compute_fees(dossier, on=timezone.localdate(dossier.received_at or timezone.now()))[0]
+    return due + sum(a for _k, a in charges), False
+
+
 def amounts(dossier: Dossier) -> Amounts:
     """What the dossier owes, what has been paid (refunded money no longer counts) and what is left. Every
     reader of what is left (the fee card, the API, the start gate, the services) reads `outstanding`."""
-    charges = list(Charge.objects.filter(dossier_id=dossier.pk).values_list("kind", "amount"))
-    if any(kind == ChargeKind.BASE for kind, _a in charges):
-        due, computed = sum(a for _k, a in charges), True
-    else:
-        due = compute_fees(dossier, on=timezone.localdate(dossier.received_at or timezone.now()))[0]
-        due += sum(a for _k, a in charges)
-        computed = False
+    due, computed = _due(dossier, list(Charge.objects.filter(dossier_id=dossier.pk).values_list("kind", "amount")))
     paid = Payment.objects.filter(dossier_id=dossier.pk, status=PaymentStatus.PAID).aggregate(
         total=Sum("amount"), online=Sum("amount", filter=Q(method=Method.ONLINE))
     )
@@ -100,6 +103,28 @@ def amounts(dossier: Dossier) -> Amounts:
         computed=computed,
         ended_without_result=dossier.ended_without_result,
     )
+
+
+def outstanding_amounts(dossiers) -> dict[int, int]:
+    """`amounts(d).outstanding` of each of `dossiers` that still owes something, for a whole list in two
+    queries (the charges, the payments), plus the fee rules of those not yet charged."""
+    keys = [d.pk for d in dossiers]
+    charges: dict[int, list] = {key: [] for key in keys}
+    for key, kind, amount in Charge.objects.filter(dossier_id__in=keys).values_list("dossier_id", "kind", "amount"):
+        charges[key].append((kind, amount))
+    paid = dict(
+        Payment.objects.filter(dossier_id__in=keys, status=PaymentStatus.PAID)
+        .values("dossier_id")
+        .annotate(total=Sum("amount"))
+        .values_list("dossier_id", "total")
+    )
+    owed = {}
+    for dossier in dossiers:
+        due, computed = _due(dossier, charges[dossier.pk])
+        left = Amounts(due, paid.get(dossier.pk) or 0, 0, computed, dossier.ended_without_result).outstanding
+        if left:
+            owed[dossier.pk] = left
+    return owed
 
 
 def dossier_refund(*, dossier: Dossier, reference: str) -> Refund:

@@ -5,7 +5,9 @@ import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from dossiers import services
 from dossiers.models import Channel, DocumentVersion, Dossier, Status
+from dossiers.services import DocumentInput
 from tests.citizen.conftest import MINH, own_dossier
 from tests.factories import PDF_BYTES, ProcedureFactory
 
@@ -134,6 +136,26 @@ def test_an_earlier_file_is_reused_instead_of_uploaded_again(minh, world):
     new = Dossier.objects.exclude(pk=earlier.pk).get()
     reused = DocumentVersion.objects.get(dossier=new, component="to-khai")
     assert reused.sha256 == old.sha256 and reused.file.name != old.file.name
+
+
+def test_reusing_a_document_of_several_files_brings_all_of_them(minh, world):
+    earlier = own_dossier(world)
+    services.add_documents(
+        dossier=earlier,
+        actor=earlier.applicant_user,
+        documents=[DocumentInput(component="to-khai", file=pdf("trang-2.pdf", PDF_BYTES + b"2"), add=True)],
+    )
+    pages = list(DocumentVersion.objects.filter(dossier=earlier, component="to-khai").order_by("part"))
+    assert len(pages) == 2
+    body = _form(minh, world.procedure)
+    body["reuse"] = [str(pages[1].pk)]  # the one entry the form offers for the document
+
+    response = minh.post(f"/dich-vu-cong/thu-tuc/{world.procedure.code}/nop/", body)
+
+    assert response.status_code == 302
+    new = Dossier.objects.exclude(pk=earlier.pk).get()
+    reused = list(DocumentVersion.objects.filter(dossier=new, component="to-khai").order_by("part"))
+    assert [(v.version, v.part, v.sha256) for v in reused] == [(1, p.part, p.sha256) for p in pages]
 
 
 def test_someone_else_s_file_cannot_be_reused(minh, world):

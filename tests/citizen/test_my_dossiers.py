@@ -192,3 +192,27 @@ def test_a_fee_due_later_shows_in_my_dossiers_with_a_pay_button(minh, world):
     assert "Còn phải nộp 120.000 đồng" in page
     assert f'action="/dich-vu-cong/ho-so/{dossier.code}/thanh-toan/"' in page
     assert f'action="/dich-vu-cong/ho-so/{untouched.code}/thanh-toan/"' not in page
+
+
+def test_my_dossiers_reads_what_every_listed_dossier_owes_in_the_same_queries_however_many_owe(minh, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def owing():
+        dossier = services.receive_dossier(dossier=own_dossier(world), actor=world.counter)
+        dossier = services.start_processing(dossier=dossier, actor=world.counter)
+        payment_services.request_financial_obligation(
+            dossier=dossier, actor=world.counter, amount=50_000, reason="Lệ phí trước bạ"
+        )
+        own_dossier(world)  # and one filed online, not yet received: its fee is an estimate
+
+    owing()
+    with CaptureQueriesContext(connection) as few:
+        page = minh.get("/dich-vu-cong/ho-so/").content.decode()
+    assert page.count("Còn phải nộp 50.000 đồng") == 1
+    for _ in range(3):
+        owing()
+    with CaptureQueriesContext(connection) as many:
+        page = minh.get("/dich-vu-cong/ho-so/").content.decode()
+    assert page.count("Còn phải nộp 50.000 đồng") == 4
+    assert len(many.captured_queries) == len(few.captured_queries), [q["sql"][:90] for q in many.captured_queries]
