@@ -91,6 +91,9 @@ def main(argv=None) -> None:
     import django
 
     django.setup()
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)  # pages name their static files by hash
     import psycopg
     from django.contrib.auth import get_user_model
     from django.db import connection

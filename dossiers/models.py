@@ -8,6 +8,8 @@ signal that other apps (portal sync, payments) write their rows from.
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -23,6 +25,9 @@ from workflows.search import normalise_query, phone_digits, search_key
 from . import permissions as perms
 from . import sealing
 from .gates import return_refusal, start_refusal
+
+# A whole dossier code as Art. 10 of Circular 03 shapes it: the agency's identifier, the date, the day's sequence.
+_WHOLE_CODE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Za-z]\d{2}-\d{6}-\d{4,}$")
 
 
 class Status(models.TextChoices):
@@ -328,8 +333,11 @@ class Dossier(FSMModelMixin, models.Model):
     @staticmethod
     def search_q(query: str) -> Q:
         """The dossiers a typed query finds, by code, name, phone, ID number or summary, with or without
-        accents."""
-        return Q(search_text__contains=normalise_query(query))
+        accents. A whole dossier code finds that dossier, by the code's own index."""
+        typed = (query or "").strip()
+        if _WHOLE_CODE.match(typed):
+            return Q(code=typed.upper())
+        return Q(search_text__contains=normalise_query(typed))
 
     # -- the state table (DOMAIN §2) ----------------------------------------------------------------
     @transition(

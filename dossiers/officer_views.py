@@ -162,7 +162,7 @@ def worklist(request):
     filters = _worklist_filters(request, tabs)
     tab, q, procedure_id, agency_id = filters["tab"], filters["q"], filters["procedure_id"], filters["agency_id"]
     base = _worklist_base(user, filters, now)
-    counts = selectors.tab_counts(base, tabs, cap=paging.CAP)
+    counts = selectors.tab_counts(base, tabs, cap=paging.CAP, narrow=bool(q))
     paginator = paging.CappedPaginator(base.filter(tabs[tab]), PAGE_SIZE)
     paginator.count = counts[tab]  # known from the counts: no second COUNT query
     page = paginator.get_page(request.GET.get("trang"))

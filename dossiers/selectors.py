@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from workflows.calendar import calendar_for
@@ -43,6 +43,17 @@ def visible_dossiers(user) -> QuerySet[Dossier]:
     return dossiers.filter(seen)
 
 
+# What a list of dossiers shows of their related rows.
+_LIST_RELATED = (
+    "procedure",
+    "receiving_agency",
+    "competent_agency",
+    "current_step",
+    "current_step__assignee",
+    "current_step__agency",
+)
+
+
 def worklist(
     user,
     *,
@@ -57,14 +68,7 @@ def worklist(
 ) -> QuerySet[Dossier]:
     """A page-ready worklist: every filter of the API, with the related rows a list shows joined in."""
     now = now or timezone.now()
-    dossiers = visible_dossiers(user).select_related(
-        "procedure",
-        "receiving_agency",
-        "competent_agency",
-        "current_step",
-        "current_step__assignee",
-        "current_step__agency",
-    )
+    dossiers = visible_dossiers(user).select_related(*_LIST_RELATED)
     if status:
         dossiers = dossiers.filter(status__in=status)
     if agency is not None:
@@ -82,8 +86,22 @@ def worklist(
         handler = StepAssignment.objects.filter(step_id=OuterRef("current_step_id"), user=user)
         dossiers = dossiers.filter(Q(current_step__assignee=user) | Exists(handler))
     if q and q.strip():
-        dossiers = dossiers.filter(Dossier.search_q(q))
+        dossiers = _found_once(dossiers.filter(Dossier.search_q(q)))
     return dossiers.order_by("-created_at", "-id")
+
+
+# A search that finds at most this many dossiers is run once, and the list's counts, tabs and page read those rows by
+# key; one that finds more is left as a filter (a word as common as a family name: its first page comes first).
+SEARCH_ROWS_READ_ONCE = 500
+
+
+def _found_once(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier]:
+    """The dossiers a search finds, read once (their keys, through the search index): the same list as a filter on
+    those keys, so that the counts, the tab counts and the page do not search again."""
+    keys = list(dossiers.order_by().values_list("pk", flat=True)[: SEARCH_ROWS_READ_ONCE + 1])
+    if len(keys) > SEARCH_ROWS_READ_ONCE:
+        return dossiers
+    return Dossier.objects.filter(pk__in=keys).select_related(*_LIST_RELATED)
 
 
 # -- the officers' worklist tabs ----------------------------------------------------------------
@@ -130,9 +148,27 @@ def worklist_tabs(user, now: dt.datetime) -> dict[str, Q]:
     }
 
 
-def tab_counts(dossiers: QuerySet[Dossier], tabs: dict[str, Q], cap: int) -> dict[str, int]:
+def tab_counts(dossiers: QuerySet[Dossier], tabs: dict[str, Q], cap: int, *, narrow: bool = False) -> dict[str, int]:
     """How many of `dossiers` each tab holds, counted up to `cap` + 1 (a tab with more shows "more than
-    cap"), in one statement: each count reads at most cap + 1 rows, whatever the size of the table."""
+    cap"). A `narrow` list (a search) is read once when it holds at most `cap` rows, each tab counted among them in
+    the same statement; a longer list is counted tab by tab, each count reading at most cap + 1 rows."""
+    found = _tab_counts_within(dossiers, tabs, cap) if narrow else None
+    return found if found is not None else _tab_counts_each(dossiers, tabs, cap)
+
+
+def _tab_counts_within(dossiers: QuerySet[Dossier], tabs: dict[str, Q], cap: int) -> dict[str, int] | None:
+    """Every tab's count among the first cap + 1 rows of `dossiers`, read once; None when there are more (then
+    those counts would fall short)."""
+    first = dossiers.order_by().values("pk")[: cap + 1]
+    counts = {f"tab_{i}": Count("pk", filter=condition) for i, condition in enumerate(tabs.values())}
+    found = Dossier.objects.filter(pk__in=first).aggregate(all_rows=Count("pk"), **counts)
+    if found["all_rows"] > cap:
+        return None
+    return {key: found[f"tab_{i}"] for i, key in enumerate(tabs)}
+
+
+def _tab_counts_each(dossiers: QuerySet[Dossier], tabs: dict[str, Q], cap: int) -> dict[str, int]:
+    """Each tab counted up to cap + 1 by a capped COUNT of its own, all in one statement."""
     parts, params = [], []
     for condition in tabs.values():
         try:
