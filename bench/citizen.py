@@ -74,6 +74,9 @@ def main(argv=None) -> None:
     import django
 
     django.setup()
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)  # pages name their static files by hash
     import psycopg
     from django.db import connection
     from django.test import Client
